@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { HarnessError } from '../errors.ts';
+import { parseConfig, selectEnvironment } from './load-config.ts';
+
+const service = { command: 'node', args: ['v.js'] };
+const valid = {
+  environments: {
+    staging: {
+      target: { kind: 'process' },
+      v1: service,
+      v2: service,
+      validation: { kpiRowsQuery: 'select 1', outputsDir: '{{outputDir}}' },
+    },
+  },
+};
+
+function issuesOf(raw: unknown): string {
+  try {
+    parseConfig(raw, 'test.json');
+  } catch (error) {
+    expect(error).toBeInstanceOf(HarnessError);
+    return (error as Error).message;
+  }
+  throw new Error('config was accepted');
+}
+
+describe('parseConfig', () => {
+  it('fills defaults for a minimal environment', () => {
+    const env = parseConfig(valid, 'test.json').environments['staging']!;
+    expect(env.database).toEqual({ kind: 'ephemeral' });
+    expect(env.budgets.rollbackMs).toBe(300_000);
+    expect(env.v1.healthPath).toBe('/health');
+    expect(env.v1.run.statusPath).toBe('/runs/{runId}');
+  });
+
+  it('names the path of an unknown target kind', () => {
+    const raw = structuredClone(valid) as any;
+    raw.environments.staging.target.kind = 'kubernetes';
+    expect(issuesOf(raw)).toMatch(/environments\.staging\.target\.kind: .*process/);
+  });
+
+  it('names the path of a missing field', () => {
+    const raw = structuredClone(valid) as any;
+    delete raw.environments.staging.v1.command;
+    expect(issuesOf(raw)).toContain('environments.staging.v1.command: Invalid input: expected string, received undefined');
+  });
+
+  it('names the path of a wrong type', () => {
+    const raw = structuredClone(valid) as any;
+    raw.environments.staging.budgets = { rollbackMs: 'fast' };
+    expect(issuesOf(raw)).toContain('environments.staging.budgets.rollbackMs: Invalid input: expected number, received string');
+  });
+
+  it('rejects unknown keys instead of ignoring them', () => {
+    const raw = structuredClone(valid) as any;
+    raw.environments.staging.v2.helthPath = '/health';
+    expect(issuesOf(raw)).toContain('environments.staging.v2.helthPath');
+  });
+});
+
+describe('selectEnvironment', () => {
+  const config = parseConfig(valid, 'test.json');
+
+  it('refuses an unknown environment, listing the known ones', () => {
+    expect(() => selectEnvironment(config, 'prod')).toThrow("no environment 'prod' in config (known: staging)");
+  });
+
+  it('refuses an unknown --target kind', () => {
+    expect(() => selectEnvironment(config, 'staging', 'swarm')).toThrow("unknown target kind 'swarm' given by --target");
+  });
+});

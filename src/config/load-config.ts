@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { HarnessError, errorMessage } from '../errors.ts';
+import { configSchema, targetKinds, type DrillConfig, type EnvironmentConfig } from './schema.ts';
+
+export interface LoadedConfig {
+  config: DrillConfig;
+  /** Folder of the config file: relative paths in the config are resolved against it. */
+  baseDir: string;
+  file: string;
+}
+
+export async function loadConfig(file: string): Promise<LoadedConfig> {
+  const path = resolve(file);
+  const raw = await readRaw(path);
+  return { config: parseConfig(raw, path), baseDir: dirname(path), file: path };
+}
+
+async function readRaw(path: string): Promise<unknown> {
+  const ext = extname(path);
+  if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') {
+    try {
+      const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      if (module.default === undefined) throw new HarnessError(`config ${path} has no default export (export default defineConfig({…}))`);
+      return module.default;
+    } catch (error) {
+      if (error instanceof HarnessError) throw error;
+      throw new HarnessError(`config ${path} cannot be loaded: ${errorMessage(error)}`);
+    }
+  }
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new HarnessError(`config ${path} cannot be read: ${errorMessage(error)}`);
+  }
+  try {
+    // JSON and YAML are data only: nothing in them can execute code.
+    if (ext === '.json') return JSON.parse(text);
+    if (ext === '.yaml' || ext === '.yml') return parseYaml(text, { maxAliasCount: 100 });
+  } catch (error) {
+    throw new HarnessError(`config ${path} is not valid ${ext.slice(1).toUpperCase()}: ${errorMessage(error)}`);
+  }
+  throw new HarnessError(`config ${path}: unsupported extension '${ext}' (use .ts, .json, .yaml or .yml)`);
+}
+
+export function parseConfig(raw: unknown, origin: string): DrillConfig {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new HarnessError(`invalid config ${origin}:\n${formatIssues(result.error.issues)}`);
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      const path = issue.path.map(String).join('.') || '(root)';
+      const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.map((k) => `${path}.${k}`).join(', ')})` : '';
+      return `  - ${path}: ${issue.message}${keys}`;
+    })
+    .join('\n');
+}
+
+/** Picks one environment, applying a `--target <kind>` override. */
+export function selectEnvironment(config: DrillConfig, name: string, targetOverride?: string): EnvironmentConfig {
+  const environment = config.environments[name];
+  if (!environment) {
+    const known = Object.keys(config.environments).join(', ') || 'none';
+    throw new HarnessError(`no environment '${name}' in config (known: ${known})`);
+  }
+  if (targetOverride === undefined || targetOverride === environment.target.kind) return environment;
+  if (!(targetKinds as readonly string[]).includes(targetOverride)) {
+    throw new HarnessError(`unknown target kind '${targetOverride}' given by --target (known: ${targetKinds.join(', ')})`);
+  }
+  return { ...environment, target: { kind: targetOverride as EnvironmentConfig['target']['kind'] } };
+}
