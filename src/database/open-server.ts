@@ -1,0 +1,28 @@
+import type { DatabaseConfig } from '../config/schema.ts';
+import { HarnessError } from '../errors.ts';
+import { startEphemeralPostgres } from './ephemeral-postgres.ts';
+import { existingServer } from './existing-server.ts';
+import type { PostgresServer } from './postgres-server.ts';
+
+/** DRILL_DATABASE_URL in the environment wins over the config: CI can point any run at a server. */
+export async function openServer(config: DatabaseConfig, env: NodeJS.ProcessEnv = process.env): Promise<PostgresServer> {
+  const override = env['DRILL_DATABASE_URL'];
+  if (override) return existingServer(override);
+  switch (config.kind) {
+    case 'ephemeral':
+      return startEphemeralPostgres();
+    case 'dsn': {
+      const dsn = config.dsn ?? (config.dsnEnv ? env[config.dsnEnv] : undefined);
+      if (!dsn) {
+        throw new HarnessError(
+          config.dsnEnv ? `database.dsnEnv names ${config.dsnEnv}, which is not set` : 'database.kind is dsn but neither dsn nor dsnEnv is given',
+        );
+      }
+      return existingServer(dsn);
+    }
+    default: {
+      const never: never = config;
+      throw new HarnessError(`no database provider for kind '${(never as { kind: string }).kind}'`);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+/** A PostgreSQL server the drill can use: the harness's own ephemeral one, or an existing one. */
+export interface PostgresServer extends AsyncDisposable {
+  /** Superuser (or owner) DSN of the server's maintenance database. Secret: redact before printing. */
+  readonly dsn: string;
+  readonly password: string;
+  readonly host: string;
+  readonly port: number;
+  /** Printable, without secrets: "ephemeral PostgreSQL 15.18 (system: …) on 127.0.0.1:41234". */
+  readonly description: string;
+  /** Creates an empty database and returns its DSN. */
+  createDatabase(name: string): Promise<string>;
+  dropDatabase(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
