@@ -1,0 +1,55 @@
+import type { CheckRecord, CheckStatus, TestRecord } from '../drill/journal-types.ts';
+import { errorMessage } from '../errors.ts';
+
+export type Comparator = '<=' | '<' | '>=' | '>' | '==';
+
+/** What a measure returns: a value, or `undefined` when there is nothing to measure (inconclusive). */
+export interface Measurement {
+  value: number | boolean | undefined;
+  evidence?: string;
+  message?: string;
+}
+
+/** A check is data: what to measure, the threshold, how to compare. One function evaluates them all. */
+export interface CheckDefinition {
+  id: string;
+  title: string;
+  unit?: string;
+  threshold: number | boolean;
+  comparator: Comparator;
+  measure(test: TestRecord): Measurement | Promise<Measurement>;
+}
+
+/**
+ * passed | failed when a value was measured; inconclusive when there was nothing to measure
+ * (e.g. the rollback never finished, so it has no duration); error when measuring threw
+ * (Argo's analysis semantics: a broken measurement is not a failed rollback).
+ */
+export async function evaluateCheck(check: CheckDefinition, test: TestRecord): Promise<CheckRecord> {
+  const base = { id: check.id, title: check.title, threshold: check.threshold, ...(check.unit ? { unit: check.unit } : {}) };
+  let measured: Measurement;
+  try {
+    measured = await check.measure(test);
+  } catch (error) {
+    return { ...base, status: 'error', value: null, message: errorMessage(error) };
+  }
+  const extra = { ...(measured.evidence ? { evidence: measured.evidence } : {}), ...(measured.message ? { message: measured.message } : {}) };
+  if (measured.value === undefined) return { ...base, status: 'inconclusive', value: null, ...extra };
+  const status: CheckStatus = compare(measured.value, check.comparator, check.threshold) ? 'passed' : 'failed';
+  return { ...base, status, value: measured.value, ...extra };
+}
+
+export function compare(value: number | boolean, comparator: Comparator, threshold: number | boolean): boolean {
+  switch (comparator) {
+    case '==':
+      return value === threshold;
+    case '<=':
+      return value <= threshold;
+    case '<':
+      return value < threshold;
+    case '>=':
+      return value >= threshold;
+    case '>':
+      return value > threshold;
+  }
+}

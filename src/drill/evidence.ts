@@ -1,0 +1,61 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import type { Redactor } from '../config/redact.ts';
+
+/**
+ * Files a test keeps next to the journal (logs, exports, diffs), under <runDir>/<testId>/.
+ * Everything written is redacted first; paths returned are relative to the run folder, as the
+ * journal's `evidence` fields are.
+ */
+export class Evidence {
+  readonly files: string[] = [];
+  readonly dir: string;
+
+  constructor(
+    private readonly runDir: string,
+    testId: string,
+    private readonly redactor: Redactor,
+  ) {
+    this.dir = join(runDir, testId);
+  }
+
+  async write(name: string, content: string): Promise<string> {
+    const path = join(this.dir, name);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, this.redactor.redact(content));
+    return this.track(path);
+  }
+
+  /** A file written line by line as a service logs; close() flushes it. */
+  async lineWriter(name: string): Promise<{ path: string; writeLine(line: string): void; close(): Promise<void> }> {
+    const path = join(this.dir, name);
+    await mkdir(dirname(path), { recursive: true });
+    const stream: WriteStream = createWriteStream(path);
+    const rel = this.track(path);
+    return {
+      path: rel,
+      writeLine: (line) => {
+        if (!stream.writableEnded) stream.write(this.redactor.redact(line) + '\n');
+      },
+      close: () => new Promise<void>((resolve) => (stream.writableEnded ? resolve() : stream.end(resolve))),
+    };
+  }
+
+  /** The absolute path of a folder inside this test's evidence, created on demand. */
+  async folder(name: string): Promise<string> {
+    const path = join(this.dir, name);
+    await mkdir(path, { recursive: true });
+    return path;
+  }
+
+  relative(path: string): string {
+    return relative(this.runDir, path);
+  }
+
+  private track(path: string): string {
+    const rel = relative(this.runDir, path);
+    if (!this.files.includes(rel)) this.files.push(rel);
+    return rel;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The journal is the single output of a run: every reporter and every assertion reads it.
+ * Field names are a contract (DESIGN.md §3); add fields, never rename them.
+ */
+
+export type RunStatus = 'passed' | 'failed' | 'inconclusive' | 'error' | 'interrupted';
+export type TestStatus = RunStatus;
+export type StepStatus = 'passed' | 'failed' | 'error' | 'skipped' | 'interrupted';
+export type CheckStatus = 'passed' | 'failed' | 'inconclusive' | 'error';
+
+/** A setup step failing makes the test inconclusive (nothing was rolled back); a rollback step failing fails it. */
+export type StepPhase = 'setup' | 'rollback' | 'verify';
+
+export interface StepRecord {
+  id: string;
+  title: string;
+  phase: StepPhase;
+  startedAt: string;
+  durationMs: number;
+  status: StepStatus;
+  error?: string;
+  /** Facts the step established, e.g. { escalatedToSigkill: true, healthUrl: '…' }. */
+  output?: Record<string, unknown>;
+}
+
+export interface CheckRecord {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  value: number | string | boolean | null;
+  threshold: number | string | boolean | null;
+  unit?: string;
+  /** Relative path (from the run folder) of the file the value came from. */
+  evidence?: string;
+  message?: string;
+}
+
+export interface TestRecord {
+  id: string;
+  title: string;
+  status: TestStatus;
+  startedAt: string;
+  durationMs: number;
+  steps: StepRecord[];
+  checks: CheckRecord[];
+  cleanup: Array<{ label: string; status: 'passed' | 'error'; error?: string; durationMs: number }>;
+  evidence: string[];
+  /** Rollback window: first rollback step start → last rollback step end. */
+  rollbackMs?: number;
+}
+
+export interface Journal {
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  environment: string;
+  target: string;
+  database: string;
+  status: RunStatus;
+  tests: TestRecord[];
+  error?: string;
+}

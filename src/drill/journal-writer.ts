@@ -1,0 +1,26 @@
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Redactor } from '../config/redact.ts';
+import type { Journal } from './journal-types.ts';
+
+/** Writes <runDir>/journal.json, redacted; the run folder is then copied to <reportDir>/latest. */
+export async function writeJournal(runDir: string, journal: Journal, redactor: Redactor): Promise<string> {
+  await mkdir(runDir, { recursive: true });
+  const path = join(runDir, 'journal.json');
+  await writeFile(path, redactor.redact(JSON.stringify(journal, null, 2)) + '\n');
+  return path;
+}
+
+export async function writeReportFile(runDir: string, name: string, content: string, redactor: Redactor): Promise<string> {
+  const path = join(runDir, name);
+  await writeFile(path, redactor.redact(content));
+  return path;
+}
+
+/** A real copy, not a symlink: the latest run survives the run folder being archived or moved. */
+export async function copyToLatest(reportDir: string, runDir: string): Promise<string> {
+  const latest = join(reportDir, 'latest');
+  await rm(latest, { recursive: true, force: true });
+  await cp(runDir, latest, { recursive: true });
+  return latest;
+}

@@ -1,0 +1,105 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { LoadedConfig } from '../config/load-config.ts';
+import { selectEnvironment } from '../config/load-config.ts';
+import { Redactor } from '../config/redact.ts';
+import { openServer } from '../database/open-server.ts';
+import type { PostgresServer } from '../database/postgres-server.ts';
+import { HarnessError, errorMessage } from '../errors.ts';
+import { renderChecklist } from '../report/checklist.ts';
+import { createTarget } from '../targets/create-target.ts';
+import { Evidence } from './evidence.ts';
+import type { Journal, TestRecord } from './journal-types.ts';
+import { copyToLatest, writeJournal, writeReportFile } from './journal-writer.ts';
+import { newRunId } from './run-id.ts';
+import { runTest, type DrillEvent } from './runner.ts';
+import { runStatus } from './status.ts';
+import { testIds, testPlans } from './tests/index.ts';
+import type { DrillWorld } from './world.ts';
+
+export interface RunDrillsOptions {
+  loaded: LoadedConfig;
+  environmentName: string;
+  targetOverride?: string;
+  only?: string[];
+  reportDir: string;
+  signal: AbortSignal;
+  processEnv?: NodeJS.ProcessEnv;
+  onEvent?: (event: DrillEvent) => void;
+  /** One-line notices: the first says which target and which Postgres are used. */
+  onInfo?: (line: string) => void;
+  redactor?: Redactor;
+}
+
+export interface RunDrillsResult {
+  journal: Journal;
+  runDir: string;
+  latestDir: string;
+}
+
+/**
+ * One run: validate the selection, start (or reach) Postgres, run each selected test against a
+ * fresh database, then write journal.json and checklist.md and copy the run to <reportDir>/latest.
+ * Configuration problems throw HarnessError before anything starts; anything that breaks once
+ * the run has begun is recorded in the journal, which is always written.
+ */
+export async function runDrills(options: RunDrillsOptions): Promise<RunDrillsResult> {
+  const { loaded, environmentName, signal, processEnv = process.env, onEvent, onInfo = () => undefined } = options;
+  const env = selectEnvironment(loaded.config, environmentName, options.targetOverride);
+  const selected = selectTests(options.only);
+  const redactor = options.redactor ?? new Redactor();
+  if (env.database.kind === 'dsn' && env.database.dsn) redactor.addDsn(env.database.dsn);
+  if (processEnv['DRILL_DATABASE_URL']) redactor.addDsn(processEnv['DRILL_DATABASE_URL']);
+  const target = createTarget(env.target);
+
+  const reportDir = resolve(options.reportDir);
+  const runId = newRunId();
+  const runDir = join(reportDir, runId);
+  await mkdir(runDir, { recursive: true });
+  const startedAt = new Date().toISOString();
+  const tests: TestRecord[] = [];
+  let database = 'not started';
+  let runError: string | undefined;
+  let server: PostgresServer | undefined;
+  try {
+    server = await openServer(env.database, processEnv);
+    redactor.addDsn(server.dsn);
+    database = server.description;
+    onInfo(`drill ${runId}: environment ${environmentName} · target ${target.kind} (${target.description}) · Postgres: ${database}`);
+    const world: DrillWorld = { runId, runDir, environmentName, env, baseDir: loaded.baseDir, server, target, redactor, processEnv };
+    for (const id of selected) {
+      if (signal.aborted) break;
+      const evidence = new Evidence(runDir, id, redactor);
+      tests.push(await runTest(testPlans[id]!(world, evidence), { signal, evidence, redactor, ...(onEvent ? { onEvent } : {}) }));
+    }
+  } catch (error) {
+    runError = redactor.redact(errorMessage(error));
+    onInfo(`drill ${runId}: harness error: ${runError}`);
+  } finally {
+    await server?.stop().catch((error: unknown) => (runError ??= `stopping Postgres failed: ${redactor.redact(errorMessage(error))}`));
+  }
+
+  const status = signal.aborted ? 'interrupted' : runError ? (tests.some((t) => t.status === 'failed') ? 'failed' : 'error') : runStatus(tests);
+  const journal: Journal = {
+    runId,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    environment: environmentName,
+    target: target.kind,
+    database,
+    status,
+    tests,
+    ...(runError ? { error: runError } : {}),
+  };
+  await writeJournal(runDir, journal, redactor);
+  await writeReportFile(runDir, 'checklist.md', renderChecklist(journal), redactor);
+  const latestDir = await copyToLatest(reportDir, runDir);
+  return { journal, runDir, latestDir };
+}
+
+function selectTests(only: string[] | undefined): string[] {
+  if (!only || only.length === 0) return testIds;
+  const unknown = only.filter((id) => !testIds.includes(id));
+  if (unknown.length > 0) throw new HarnessError(`unknown test id '${unknown.join("', '")}' given by --only (known: ${testIds.join(', ')})`);
+  return testIds.filter((id) => only.includes(id));
+}

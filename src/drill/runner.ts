@@ -1,0 +1,126 @@
+import type { Redactor } from '../config/redact.ts';
+import { evaluateCheck, type CheckDefinition } from '../checks/check.ts';
+import { HarnessError, errorMessage } from '../errors.ts';
+import { CleanupStack } from './cleanup-stack.ts';
+import type { Evidence } from './evidence.ts';
+import type { CheckRecord, StepPhase, StepRecord, TestRecord } from './journal-types.ts';
+import { testStatus } from './status.ts';
+
+export interface StepContext {
+  readonly signal: AbortSignal;
+  readonly evidence: Evidence;
+  /** Queue a cleanup the moment a resource is acquired; it runs in reverse order, always. */
+  defer(label: string, fn: () => Promise<unknown> | unknown): void;
+  /** Record a fact in the step's journal output. */
+  record(key: string, value: unknown): void;
+}
+
+/** A drill step is data: an id, a title, its phase and what it does. */
+export interface StepDefinition {
+  id: string;
+  title: string;
+  phase: StepPhase;
+  run(ctx: StepContext): Promise<void>;
+}
+
+export interface DrillPlan {
+  id: string;
+  title: string;
+  steps: StepDefinition[];
+  checks: CheckDefinition[];
+}
+
+export type DrillEvent =
+  | { type: 'test-start'; testId: string; title: string }
+  | { type: 'step-start'; testId: string; step: Pick<StepDefinition, 'id' | 'title' | 'phase'>; startedAt: number }
+  | { type: 'step-end'; testId: string; record: StepRecord }
+  | { type: 'check'; testId: string; record: CheckRecord }
+  | { type: 'test-end'; record: TestRecord };
+
+export interface RunTestOptions {
+  signal: AbortSignal;
+  evidence: Evidence;
+  redactor: Redactor;
+  onEvent?: (event: DrillEvent) => void;
+  clock?: () => number;
+}
+
+/**
+ * Runs one drill: its steps in order (a failed step skips the rest), then its checks over the
+ * resulting record, then every queued cleanup in reverse — whatever happened before.
+ */
+export async function runTest(plan: DrillPlan, options: RunTestOptions): Promise<TestRecord> {
+  const { signal, evidence, redactor, onEvent = () => undefined, clock = Date.now } = options;
+  const cleanup = new CleanupStack();
+  const started = clock();
+  const steps: StepRecord[] = [];
+  onEvent({ type: 'test-start', testId: plan.id, title: plan.title });
+
+  let stopped = false;
+  for (const step of plan.steps) {
+    const stepStart = clock();
+    const record: StepRecord = { id: step.id, title: step.title, phase: step.phase, startedAt: new Date(stepStart).toISOString(), durationMs: 0, status: 'skipped' };
+    if (stopped || signal.aborted) {
+      steps.push(record);
+      onEvent({ type: 'step-end', testId: plan.id, record });
+      continue;
+    }
+    onEvent({ type: 'step-start', testId: plan.id, step, startedAt: stepStart });
+    const output: Record<string, unknown> = {};
+    const ctx: StepContext = { signal, evidence, defer: (label, fn) => cleanup.defer(label, fn), record: (k, v) => (output[k] = v) };
+    try {
+      await untilAborted(step.run(ctx), signal);
+      record.status = 'passed';
+    } catch (error) {
+      record.status = signal.aborted ? 'interrupted' : error instanceof HarnessError ? 'error' : 'failed';
+      record.error = redactor.redact(signal.aborted ? `interrupted: ${errorMessage(signal.reason)}` : errorMessage(error));
+      stopped = true;
+    }
+    record.durationMs = clock() - stepStart;
+    if (Object.keys(output).length > 0) record.output = JSON.parse(redactor.redact(JSON.stringify(output))) as Record<string, unknown>;
+    steps.push(record);
+    onEvent({ type: 'step-end', testId: plan.id, record });
+  }
+
+  const test: TestRecord = {
+    id: plan.id,
+    title: plan.title,
+    status: 'passed',
+    startedAt: new Date(started).toISOString(),
+    durationMs: 0,
+    steps,
+    checks: [],
+    cleanup: [],
+    evidence: evidence.files,
+    ...rollbackWindow(steps),
+  };
+  for (const check of plan.checks) {
+    const record = await evaluateCheck(check, test);
+    if (record.message) record.message = redactor.redact(record.message);
+    test.checks.push(record);
+    onEvent({ type: 'check', testId: plan.id, record });
+  }
+  test.cleanup = (await cleanup.runAll()).map((c) => (c.error ? { ...c, error: redactor.redact(c.error) } : c));
+  test.status = testStatus(steps, test.checks);
+  test.durationMs = clock() - started;
+  onEvent({ type: 'test-end', record: test });
+  return test;
+}
+
+/** First rollback step's start → last rollback step's end, only when every rollback step passed. */
+export function rollbackWindow(steps: StepRecord[]): { rollbackMs?: number } {
+  const rollback = steps.filter((s) => s.phase === 'rollback');
+  if (rollback.length === 0 || rollback.some((s) => s.status !== 'passed')) return {};
+  const first = Date.parse(rollback[0]!.startedAt);
+  const last = rollback[rollback.length - 1]!;
+  return { rollbackMs: Date.parse(last.startedAt) + last.durationMs - first };
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

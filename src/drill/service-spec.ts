@@ -1,0 +1,30 @@
+import type { ServiceSpec } from '../targets/target.ts';
+import { baseEnv } from './service-env.ts';
+import { fillPlaceholders, resolvePath, serviceName, type DrillWorld, type ServiceKey, type TestState } from './world.ts';
+
+/**
+ * The spec a target deploys: command and arguments from config, environment = a minimal base +
+ * passEnv + the restored env file (V1) + the config's env, placeholders filled. Output goes,
+ * redacted, to <testId>/<v1|v2>.log.
+ */
+export async function serviceSpec(world: DrillWorld, state: TestState, key: ServiceKey): Promise<{ spec: ServiceSpec; closeLog: () => Promise<void> }> {
+  const config = world.env[key];
+  const fill = (v: string) => fillPlaceholders(v, state, world);
+  const env = {
+    ...baseEnv(world.processEnv, config.passEnv),
+    ...(state.restoredEnv[key] ?? {}),
+    ...Object.fromEntries(Object.entries(config.env).map(([k, v]) => [k, fill(v)])),
+  };
+  const log = await state.evidence.lineWriter(`${key}.log`);
+  return {
+    spec: {
+      name: serviceName[key],
+      command: config.command,
+      args: config.args.map(fill),
+      cwd: resolvePath(world, config.cwd ?? '.'),
+      env,
+      onLogLine: log.writeLine,
+    },
+    closeLog: log.close,
+  };
+}

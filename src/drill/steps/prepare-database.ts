@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import type { StepDefinition } from '../runner.ts';
+import type { DrillWorld, TestState } from '../world.ts';
+
+/** A fresh, empty database for this test on the run's server; dropped at the end. */
+export function prepareDatabase(world: DrillWorld, state: TestState): StepDefinition {
+  return {
+    id: 'prepare-database',
+    title: 'Create an empty drill database and output folder',
+    phase: 'setup',
+    async run(ctx) {
+      const name = `drill_${state.testId.replaceAll('-', '_')}_${randomBytes(3).toString('hex')}`;
+      state.databaseUrl = await world.server.createDatabase(name);
+      world.redactor.addDsn(state.databaseUrl);
+      ctx.defer(`drop database ${name}`, () => world.server.dropDatabase(name));
+      state.outputDir = await state.evidence.folder('outputs');
+      ctx.record('database', name);
+      ctx.record('server', world.server.description);
+    },
+  };
+}

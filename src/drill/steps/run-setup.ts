@@ -1,0 +1,42 @@
+import { execa } from 'execa';
+import { HarnessError } from '../../errors.ts';
+import { baseEnv } from '../service-env.ts';
+import type { StepDefinition } from '../runner.ts';
+import { fillPlaceholders, resolvePath, type DrillWorld, type TestState } from '../world.ts';
+
+/** Runs the environment's setup commands (e.g. seed the source data) against the test database. */
+export function runSetup(world: DrillWorld, state: TestState): StepDefinition {
+  return {
+    id: 'seed-source',
+    title: 'Run the setup commands (seed the source data)',
+    phase: 'setup',
+    async run(ctx) {
+      const log = await state.evidence.lineWriter('setup.log');
+      try {
+        for (const [index, command] of world.env.setup.entries()) {
+          const fill = (v: string) => fillPlaceholders(v, state, world);
+          const env = { ...baseEnv(world.processEnv), ...Object.fromEntries(Object.entries(command.env).map(([k, v]) => [k, fill(v)])) };
+          const result = await execa(command.command, command.args.map(fill), {
+            cwd: resolvePath(world, command.cwd ?? '.'),
+            env,
+            extendEnv: false,
+            all: true,
+            reject: false,
+            timeout: command.timeoutMs,
+            cancelSignal: ctx.signal,
+            stdin: 'ignore',
+          });
+          for (const line of (result.all ?? '').split('\n')) if (line) log.writeLine(line);
+          if (result.failed) {
+            const why = result.timedOut ? `timed out after ${command.timeoutMs} ms` : `exit ${result.exitCode ?? result.signal}`;
+            const tail = (result.all ?? '').split('\n').slice(-10).join('\n');
+            throw new HarnessError(`setup command #${index + 1} (${command.command}) failed: ${why}${tail ? `\n${tail}` : ''}`);
+          }
+          ctx.record(`command${index + 1}`, { command: command.command, durationMs: result.durationMs });
+        }
+      } finally {
+        await log.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { waitHealthy } from '../../targets/health.ts';
+import type { StepContext, StepDefinition } from '../runner.ts';
+import { serviceSpec } from '../service-spec.ts';
+import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
+import type { StepPhase } from '../journal-types.ts';
+
+/** Deploys and starts a version, queueing its stop, and verifies the process is running. */
+export function startService(world: DrillWorld, state: TestState, key: ServiceKey, phase: StepPhase): StepDefinition {
+  const name = serviceName[key];
+  return {
+    id: `start-${key}`,
+    title: `Start ${name} and verify it is running`,
+    phase,
+    async run(ctx) {
+      await launch(world, state, key, ctx);
+      const started = need(state.running[key], name);
+      if (!(await started.isRunning())) throw new Error(`${name} is not running right after start; last log lines:\n${started.logs(15).join('\n')}`);
+      ctx.record('baseUrl', started.baseUrl);
+    },
+  };
+}
+
+export function waitServiceHealthy(world: DrillWorld, state: TestState, key: ServiceKey, phase: StepPhase): StepDefinition {
+  const name = serviceName[key];
+  return {
+    id: `${key}-healthy`,
+    title: `Wait until ${name} answers its health check`,
+    phase,
+    async run(ctx) {
+      const config = world.env[key];
+      const healthy = await waitHealthy(need(state.running[key], name), { path: config.healthPath, timeoutMs: config.healthTimeoutMs, signal: ctx.signal });
+      ctx.record('healthUrl', healthy.url);
+      ctx.record('status', healthy.status);
+      ctx.record('waitedMs', healthy.waitedMs);
+    },
+  };
+}
+
+/** Deploy + start + healthy in one setup step: getting V2 up is the drill's precondition. */
+export function deployService(world: DrillWorld, state: TestState, key: ServiceKey): StepDefinition {
+  const name = serviceName[key];
+  const start = startService(world, state, key, 'setup');
+  const healthy = waitServiceHealthy(world, state, key, 'setup');
+  return {
+    id: `deploy-${key}`,
+    title: `Deploy ${name}, start it and wait until healthy`,
+    phase: 'setup',
+    async run(ctx) {
+      await start.run(ctx);
+      await healthy.run(ctx);
+    },
+  };
+}
+
+async function launch(world: DrillWorld, state: TestState, key: ServiceKey, ctx: StepContext): Promise<void> {
+  const { spec, closeLog } = await serviceSpec(world, state, key);
+  ctx.defer(`close ${spec.name} log`, closeLog);
+  const deployment = await world.target.deploy(spec);
+  const started = await deployment.start();
+  state.running[key] = started;
+  ctx.defer(`stop ${spec.name}`, async () => {
+    await started[Symbol.asyncDispose]();
+    if (state.running[key] === started) delete state.running[key];
+  });
+}

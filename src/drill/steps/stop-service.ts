@@ -1,0 +1,21 @@
+import type { StepDefinition } from '../runner.ts';
+import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
+
+/** Runbook step 1: stop the version (grace period, then kill — recorded) and verify it is gone. */
+export function stopService(world: DrillWorld, state: TestState, key: ServiceKey): StepDefinition {
+  const name = serviceName[key];
+  return {
+    id: `stop-${key}`,
+    title: `Stop ${name} and verify it stopped`,
+    phase: 'rollback',
+    async run(ctx) {
+      const running = need(state.running[key], name);
+      const result = await running.stop({ graceMs: world.env[key].stopGraceMs });
+      ctx.record('escalatedToKill', result.escalatedToKill);
+      ctx.record('alreadyExited', result.alreadyExited);
+      ctx.record('graceMs', result.graceMs);
+      ctx.record('exit', result.exit);
+      if (await running.isRunning()) throw new Error(`${name} is still running after stop (grace ${result.graceMs} ms, then kill)`);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { CheckDefinition } from '../../checks/check.ts';
+import type { DrillPlan } from '../runner.ts';
+import { captureLogs } from '../steps/capture-logs.ts';
+import { prepareDatabase } from '../steps/prepare-database.ts';
+import { restoreConfig } from '../steps/restore-config.ts';
+import { runPipeline } from '../steps/run-pipeline.ts';
+import { runSetup } from '../steps/run-setup.ts';
+import { deployService, startService, waitServiceHealthy } from '../steps/start-service.ts';
+import { stopService } from '../steps/stop-service.ts';
+import { validateRun } from '../steps/validate-run.ts';
+import { newTestState, type DrillWorld } from '../world.ts';
+import type { Evidence } from '../evidence.ts';
+
+/**
+ * Test 3 of the runbook, "Rollback Time Measurement": V2 deployed and through a run, then the
+ * four execution steps, each timed. The rollback window runs from "stop V2" being issued to V1
+ * healthy AND its first KPI run validated; it must fit the budget (300 s by default).
+ */
+export function rollbackTimePlan(world: DrillWorld, evidence: Evidence): DrillPlan {
+  const state = newTestState('rollback-time', evidence);
+  const steps = [
+    prepareDatabase(world, state),
+    runSetup(world, state),
+    deployService(world, state, 'v2'),
+    runPipeline(world, state, 'v2', 'setup'),
+    stopService(world, state, 'v2'),
+    captureLogs(state, 'v2'),
+    restoreConfig(world, state, 'v1'),
+    startService(world, state, 'v1', 'rollback'),
+    waitServiceHealthy(world, state, 'v1', 'rollback'),
+    validateRun(world, state, 'v1'),
+  ];
+  return { id: 'rollback-time', title: 'Rollback Time Measurement', steps, checks: budgetChecks(world, steps.map((s) => s.id)) };
+}
+
+/** The total budget, and one check per configured step budget whose step this plan has. */
+export function budgetChecks(world: DrillWorld, stepIds: string[]): CheckDefinition[] {
+  const { rollbackMs, steps } = world.env.budgets;
+  const total: CheckDefinition = {
+    id: 'rollback-within-budget',
+    title: `Rollback completed within ${rollbackMs / 1000} s (stop V2 → V1 healthy and validated)`,
+    unit: 'ms',
+    threshold: rollbackMs,
+    comparator: '<=',
+    measure: (test) => ({ value: test.rollbackMs, ...(test.rollbackMs === undefined ? { message: 'the rollback did not complete' } : {}) }),
+  };
+  const perStep = Object.entries(steps)
+    .filter(([stepId]) => stepIds.includes(stepId))
+    .map(([stepId, budgetMs]): CheckDefinition => ({
+    id: `step-budget:${stepId}`,
+    title: `Step ${stepId} within ${budgetMs / 1000} s`,
+    unit: 'ms',
+    threshold: budgetMs,
+    comparator: '<=',
+    measure: (test) => {
+      const step = test.steps.find((s) => s.id === stepId)!;
+      return step.status === 'passed' ? { value: step.durationMs } : { value: undefined, message: `step ${stepId} ${step.status}` };
+    },
+  }));
+  return [total, ...perStep];
+}

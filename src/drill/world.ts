@@ -1,0 +1,66 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { Redactor } from '../config/redact.ts';
+import type { EnvironmentConfig } from '../config/schema.ts';
+import type { PostgresServer } from '../database/postgres-server.ts';
+import type { StartedDeployment, Target } from '../targets/target.ts';
+import type { Evidence } from './evidence.ts';
+
+export type ServiceKey = 'v1' | 'v2';
+export const serviceName: Record<ServiceKey, string> = { v1: 'V1', v2: 'V2' };
+
+/** What every test of one run shares: config, the Postgres server, the target. */
+export interface DrillWorld {
+  runId: string;
+  runDir: string;
+  environmentName: string;
+  env: EnvironmentConfig;
+  /** Folder of the config file; relative paths in the config resolve against it. */
+  baseDir: string;
+  server: PostgresServer;
+  target: Target;
+  redactor: Redactor;
+  /** The harness's own environment (for passEnv and the base PATH of services). */
+  processEnv: NodeJS.ProcessEnv;
+}
+
+export interface PipelineRun {
+  runId: string;
+  status: string;
+  triggeredAt: number;
+  durationMs: number;
+  body: Record<string, unknown>;
+}
+
+/** What the steps of one test hand to each other. */
+export interface TestState {
+  readonly testId: string;
+  readonly evidence: Evidence;
+  databaseUrl?: string;
+  outputDir?: string;
+  running: Partial<Record<ServiceKey, StartedDeployment>>;
+  runs: Partial<Record<ServiceKey, PipelineRun>>;
+  /** V1's environment as restored from the rollback assets (runbook step 2). */
+  restoredEnv: Partial<Record<ServiceKey, Record<string, string>>>;
+}
+
+export function newTestState(testId: string, evidence: Evidence): TestState {
+  return { testId, evidence, running: {}, runs: {}, restoredEnv: {} };
+}
+
+/** A value a previous step should have set; its absence is a programming error in the plan. */
+export function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`internal: ${what} is not available at this step`);
+  return value;
+}
+
+export function resolvePath(world: DrillWorld, path: string): string {
+  return isAbsolute(path) ? path : resolve(world.baseDir, path);
+}
+
+/** Fills {{databaseUrl}}, {{outputDir}}, {{runDir}}; {{port}} is left for the target. */
+export function fillPlaceholders(value: string, state: TestState, world: DrillWorld): string {
+  return value
+    .replaceAll('{{databaseUrl}}', need(state.databaseUrl, 'the drill database'))
+    .replaceAll('{{outputDir}}', need(state.outputDir, 'the output folder'))
+    .replaceAll('{{runDir}}', world.runDir);
+}
