@@ -1,0 +1,44 @@
+import { Command, CommanderError, Option } from 'commander';
+import { HarnessError, errorMessage } from '../errors.ts';
+import { Redactor } from '../config/redact.ts';
+import { runCommand } from './run-command.ts';
+
+const harnessErrorCode = 3;
+
+export function buildProgram(): Command {
+  const program = new Command('drill')
+    .description('Rehearse and prove the rollback of a data pipeline from V2 to V1')
+    .exitOverride()
+    .showHelpAfterError();
+  program
+    .command('run')
+    .description('run the rollback drills of one environment and write the journal and checklist')
+    .option('--env <name>', 'environment of the config', 'staging')
+    .option('--target <kind>', "override the environment's target kind (process)")
+    .addOption(new Option('--only <test-id...>', 'run only these tests (comma or space separated)'))
+    .option('--config <file>', 'drill.config.ts, or a .json/.yaml file of the same schema')
+    .option('--report-dir <dir>', 'where runs are written (<dir>/<runId>/, copied to <dir>/latest/)', 'reports')
+    .action(async (opts: { env: string; target?: string; only?: string[]; config?: string; reportDir: string }) => {
+      const only = opts.only?.flatMap((o) => o.split(',')).filter(Boolean);
+      process.exitCode = await runCommand({ ...opts, ...(only ? { only } : {}) });
+    });
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version are not errors; bad usage is a harness/config error (exit 3).
+      process.exitCode = error.exitCode === 0 ? 0 : harnessErrorCode;
+      return;
+    }
+    const message = new Redactor().redact(errorMessage(error));
+    process.stderr.write(`drill: ${message}\n`);
+    if (!(error instanceof HarnessError) && process.env['DRILL_DEBUG']) process.stderr.write(`${(error as Error).stack}\n`);
+    process.exitCode = harnessErrorCode;
+  }
+}
+
+await main();
