@@ -1,0 +1,76 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load-config.ts';
+import type { TestRecord } from '../src/drill/journal-types.ts';
+import { runDrills, type RunDrillsResult } from '../src/drill/run-drills.ts';
+
+/**
+ * Test 3 of the runbook, "Rollback Time Measurement", on the embedded default: the reference
+ * pipeline's real V2 and V1 processes against a real ephemeral PostgreSQL.
+ */
+describe('Test 3: rollback time measurement', () => {
+  let reportDir: string;
+  let run: RunDrillsResult;
+  let test: TestRecord;
+
+  beforeAll(async () => {
+    reportDir = await mkdtemp(join(tmpdir(), 'drill-rollback-time-'));
+    run = await runDrills({
+      loaded: await loadConfig('drill.config.ts'),
+      environmentName: 'staging',
+      only: ['rollback-time'],
+      reportDir,
+      signal: new AbortController().signal,
+    });
+    test = run.journal.tests[0]!;
+  });
+  afterAll(() => rm(reportDir, { recursive: true, force: true }));
+
+  it('passes, with every runbook execution step timed', () => {
+    expect(run.journal.status, JSON.stringify(test.steps.filter((s) => s.error), null, 2)).toBe('passed');
+    expect(test.steps.filter((s) => s.phase === 'rollback').map((s) => s.id)).toEqual([
+      'stop-v2', 'capture-v2-logs', 'restore-v1-config', 'start-v1', 'v1-healthy', 'validate-v1',
+    ]);
+    for (const step of test.steps) expect(step.durationMs, step.id).toBeGreaterThan(0);
+  });
+
+  it('measures the rollback window within the 300 s budget', () => {
+    const check = test.checks.find((c) => c.id === 'rollback-within-budget');
+    expect(check).toMatchObject({ status: 'passed', threshold: 300_000, unit: 'ms', value: test.rollbackMs });
+    const rollbackSteps = test.steps.filter((s) => s.phase === 'rollback');
+    const sum = rollbackSteps.reduce((ms, s) => ms + s.durationMs, 0);
+    expect(test.rollbackMs).toBeGreaterThanOrEqual(sum);
+  });
+
+  it('stopped V2 gracefully and proved V1 wrote KPI rows and readable output files', () => {
+    const stop = test.steps.find((s) => s.id === 'stop-v2')!;
+    expect(stop.output).toMatchObject({ escalatedToKill: false, alreadyExited: false });
+    const validate = test.steps.find((s) => s.id === 'validate-v1')!;
+    expect(validate.output?.['runId']).toMatch(/^v1-/);
+    expect(validate.output?.['kpiRows']).toBeGreaterThan(0);
+    expect(validate.output?.['outputFiles']).toBeGreaterThan(0);
+  });
+
+  it("keeps V2's final 50 log lines as evidence", async () => {
+    const log = await readFile(join(run.runDir, 'rollback-time', 'v2-final-state.log'), 'utf8');
+    const lines = log.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThanOrEqual(50);
+    expect(log).toContain('"version":"v2"');
+  });
+
+  it('fills the Test 3 section of checklist.md and copies the run to latest/', async () => {
+    const checklist = await readFile(join(reportDir, 'latest', 'checklist.md'), 'utf8');
+    expect(checklist).toContain(`Actual time: ${(test.rollbackMs! / 1000).toFixed(1)} seconds`);
+    expect(checklist).toContain('[x] Within 5-minute target: YES');
+    const latest = JSON.parse(await readFile(join(reportDir, 'latest', 'journal.json'), 'utf8'));
+    expect(latest.runId).toBe(run.journal.runId);
+  });
+
+  it('leaves no secret in the journal', async () => {
+    const journal = await readFile(join(run.runDir, 'journal.json'), 'utf8');
+    expect(journal).not.toMatch(/postgres:\/\/[^:]+:(?!\*\*\*)[^@]+@/);
+  });
+});

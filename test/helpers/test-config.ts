@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import reference from '../../drill.config.ts';
+import { repoRoot } from './cli.ts';
+
+type Staging = Record<string, any>;
+
+export interface TestRun {
+  dir: string;
+  configFile: string;
+  reportDir: string;
+  /** Put in V1's and V2's environment: finds any of their processes left running. */
+  marker: string;
+  /** TMPDIR for the harness: its ephemeral Postgres lives below it, so leftovers are found by path. */
+  tmp: string;
+}
+
+/**
+ * Writes the reference staging config as JSON into a fresh folder, with paths made absolute and
+ * a marker in V1/V2's environment, after letting the test change it.
+ */
+export async function testRun(change: (staging: Staging) => void = () => undefined): Promise<TestRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'drill-it-'));
+  const marker = `drill-it-${randomUUID()}`;
+  const staging = structuredClone(reference.environments['staging']) as Staging;
+  const abs = (p: string) => (isAbsolute(p) ? p : join(repoRoot, p));
+  for (const command of [...staging['setup'], staging['v1'], staging['v2']]) command.cwd = repoRoot;
+  staging['v1'].envFile = abs(staging['v1'].envFile);
+  staging['v1'].requiredFiles = staging['v1'].requiredFiles.map(abs);
+  for (const key of ['v1', 'v2']) staging[key].env = { ...staging[key].env, DRILL_IT_MARKER: marker };
+  change(staging);
+  const configFile = join(dir, 'drill.config.json');
+  await writeFile(configFile, JSON.stringify({ environments: { staging } }, null, 2));
+  const tmp = join(dir, 'tmp');
+  await import('node:fs/promises').then((fs) => fs.mkdir(tmp));
+  return { dir, configFile, reportDir: join(dir, 'reports'), marker, tmp };
+}
