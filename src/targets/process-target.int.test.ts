@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { waitHealthy } from './health.ts';
+import { ProcessTarget } from './process-target.ts';
+
+// A real HTTP server in a real child process; it forks a grandchild to prove stop() reaches the
+// whole process group. With IGNORE_TERM set, both ignore SIGTERM.
+const service = `
+const http = require('node:http');
+const { spawn } = require('node:child_process');
+if (process.env.IGNORE_TERM) process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
+else process.on('SIGTERM', () => { console.log('bye'); process.exit(0); });
+const grandchild = spawn(process.execPath, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+console.log('grandchild ' + grandchild.pid);
+http.createServer((req, res) => { res.statusCode = req.url === '/health' ? 200 : 404; res.end('{}'); })
+  .listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
+`;
+
+async function start(env: Record<string, string> = {}) {
+  const deployment = await new ProcessTarget().deploy({
+    name: 'V9', command: process.execPath, args: ['-e', service], cwd: process.cwd(), env: { PORT: '{{port}}', ...env },
+  });
+  return deployment.start();
+}
+
+describe('ProcessTarget', () => {
+  it('starts a service on a free port, samples it, and stops the whole process group gracefully', async () => {
+    const started = await start();
+    const healthy = await waitHealthy(started, { path: '/health', timeoutMs: 10_000 });
+    expect(healthy.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/health$/);
+    expect((await started.sample())?.rssBytes).toBeGreaterThan(1024 * 1024);
+    const result = await started.stop({ graceMs: 5000 });
+    expect(result).toMatchObject({ escalatedToKill: false, alreadyExited: false, exit: { exitCode: 0 } });
+    expect(await started.isRunning()).toBe(false);
+    expect(started.logs(5)).toEqual(expect.arrayContaining(['listening', 'bye']));
+    expect(await started.sample()).toBeUndefined();
+  });
+
+  it('escalates to SIGKILL after the grace period when SIGTERM is ignored, leaving no process of the group', async () => {
+    const started = await start({ IGNORE_TERM: '1' });
+    await waitHealthy(started, { path: '/health', timeoutMs: 10_000 });
+    const grandchild = Number(/grandchild (\d+)/.exec(started.logs(10).join('\n'))?.[1]);
+    const result = await started.stop({ graceMs: 300 });
+    expect(result).toMatchObject({ escalatedToKill: true, graceMs: 300, exit: { signal: 'SIGKILL' } });
+    expect(result.durationMs).toBeGreaterThanOrEqual(300);
+    expect(started.logs(10)).toContain('ignoring SIGTERM');
+    expect(() => process.kill(grandchild, 0)).toThrow();
+  });
+
+  it('reports a service that exits before it is healthy, with its last log lines', async () => {
+    const deployment = await new ProcessTarget().deploy({
+      name: 'V1', command: process.execPath, args: ['-e', 'console.error("config missing"); process.exit(2)'], cwd: process.cwd(), env: {},
+    });
+    const started = await deployment.start();
+    await expect(waitHealthy(started, { path: '/health', timeoutMs: 10_000 })).rejects.toThrow(/V1 exited with code 2 before it was healthy[\s\S]*config missing/);
+    expect(await started.stop({ graceMs: 100 })).toMatchObject({ alreadyExited: true });
+  });
+
+  it('names the command when it cannot be spawned', async () => {
+    const deployment = await new ProcessTarget().deploy({ name: 'V1', command: '/nonexistent/bin', args: [], cwd: process.cwd(), env: {} });
+    await expect(deployment.start()).rejects.toThrow(/V1 cannot start: \/nonexistent\/bin .*ENOENT/);
+  });
+
+  it('dispose (the cleanup path) kills the service and its children even when they ignore SIGTERM', async () => {
+    const started = await start({ IGNORE_TERM: '1' });
+    await waitHealthy(started, { path: '/health', timeoutMs: 10_000 });
+    const grandchild = Number(/grandchild (\d+)/.exec(started.logs(10).join('\n'))?.[1]);
+    await started[Symbol.asyncDispose]();
+    expect(await started.isRunning()).toBe(false);
+    expect(() => process.kill(grandchild, 0)).toThrow();
+  });
+});
