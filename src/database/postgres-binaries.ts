@@ -85,7 +85,7 @@ async function serverVersion(dir: string): Promise<string> {
   return match[1]!;
 }
 
-async function findClientTools(major: number, dirs: string[]): Promise<Pick<PostgresBinaries, 'pgDump' | 'pgRestore'>> {
+export async function findClientTools(major: number, dirs: string[]): Promise<Pick<PostgresBinaries, 'pgDump' | 'pgRestore'>> {
   for (const dir of dirs) {
     if (!(await hasAll(dir, ['pg_dump', 'pg_restore']))) continue;
     const { stdout } = await execa(join(dir, 'pg_dump'), ['--version'], { reject: false });

@@ -1,0 +1,192 @@
+import { HarnessError } from '../errors.ts';
+
+/** One KPI value of one version. `null` is "no value" (e.g. a rate with a zero denominator). */
+export interface KpiPoint {
+  /** YYYY-MM-DD */
+  asOf: string;
+  segment: string;
+  kpi: string;
+  value: number | null;
+}
+
+export interface KpiKey {
+  asOf: string;
+  segment: string;
+  kpi: string;
+}
+
+export interface KpiDifference extends KpiKey {
+  reference: number | null;
+  candidate: number | null;
+  variance: number;
+}
+
+export interface KpiComparison {
+  /** Keys present exactly once on both sides and compared by value. */
+  compared: number;
+  /** Largest variance among compared keys (0 when none). Decide on `withinTolerance`, not on this alone. */
+  maxVariance: number;
+  /** False when any variance ≥ tolerance or anything is missing, duplicated or non-finite. */
+  withinTolerance: boolean;
+  tolerance: number;
+  /** The largest non-zero variances, largest first. */
+  worst: KpiDifference[];
+  missingInCandidate: KpiKey[];
+  missingInReference: KpiKey[];
+  /** Keys found more than once on either side: they cannot be paired, so they are not compared. */
+  duplicates: KpiKey[];
+  /** NaN or ±Infinity on either side, or null on one side only. */
+  nonFinite: KpiKey[];
+}
+
+export interface CompareOptions {
+  tolerance?: number;
+  /** Floor of the denominator, so a zero reference yields a huge variance instead of a division by zero. */
+  epsilon?: number;
+  /** How many of the worst differences to keep. */
+  worst?: number;
+}
+
+/**
+ * DESIGN §5: variance = |candidate − reference| / max(|reference|, ε) per KPI × as-of × segment,
+ * and every value must stay below the tolerance. The reference is the denominator: for Test 2 that
+ * is V2's export (|v1 − v2| / max(|v2|, ε)); for Test 4, the previous V2 run.
+ * A key present on one side only is a failure, never a skip: a KPI V1 silently stops producing is
+ * exactly the data loss the drill exists to catch.
+ */
+export function compareKpis(reference: readonly KpiPoint[], candidate: readonly KpiPoint[], options: CompareOptions = {}): KpiComparison {
+  const { tolerance = 0.01, epsilon = 1e-9, worst: keep = 10 } = options;
+  if (!(Number.isFinite(tolerance) && tolerance > 0)) throw new HarnessError(`KPI tolerance must be a positive number, got ${tolerance}`);
+  if (!(Number.isFinite(epsilon) && epsilon > 0)) throw new HarnessError(`KPI epsilon must be a positive number, got ${epsilon}`);
+  if (!(Number.isInteger(keep) && keep >= 0)) throw new HarnessError(`KPI worst count must be a non-negative integer, got ${keep}`);
+
+  const ref = index(reference);
+  const cand = index(candidate);
+  const duplicates = new Map<string, KpiKey>([...ref.duplicates, ...cand.duplicates]);
+  const missingInCandidate: KpiKey[] = [];
+  const missingInReference: KpiKey[] = [];
+  const nonFinite: KpiKey[] = [];
+  const differences: KpiDifference[] = [];
+  let compared = 0;
+  let maxVariance = 0;
+
+  for (const [id, r] of ref.points) {
+    if (duplicates.has(id)) continue;
+    const c = cand.points.get(id);
+    if (!c) {
+      missingInCandidate.push(keyOf(r));
+      continue;
+    }
+    compared += 1;
+    const variance = varianceOf(r.value, c.value, epsilon);
+    if (variance === undefined) {
+      nonFinite.push(keyOf(r));
+      continue;
+    }
+    maxVariance = Math.max(maxVariance, variance);
+    if (variance > 0) differences.push({ ...keyOf(r), reference: r.value, candidate: c.value, variance });
+  }
+  for (const [id, c] of cand.points) {
+    if (!duplicates.has(id) && !ref.points.has(id)) missingInReference.push(keyOf(c));
+  }
+
+  const problems = missingInCandidate.length + missingInReference.length + duplicates.size + nonFinite.length;
+  return {
+    compared,
+    maxVariance,
+    withinTolerance: problems === 0 && maxVariance < tolerance,
+    tolerance,
+    worst: differences.sort((a, b) => b.variance - a.variance || byKey(a, b)).slice(0, keep),
+    missingInCandidate: missingInCandidate.sort(byKey),
+    missingInReference: missingInReference.sort(byKey),
+    duplicates: [...duplicates.values()].sort(byKey),
+    nonFinite: nonFinite.sort(byKey),
+  };
+}
+
+/** Both null: the versions agree there is no value. NaN, ±Infinity or one-sided null: undefined. */
+function varianceOf(reference: number | null, candidate: number | null, epsilon: number): number | undefined {
+  if (reference === null && candidate === null) return 0;
+  if (reference === null || candidate === null) return undefined;
+  if (!Number.isFinite(reference) || !Number.isFinite(candidate)) return undefined;
+  if (reference === candidate) return 0;
+  const variance = Math.abs(candidate - reference) / Math.max(Math.abs(reference), epsilon);
+  // |1e308 − (−1e308)| overflows; such a pair is not a comparison anyone can trust.
+  return Number.isFinite(variance) ? variance : undefined;
+}
+
+function index(points: readonly KpiPoint[]): { points: Map<string, KpiPoint>; duplicates: Map<string, KpiKey> } {
+  const byId = new Map<string, KpiPoint>();
+  const duplicates = new Map<string, KpiKey>();
+  for (const point of points) {
+    const id = idOf(point);
+    if (byId.has(id)) duplicates.set(id, keyOf(point));
+    else byId.set(id, point);
+  }
+  return { points: byId, duplicates };
+}
+
+// JSON of the tuple, not a joined string: "a|b" + "c" and "a" + "b|c" must stay different keys.
+function idOf(key: KpiKey): string {
+  return JSON.stringify([key.asOf, key.segment, key.kpi]);
+}
+
+function keyOf(point: KpiKey): KpiKey {
+  return { asOf: point.asOf, segment: point.segment, kpi: point.kpi };
+}
+
+// Code-unit order, not localeCompare: the same inputs sort the same on every machine.
+function byKey(a: KpiKey, b: KpiKey): number {
+  return cmp(a.asOf, b.asOf) || cmp(a.segment, b.segment) || cmp(a.kpi, b.kpi);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export interface VersionLabels {
+  reference: string;
+  candidate: string;
+}
+
+/** Test 2's orientation: V2's export is the reference, V1 (after the rollback) the candidate. */
+const defaultLabels: VersionLabels = { reference: 'V2', candidate: 'V1' };
+
+/**
+ * One line about the worst point, for a check's message: a missing, non-finite or duplicated
+ * point outranks any variance, because it fails the comparison whatever the numbers say.
+ * `outstanding_principal 2025-06-30 consumer: V1 1234.5 vs V2 1259.2 (1.96%)`
+ */
+export function describeWorst(result: KpiComparison, labels: VersionLabels = defaultLabels): string {
+  const more = (list: KpiKey[]) => (list.length > 1 ? ` (and ${list.length - 1} more)` : '');
+  const [missingC] = result.missingInCandidate;
+  if (missingC) return `${name(missingC)}: in ${labels.reference}, missing in ${labels.candidate}${more(result.missingInCandidate)}`;
+  const [missingR] = result.missingInReference;
+  if (missingR) return `${name(missingR)}: in ${labels.candidate}, missing in ${labels.reference}${more(result.missingInReference)}`;
+  const [bad] = result.nonFinite;
+  if (bad) return `${name(bad)}: not a comparable number (NaN, Infinity or null on one side only)${more(result.nonFinite)}`;
+  const [duplicate] = result.duplicates;
+  if (duplicate) return `${name(duplicate)}: appears more than once${more(result.duplicates)}`;
+  const [top] = result.worst;
+  if (!top) return `no KPI differs (${result.compared} points compared)`;
+  const share = top.reference === 0 ? `${labels.reference} is 0` : percent(top.variance);
+  return `${name(top)}: ${labels.candidate} ${top.candidate} vs ${labels.reference} ${top.reference} (${share})`;
+}
+
+/** The verdict with its counts, then the worst point: what a failed data-validation check says. */
+export function describeComparison(result: KpiComparison, labels: VersionLabels = defaultLabels): string {
+  const parts = [`${result.compared} KPI points compared, max variance ${percent(result.maxVariance)} (tolerance ${percent(result.tolerance)})`];
+  if (result.missingInCandidate.length) parts.push(`${result.missingInCandidate.length} missing in ${labels.candidate}`);
+  if (result.missingInReference.length) parts.push(`${result.missingInReference.length} missing in ${labels.reference}`);
+  if (result.nonFinite.length) parts.push(`${result.nonFinite.length} not comparable`);
+  if (result.duplicates.length) parts.push(`${result.duplicates.length} duplicated`);
+  return `${parts.join(', ')}; worst: ${describeWorst(result, labels)}`;
+}
+
+function name(key: KpiKey): string {
+  return `${key.kpi} ${key.asOf} ${key.segment}`;
+}
+
+function percent(ratio: number): string {
+  return `${(ratio * 100).toFixed(2)}%`;
+}

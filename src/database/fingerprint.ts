@@ -1,0 +1,103 @@
+import { errorMessage } from '../errors.ts';
+import { formatQualifiedName, parseQualifiedName, quoteQualified } from './identifiers.ts';
+import { redactedFor, withSession, type Queryable } from './pg-session.ts';
+
+export { schemaFingerprint, type SchemaFingerprint } from './schema-fingerprint.ts';
+
+export interface TableFingerprint {
+  /** `schema.table`, quoted only where needed (see formatQualifiedName). */
+  table: string;
+  rows: number;
+  /** 32 hex digits; equal for equal multisets of rows, whatever their physical order. */
+  hash: string;
+}
+
+/** Fingerprints keyed by `schema.table`, in name order. A plain record so it goes into the journal as is. */
+export type Fingerprints = Readonly<Record<string, TableFingerprint>>;
+
+export interface FingerprintDifference {
+  table: string;
+  change: 'added' | 'removed' | 'changed';
+  /** Rows in `before`; absent when the table was added. */
+  rowsBefore?: number;
+  /** Rows in `after`; absent when the table was removed. */
+  rowsAfter?: number;
+}
+
+/**
+ * Row count and an order-independent hash of a table, computed in the database: each row's
+ * text form is hashed with md5 and two 64-bit slices of those hashes are summed as numeric.
+ * A sum (not bit_xor) so that a duplicated row changes the hash instead of cancelling out.
+ *
+ * `where` is fixed SQL written in code (e.g. "as_of < '2024-01-01'"), never user input.
+ * Given a client, that session's settings apply: hashes are only comparable between sessions with
+ * the same output settings, which a DSN (a session opened here) guarantees.
+ */
+export async function tableFingerprint(
+  target: Queryable | string,
+  table: string,
+  options: { where?: string } = {},
+): Promise<TableFingerprint> {
+  const name = parseQualifiedName(table);
+  const key = formatQualifiedName(name);
+  const where = options.where ? `where (${options.where})` : '';
+  // The alias is unlikely enough that no real column shadows it (a column named like the alias would win).
+  const sql = `
+    select count(*)::bigint::text as rows,
+           md5(count(*)::text || ':' || coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint), 0)::text
+                               || ':' || coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::bigint), 0)::text) as hash
+      from (select md5(drill_fingerprint_row::text) as h from ${quoteQualified(name)} as drill_fingerprint_row ${where}) as hashed`;
+  try {
+    return await withSession(target, async (client) => {
+      const { rows } = await client.query<{ rows: string; hash: string }>(sql);
+      return { table: key, rows: Number(rows[0]!.rows), hash: rows[0]!.hash };
+    });
+  } catch (error) {
+    const message = `fingerprint of ${key} failed: ${errorMessage(error)}`;
+    throw new Error(typeof target === 'string' ? redactedFor(target, message) : message);
+  }
+}
+
+/**
+ * Fingerprints every table of the given schemas (partitioned tables once, through their parent)
+ * in one repeatable-read snapshot, so a pipeline writing meanwhile cannot make the tables
+ * disagree with each other.
+ */
+export async function databaseFingerprints(dsn: string, options: { schemas: readonly string[] }): Promise<Fingerprints> {
+  return withSession(dsn, async (client) => {
+    await client.query('begin isolation level repeatable read read only');
+    try {
+      const { rows: tables } = await client.query<{ schema: string; name: string }>(
+        `select n.nspname as schema, c.relname as name
+           from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where c.relkind in ('r', 'p') and not c.relispartition and n.nspname = any($1::text[])
+          order by n.nspname collate "C", c.relname collate "C"`,
+        [options.schemas],
+      );
+      const result: Record<string, TableFingerprint> = {};
+      for (const table of tables) {
+        const fingerprint = await tableFingerprint(client, formatQualifiedName(table));
+        result[fingerprint.table] = fingerprint;
+      }
+      return result;
+    } finally {
+      await client.query('rollback');
+    }
+  }).catch((error: unknown) => {
+    throw new Error(redactedFor(dsn, errorMessage(error)));
+  });
+}
+
+/** Tables added, removed or changed (rows or hash) from `before` to `after`, in name order. */
+export function diffFingerprints(before: Fingerprints, after: Fingerprints): FingerprintDifference[] {
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const differences: FingerprintDifference[] = [];
+  for (const table of names) {
+    const b = before[table];
+    const a = after[table];
+    if (!b && a) differences.push({ table, change: 'added', rowsAfter: a.rows });
+    else if (b && !a) differences.push({ table, change: 'removed', rowsBefore: b.rows });
+    else if (b && a && (b.rows !== a.rows || b.hash !== a.hash)) differences.push({ table, change: 'changed', rowsBefore: b.rows, rowsAfter: a.rows });
+  }
+  return differences;
+}
