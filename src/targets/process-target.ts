@@ -81,7 +81,12 @@ class StartedProcess implements StartedDeployment {
       return { alreadyExited: true, escalatedToKill: false, graceMs, durationMs: 0, exit: this.exitInfo };
     }
     signalGroup(this.pid, 'SIGTERM');
-    const graceful = await Promise.race([this.exited.then(() => true), delay(graceMs).then(() => false)]);
+    const grace = new AbortController();
+    const graceful = await Promise.race([
+      this.exited.then(() => true),
+      delay(graceMs, grace.signal).then(() => false, () => true),
+    ]);
+    grace.abort(); // the grace timer must not keep the harness alive once the service has exited
     if (!graceful) signalGroup(this.pid, 'SIGKILL');
     const exit = await this.exited;
     // The leader is gone; make sure nothing else of its group survives it.
