@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import pg from 'pg';
@@ -9,6 +8,7 @@ import { freePort } from '../util/free-port.ts';
 import { LineBuffer } from '../util/line-buffer.ts';
 import { waitFor } from '../util/wait-for.ts';
 import { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.ts';
+import { binariesFor, dataParentFor } from './reachable-by.ts';
 import { unprivilegedAccount, type Account } from './unprivileged-user.ts';
 import type { PostgresServer } from './postgres-server.ts';
 
@@ -25,9 +25,10 @@ const user = 'drill';
  * lives for one drill and losing it on a host crash loses nothing.
  */
 export async function startEphemeralPostgres(options: { readyTimeoutMs?: number } = {}): Promise<EphemeralPostgres> {
-  const binaries = await findPostgresBinaries();
   const account = await unprivilegedAccount();
-  const root = await mkdtemp(join(tmpdir(), 'drill-pg-'));
+  const parent = await dataParentFor(account);
+  const binaries = await binariesFor(await findPostgresBinaries(), account, parent);
+  const root = await mkdtemp(join(parent, 'drill-pg-'));
   try {
     const password = randomBytes(18).toString('base64url');
     await initCluster(binaries, account, root, password);

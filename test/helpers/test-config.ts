@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import reference from '../../drill.config.ts';
@@ -33,7 +33,10 @@ export async function testRun(change: (staging: Staging) => void = () => undefin
   change(staging);
   const configFile = join(dir, 'drill.config.json');
   await writeFile(configFile, JSON.stringify({ environments: { staging } }, null, 2));
+  // World-traversable, like /tmp: the ephemeral Postgres runs as an unprivileged account when we are root.
   const tmp = join(dir, 'tmp');
-  await import('node:fs/promises').then((fs) => fs.mkdir(tmp));
+  await mkdir(tmp, { mode: 0o1777 });
+  await chmod(tmp, 0o1777);
+  await chmod(dir, 0o755);
   return { dir, configFile, reportDir: join(dir, 'reports'), marker, tmp };
 }
