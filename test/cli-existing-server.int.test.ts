@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEphemeralPostgres, type EphemeralPostgres } from '../src/database/ephemeral-postgres.ts';
+import { drill } from './helpers/cli.ts';
+import { latestJournal } from './helpers/journal.ts';
+import { testRun } from './helpers/test-config.ts';
+
+/** DRILL_DATABASE_URL points a run at a server the user runs: the harness starts none and never prints its password. */
+describe('drill run against an existing server (DRILL_DATABASE_URL)', () => {
+  let server: EphemeralPostgres;
+  beforeAll(async () => (server = await startEphemeralPostgres()));
+  afterAll(() => server.stop());
+
+  it('uses that server, leaves it running, drops its drill database, and redacts the password everywhere', async () => {
+    const run = await testRun();
+    const result = await drill(['run', '--config', run.configFile, '--report-dir', run.reportDir, '--only', 'rollback-time'], {
+      DRILL_DATABASE_URL: server.dsn,
+    });
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toContain(`Postgres: existing PostgreSQL at postgres://drill:***@127.0.0.1:${server.port}/postgres`);
+    expect(result.all).not.toContain(server.password);
+
+    const journal = await latestJournal(run.reportDir);
+    expect(journal.status).toBe('passed');
+    const files = ['journal.json', 'checklist.md', 'rollback-time/v1.log', 'rollback-time/v2.log', 'rollback-time/setup.log'];
+    for (const file of files) expect(await readFile(join(run.reportDir, 'latest', file), 'utf8'), file).not.toContain(server.password);
+
+    const databases = await server.createDatabase('probe_after_run').then(async () => {
+      const pg = await import('pg');
+      const client = new pg.default.Client({ connectionString: server.dsn });
+      await client.connect();
+      const { rows } = await client.query<{ datname: string }>("select datname from pg_database where datname like 'drill_%'");
+      await client.end();
+      return rows.map((r) => r.datname);
+    });
+    expect(databases).toEqual([]);
+  });
+});
