@@ -10,7 +10,14 @@ const pipeline = (version: 'v1' | 'v2') => ({
   args: ['--import', 'tsx', `fixtures/pipeline-${version}/main.ts`],
   env: { DATABASE_URL: '{{databaseUrl}}', PORT: '{{port}}', OUTPUT_DIR: '{{outputDir}}' },
   healthPath: '/health',
+  metricsPath: '/metrics',
   run: { triggerPath: '/runs', statusPath: '/runs/{runId}' },
+});
+
+const cascade = (...args: string[]) => ({
+  command: process.execPath,
+  args: ['--import', 'tsx', 'fixtures/cascade/generate.ts', '--seed', '42', ...args],
+  env: { DATABASE_URL: '{{databaseUrl}}' },
 });
 
 export default defineConfig({
@@ -18,15 +25,9 @@ export default defineConfig({
     staging: {
       target: { kind: 'process' },
       database: { kind: 'ephemeral' },
-      // Data set D: 20 000 Cascade loans and their payments, generated deterministically.
-      setup: [
-        {
-          command: process.execPath,
-          args: ['--import', 'tsx', 'fixtures/cascade/generate.ts', '--loans', '20000', '--seed', '42'],
-          env: { DATABASE_URL: '{{databaseUrl}}' },
-        },
-      ],
-      // ABACO_V2_FAULTS reaches V2 only: `ABACO_V2_FAULTS=ignore-sigterm npm run drill:staging`.
+      // Data set D: 20 000 Cascade loans and their payments (118 600 source rows), generated deterministically.
+      setup: [cascade('--loans', '20000')],
+      // ABACO_V2_FAULTS reaches V2 only: `ABACO_V2_FAULTS=kpi-skew:2 npm run drill:staging`.
       v2: { ...pipeline('v2'), passEnv: ['ABACO_V2_FAULTS'] },
       v1: {
         ...pipeline('v1'),
@@ -43,7 +44,39 @@ export default defineConfig({
         outputsDir: '{{outputDir}}/metrics',
         outputsExtension: '.parquet',
       },
-      budgets: { rollbackMs: 300_000 },
+      verification: {
+        schemas: ['abaco', 'cascade'],
+        phases: ['extract', 'transform', 'load', 'kpis'],
+      },
+      kpis: {
+        source: { kind: 'sql', query: 'select as_of, segment, kpi, value from abaco.kpi_metrics' },
+        tolerance: 0.01,
+      },
+      // Zero data loss: every source key was loaded clean or quarantined, and is in the processed ledger.
+      accounting: {
+        sourceKeysQuery: "select 'loans:' || loan_id as key from cascade.loans union all select 'payments:' || payment_id from cascade.payments",
+        processedKeysQuery: `select 'loans:' || l.loan_id as key from abaco.loans l
+                               join abaco.processed_records r on r.source = 'loans' and r.source_id = l.loan_id
+                             union all
+                             select 'payments:' || p.payment_id from abaco.payments p
+                               join abaco.processed_records r on r.source = 'payments' and r.source_id = p.payment_id`,
+        quarantinedKeysQuery: `select q.source || ':' || q.source_id as key from abaco.quarantine q
+                                 join abaco.processed_records r using (source, source_id)`,
+      },
+      // Historical rows must be untouched, down to which run wrote them.
+      history: {
+        query: 'select as_of, segment, kpi, value, run_id, produced_by from abaco.kpi_metrics',
+        periodColumn: 'as_of',
+        keyColumns: ['as_of', 'segment', 'kpi'],
+      },
+      // 500 new loans (and their first payments) arrive while V2 is down.
+      cutover: cascade('--append', '500'),
+      // The dry-run's failure: 3 000 new loans, then V2 restarted to crash after its first batch.
+      failure: {
+        setup: [cascade('--append', '3000')],
+        env: { ABACO_V2_FAULTS: 'crash-after:1' },
+      },
+      budgets: { rollbackMs: 300_000, preRollbackMs: 120_000 },
     },
   },
 });

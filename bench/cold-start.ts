@@ -11,6 +11,7 @@ import { newTestState, type DrillWorld } from '../src/drill/world.ts';
 import { serviceSpec } from '../src/drill/service-spec.ts';
 import { waitHealthy } from '../src/targets/health.ts';
 import { ProcessTarget } from '../src/targets/process-target.ts';
+import { createNotifier } from '../src/notifications/notifier.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +27,8 @@ export async function measureColdStarts(loaded: LoadedConfig, count: number): Pr
   const redactor = new Redactor();
   redactor.addDsn(server.dsn);
   const target = new ProcessTarget();
-  const world: DrillWorld = { runId: 'bench', runDir, environmentName: 'staging', env, baseDir: loaded.baseDir, server, target, redactor, processEnv: process.env };
+  const notifier = createNotifier({ webhooks: [] });
+  const world: DrillWorld = { runId: 'bench', runDir, environmentName: 'staging', env, baseDir: loaded.baseDir, server, target, redactor, processEnv: process.env, notifier };
   const evidence = new Evidence(runDir, 'cold-start', redactor);
   const state = newTestState('cold-start', evidence);
   const times: number[] = [];

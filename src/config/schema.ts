@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { notificationsSchema } from '../notifications/notifications-schema.ts';
+import { kpiSourceSchema } from '../kpis/kpi-source-schema.ts';
+import { accountingSchema } from '../database/record-accounting.ts';
+import { historySchema } from '../database/history.ts';
 
 /**
  * The configuration schema. Strict objects everywhere: an unknown or misspelt key is an error
@@ -32,6 +36,9 @@ const serviceSchema = commandSchema.extend({
   /** Files that must exist before the service is started (the runbook's "verify V1 binaries"). */
   requiredFiles: z.array(z.string()).default([]),
   healthPath: z.string().startsWith('/').default('/health'),
+  /** Prometheus text endpoint scraped during the drill and kept as evidence (none when absent). */
+  metricsPath: z.string().startsWith('/').optional(),
+  metricsIntervalMs: z.number().int().positive().default(500),
   healthTimeoutMs: z.number().int().positive().default(30_000),
   stopGraceMs: z.number().int().nonnegative().default(10_000),
   run: runProtocolSchema.prefault({}),
@@ -68,8 +75,36 @@ const validationSchema = z.strictObject({
 
 const budgetsSchema = z.strictObject({
   rollbackMs: z.number().int().positive().default(300_000),
+  /** The runbook's pre-rollback checklist: "< 2 minutes". */
+  preRollbackMs: z.number().int().positive().default(120_000),
   /** Optional per-step budgets, by step id (stop-v2, capture-v2-logs, restore-v1-config, …). */
   steps: z.record(z.string(), z.number().int().positive()).default({}),
+});
+
+const verificationSchema = z.strictObject({
+  /** Database schemas holding the pipeline's state: backed up, restore-proven and fingerprinted. */
+  schemas: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).min(1).default(['public']),
+  /** Where the health answer lists the last run's phases, as a dotted path. */
+  phasesField: z.string().default('lastRun.phases'),
+  /** Phases that must all have succeeded after the rollback ([] = do not check). */
+  phases: z.array(z.string()).default([]),
+  phaseSucceeded: z.array(z.string()).default(['succeeded']),
+  /** A log line matching this (a regular expression) counts as an error line. */
+  errorLogPattern: z.string().default('"level":"error"|\\bERROR\\b'),
+});
+
+const kpisSchema = z.strictObject({
+  source: kpiSourceSchema,
+  /** Largest accepted |v1 − v2| / max(|v2|, ε) per KPI × as-of × segment. */
+  tolerance: z.number().positive().max(1).default(0.01),
+});
+
+const failureSchema = z.strictObject({
+  /** Commands run before V2 is restarted with the fault (e.g. new source data for it to choke on). */
+  setup: z.array(commandSchema).default([]),
+  /** Extra environment of the restarted V2: the fault switch. */
+  env: z.record(z.string(), z.string()).default({}),
+  observeTimeoutMs: z.number().int().positive().default(60_000),
 });
 
 const environmentSchema = z.strictObject({
@@ -81,6 +116,15 @@ const environmentSchema = z.strictObject({
   v2: serviceSchema,
   validation: validationSchema,
   budgets: budgetsSchema.prefault({}),
+  verification: verificationSchema.prefault({}),
+  kpis: kpisSchema.optional(),
+  accounting: accountingSchema.optional(),
+  history: historySchema.optional(),
+  /** Run while V2 is stopped and V1 not yet healthy: records that arrive during the cutover. */
+  cutover: commandSchema.optional(),
+  /** How the dry-run simulates V2 failing. */
+  failure: failureSchema.optional(),
+  notifications: notificationsSchema,
 });
 
 export const configSchema = z.strictObject({
@@ -95,3 +139,4 @@ export type CommandConfig = z.output<typeof commandSchema>;
 export type TargetConfig = z.output<typeof targetSchema>;
 export type TargetKind = TargetConfig['kind'];
 export type DatabaseConfig = z.output<typeof databaseSchema>;
+export type VerificationConfig = z.output<typeof verificationSchema>;

@@ -31,7 +31,8 @@ export class Evidence {
   async lineWriter(name: string): Promise<{ path: string; writeLine(line: string): void; close(): Promise<void> }> {
     const path = join(this.dir, name);
     await mkdir(dirname(path), { recursive: true });
-    const stream: WriteStream = createWriteStream(path);
+    // Appending: a version restarted in the same test keeps one log.
+    const stream: WriteStream = createWriteStream(path, { flags: 'a' });
     const rel = this.track(path);
     return {
       path: rel,
@@ -53,7 +54,8 @@ export class Evidence {
     return relative(this.runDir, path);
   }
 
-  private track(path: string): string {
+  /** Lists a file written by someone else (pg_dump) as evidence of this test. */
+  track(path: string): string {
     const rel = relative(this.runDir, path);
     if (!this.files.includes(rel)) this.files.push(rel);
     return rel;

@@ -8,8 +8,12 @@ export type TestStatus = RunStatus;
 export type StepStatus = 'passed' | 'failed' | 'error' | 'skipped' | 'interrupted';
 export type CheckStatus = 'passed' | 'failed' | 'inconclusive' | 'error';
 
-/** A setup step failing makes the test inconclusive (nothing was rolled back); a rollback step failing fails it. */
-export type StepPhase = 'setup' | 'rollback' | 'verify';
+/**
+ * setup: preconditions (a failure makes the test inconclusive: nothing was rolled back);
+ * pre-rollback: the runbook's checklist before execution (backup, exports); rollback: the timed
+ * execution steps; verify: post-rollback verification; forward: re-deploying V2 (Test 4).
+ */
+export type StepPhase = 'setup' | 'pre-rollback' | 'rollback' | 'verify' | 'forward';
 
 export interface StepRecord {
   id: string;
@@ -47,6 +51,11 @@ export interface TestRecord {
   evidence: string[];
   /** Rollback window: first rollback step start → last rollback step end. */
   rollbackMs?: number;
+  /** Pre-rollback phase: first pre-rollback step start → last pre-rollback step end. */
+  preRollbackMs?: number;
+  /** Webhook deliveries; a failed one is a warning, never a failure of the drill. */
+  notifications?: Array<{ webhook: string; event: string; ok: boolean; status?: number; error?: string; durationMs: number }>;
+  warnings?: string[];
 }
 
 export interface Journal {

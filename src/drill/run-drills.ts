@@ -7,7 +7,10 @@ import { openServer } from '../database/open-server.ts';
 import type { PostgresServer } from '../database/postgres-server.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { renderChecklist } from '../report/checklist.ts';
+import { writeAllureResults } from '../report/allure.ts';
+import { renderJunit } from '../report/junit.ts';
 import { createTarget } from '../targets/create-target.ts';
+import { createNotifier } from '../notifications/notifier.ts';
 import { Evidence } from './evidence.ts';
 import type { Journal, TestRecord } from './journal-types.ts';
 import { copyToLatest, writeJournal, writeReportFile } from './journal-writer.ts';
@@ -66,7 +69,8 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunDrillsRes
     redactor.addDsn(server.dsn);
     database = server.description;
     onInfo(`drill ${runId}: environment ${environmentName} · target ${target.kind} (${target.description}) · Postgres: ${database}`);
-    const world: DrillWorld = { runId, runDir, environmentName, env, baseDir: loaded.baseDir, server, target, redactor, processEnv };
+    const notifier = createNotifier(env.notifications, { env: processEnv, redactor });
+    const world: DrillWorld = { runId, runDir, environmentName, env, baseDir: loaded.baseDir, server, target, redactor, processEnv, notifier };
     for (const id of selected) {
       if (signal.aborted) break;
       const evidence = new Evidence(runDir, id, redactor);
@@ -93,6 +97,8 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunDrillsRes
   };
   await writeJournal(runDir, journal, redactor);
   await writeReportFile(runDir, 'checklist.md', renderChecklist(journal), redactor);
+  await writeReportFile(runDir, 'junit.xml', renderJunit(journal), redactor);
+  await writeAllureResults(journal, runDir, { redactor });
   const latestDir = await copyToLatest(reportDir, runDir);
   return { journal, runDir, latestDir };
 }

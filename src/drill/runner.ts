@@ -28,6 +28,8 @@ export interface DrillPlan {
   title: string;
   steps: StepDefinition[];
   checks: CheckDefinition[];
+  /** Runs after the checks and before cleanup, whatever happened (e.g. "rollback verified/failed" notices). */
+  finish?(test: TestRecord): Promise<void>;
 }
 
 export type DrillEvent =
@@ -92,13 +94,17 @@ export async function runTest(plan: DrillPlan, options: RunTestOptions): Promise
     checks: [],
     cleanup: [],
     evidence: evidence.files,
-    ...rollbackWindow(steps),
+    ...phaseWindow(steps, 'rollback', 'rollbackMs'),
+    ...phaseWindow(steps, 'pre-rollback', 'preRollbackMs'),
   };
   for (const check of plan.checks) {
     const record = await evaluateCheck(check, test);
     if (record.message) record.message = redactor.redact(record.message);
     test.checks.push(record);
     onEvent({ type: 'check', testId: plan.id, record });
+  }
+  if (plan.finish) {
+    await plan.finish(test).catch((error: unknown) => (test.warnings ??= []).push(redactor.redact(`finishing ${plan.id}: ${errorMessage(error)}`)));
   }
   test.cleanup = (await cleanup.runAll()).map((c) => (c.error ? { ...c, error: redactor.redact(c.error) } : c));
   test.status = testStatus(steps, test.checks);
@@ -107,13 +113,13 @@ export async function runTest(plan: DrillPlan, options: RunTestOptions): Promise
   return test;
 }
 
-/** First rollback step's start → last rollback step's end, only when every rollback step passed. */
-export function rollbackWindow(steps: StepRecord[]): { rollbackMs?: number } {
-  const rollback = steps.filter((s) => s.phase === 'rollback');
-  if (rollback.length === 0 || rollback.some((s) => s.status !== 'passed')) return {};
-  const first = Date.parse(rollback[0]!.startedAt);
-  const last = rollback[rollback.length - 1]!;
-  return { rollbackMs: Date.parse(last.startedAt) + last.durationMs - first };
+/** A phase's first step start → last step end, only when every step of the phase passed. */
+export function phaseWindow<K extends string>(steps: StepRecord[], phase: StepPhase, key: K): Partial<Record<K, number>> {
+  const inPhase = steps.filter((s) => s.phase === phase);
+  if (inPhase.length === 0 || inPhase.some((s) => s.status !== 'passed')) return {};
+  const first = Date.parse(inPhase[0]!.startedAt);
+  const last = inPhase[inPhase.length - 1]!;
+  return { [key]: Date.parse(last.startedAt) + last.durationMs - first } as Partial<Record<K, number>>;
 }
 
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

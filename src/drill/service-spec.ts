@@ -7,15 +7,21 @@ import { fillPlaceholders, resolvePath, serviceName, type DrillWorld, type Servi
  * passEnv + the restored env file (V1) + the config's env, placeholders filled. Output goes,
  * redacted, to <testId>/<v1|v2>.log.
  */
-export async function serviceSpec(world: DrillWorld, state: TestState, key: ServiceKey): Promise<{ spec: ServiceSpec; closeLog: () => Promise<void> }> {
+export async function serviceSpec(
+  world: DrillWorld,
+  state: TestState,
+  key: ServiceKey,
+  extra: { env?: Record<string, string>; logName?: string } = {},
+): Promise<{ spec: ServiceSpec; closeLog: () => Promise<void> }> {
   const config = world.env[key];
   const fill = (v: string) => fillPlaceholders(v, state, world);
   const env = {
     ...baseEnv(world.processEnv, config.passEnv),
     ...(state.restoredEnv[key] ?? {}),
     ...Object.fromEntries(Object.entries(config.env).map(([k, v]) => [k, fill(v)])),
+    ...(extra.env ?? {}),
   };
-  const log = await state.evidence.lineWriter(`${key}.log`);
+  const log = await state.evidence.lineWriter(extra.logName ?? `${key}.log`);
   return {
     spec: {
       name: serviceName[key],

@@ -4,6 +4,9 @@ import type { EnvironmentConfig } from '../config/schema.ts';
 import type { PostgresServer } from '../database/postgres-server.ts';
 import type { StartedDeployment, Target } from '../targets/target.ts';
 import type { Evidence } from './evidence.ts';
+import type { Notifier } from '../notifications/notifier.ts';
+import type { KpiPoint } from '../checks/kpi-compare.ts';
+import type { Scraper } from '../telemetry/scraper.ts';
 
 export type ServiceKey = 'v1' | 'v2';
 export const serviceName: Record<ServiceKey, string> = { v1: 'V1', v2: 'V2' };
@@ -21,6 +24,7 @@ export interface DrillWorld {
   redactor: Redactor;
   /** The harness's own environment (for passEnv and the base PATH of services). */
   processEnv: NodeJS.ProcessEnv;
+  notifier: Notifier;
 }
 
 export interface PipelineRun {
@@ -41,10 +45,39 @@ export interface TestState {
   runs: Partial<Record<ServiceKey, PipelineRun>>;
   /** V1's environment as restored from the rollback assets (runbook step 2). */
   restoredEnv: Partial<Record<ServiceKey, Record<string, string>>>;
+  /** /metrics scrapers of the running versions, kept as evidence. */
+  scrapers: Partial<Record<ServiceKey, Scraper[]>>;
+  /** Notifications under way; awaited when the test finishes so they never slow a step. */
+  notifications: Promise<unknown>[];
+  /** Facts measured along the way, read by the checks. */
+  facts: Facts;
+}
+
+export interface Facts {
+  backup?: { file: string; bytes: number };
+  restore?: { restored: boolean; differences: number; schemaMatches: boolean; evidence: string; error?: string };
+  kpisBefore?: { points: KpiPoint[]; evidence: string };
+  history?: { snapshot: unknown; rows: unknown; latestPeriod?: string; evidence: string };
+  accountingBefore?: AccountingFacts;
+  accountingAfter?: AccountingFacts;
+  schemaBefore?: { hash: string; evidence: string };
+  cutover?: Promise<void>;
+  cutoverRan?: boolean;
+  verification?: { healthy: boolean; phasesOk: number; phasesExpected: number; phases: Record<string, string>; dbOk: boolean; errorLines: string[]; evidence: string };
+  [key: string]: unknown;
+}
+
+export interface AccountingFacts {
+  sourceKeys: number;
+  missingKeys: number;
+  missingSample: string[];
+  doublyAccounted: number;
+  unexpectedKeys: number;
+  evidence: string;
 }
 
 export function newTestState(testId: string, evidence: Evidence): TestState {
-  return { testId, evidence, running: {}, runs: {}, restoredEnv: {} };
+  return { testId, evidence, running: {}, runs: {}, restoredEnv: {}, scrapers: {}, notifications: [], facts: {} };
 }
 
 /** A value a previous step should have set; its absence is a programming error in the plan. */

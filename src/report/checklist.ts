@@ -67,6 +67,7 @@ function issues(test: TestRecord): string {
     ...test.checks.filter((c) => c.status !== 'passed').map((c) => `check ${c.id} ${c.status}${c.message ? `: ${firstLine(c.message)}` : ''}`),
     ...test.steps.filter((s) => s.output?.['escalatedToKill'] === true).map((s) => `${s.id}: grace period ran out, had to kill`),
     ...test.cleanup.filter((c) => c.status === 'error').map((c) => `cleanup "${c.label}" failed: ${firstLine(c.error)}`),
+    ...(test.warnings ?? []).map((w) => `warning: ${firstLine(w)}`),
   ];
   return found.length === 0 ? 'none' : found.join('; ');
 }
@@ -126,11 +127,15 @@ function details(test: TestRecord): string[] {
     '| step | phase | status | time |',
     '| --- | --- | --- | ---: |',
     ...test.steps.map((s) => `| ${s.title} (\`${s.id}\`) | ${s.phase} | ${s.status} | ${s.status === 'skipped' ? '—' : formatMs(s.durationMs)} |`),
+    ...(test.preRollbackMs === undefined ? [] : [`| **Pre-rollback checklist** | | | **${formatMs(test.preRollbackMs)}** |`]),
     ...(test.rollbackMs === undefined ? [] : [`| **Rollback window** (stop V2 → V1 validated) | | | **${formatMs(test.rollbackMs)}** |`]),
     '',
     '| check | status | value | threshold |',
     '| --- | --- | ---: | ---: |',
-    ...test.checks.map((c) => `| ${c.title} | ${c.status} | ${fmt(c.value, c.unit)} | ${fmt(c.threshold, c.unit)} |`),
+    ...test.checks.map((c) => `| ${c.title}${c.message && c.status !== 'passed' ? ` — ${firstLine(c.message)}` : ''} | ${c.status} | ${fmt(c.value, c.unit)} | ${fmt(c.threshold, c.unit)} |`),
+    ...(test.notifications?.length
+      ? ['', `Notifications: ${test.notifications.map((n) => `${n.event} → ${n.webhook} ${n.ok ? 'delivered' : `FAILED (${n.error ?? n.status})`}`).join('; ')}`]
+      : []),
     ...(test.evidence.length ? ['', `Evidence: ${test.evidence.map((e) => `\`${e}\``).join(', ')}`] : []),
   ];
 }

@@ -1,19 +1,26 @@
 import { execa } from 'execa';
+import type { CommandConfig } from '../../config/schema.ts';
 import { HarnessError } from '../../errors.ts';
 import { baseEnv } from '../service-env.ts';
 import type { StepDefinition } from '../runner.ts';
 import { fillPlaceholders, resolvePath, type DrillWorld, type TestState } from '../world.ts';
 
 /** Runs the environment's setup commands (e.g. seed the source data) against the test database. */
-export function runSetup(world: DrillWorld, state: TestState): StepDefinition {
+export function runSetup(
+  world: DrillWorld,
+  state: TestState,
+  commands: CommandConfig[] = world.env.setup,
+  id = 'seed-source',
+  title = 'Run the setup commands (seed the source data)',
+): StepDefinition {
   return {
-    id: 'seed-source',
-    title: 'Run the setup commands (seed the source data)',
+    id,
+    title,
     phase: 'setup',
     async run(ctx) {
       const log = await state.evidence.lineWriter('setup.log');
       try {
-        for (const [index, command] of world.env.setup.entries()) {
+        for (const [index, command] of commands.entries()) {
           const fill = (v: string) => fillPlaceholders(v, state, world);
           const env = { ...baseEnv(world.processEnv), ...Object.fromEntries(Object.entries(command.env).map(([k, v]) => [k, fill(v)])) };
           const result = await execa(command.command, command.args.map(fill), {

@@ -1,18 +1,28 @@
+import { startScraper } from '../../telemetry/scraper.ts';
 import { waitHealthy } from '../../targets/health.ts';
 import type { StepContext, StepDefinition } from '../runner.ts';
 import { serviceSpec } from '../service-spec.ts';
 import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
 import type { StepPhase } from '../journal-types.ts';
 
+export interface LaunchOptions {
+  /** Extra environment, e.g. the fault switch of a V2 restarted to simulate a failure. */
+  env?: Record<string, string>;
+  /** Evidence log file name (default v1.log / v2.log). */
+  logName?: string;
+  id?: string;
+  title?: string;
+}
+
 /** Deploys and starts a version, queueing its stop, and verifies the process is running. */
-export function startService(world: DrillWorld, state: TestState, key: ServiceKey, phase: StepPhase): StepDefinition {
+export function startService(world: DrillWorld, state: TestState, key: ServiceKey, phase: StepPhase, options: LaunchOptions = {}): StepDefinition {
   const name = serviceName[key];
   return {
-    id: `start-${key}`,
-    title: `Start ${name} and verify it is running`,
+    id: options.id ?? `start-${key}`,
+    title: options.title ?? `Start ${name} and verify it is running`,
     phase,
     async run(ctx) {
-      await launch(world, state, key, ctx);
+      await launch(world, state, key, ctx, options);
       const started = need(state.running[key], name);
       if (!(await started.isRunning())) throw new Error(`${name} is not running right after start; last log lines:\n${started.logs(15).join('\n')}`);
       ctx.record('baseUrl', started.baseUrl);
@@ -36,15 +46,15 @@ export function waitServiceHealthy(world: DrillWorld, state: TestState, key: Ser
   };
 }
 
-/** Deploy + start + healthy in one setup step: getting V2 up is the drill's precondition. */
-export function deployService(world: DrillWorld, state: TestState, key: ServiceKey): StepDefinition {
+/** Deploy + start + healthy in one step: getting V2 up is the drill's precondition. */
+export function deployService(world: DrillWorld, state: TestState, key: ServiceKey, phase: StepPhase = 'setup', options: LaunchOptions = {}): StepDefinition {
   const name = serviceName[key];
-  const start = startService(world, state, key, 'setup');
-  const healthy = waitServiceHealthy(world, state, key, 'setup');
+  const start = startService(world, state, key, phase, options);
+  const healthy = waitServiceHealthy(world, state, key, phase);
   return {
-    id: `deploy-${key}`,
-    title: `Deploy ${name}, start it and wait until healthy`,
-    phase: 'setup',
+    id: options.id ?? `deploy-${key}`,
+    title: options.title ?? `Deploy ${name}, start it and wait until healthy`,
+    phase,
     async run(ctx) {
       await start.run(ctx);
       await healthy.run(ctx);
@@ -52,8 +62,8 @@ export function deployService(world: DrillWorld, state: TestState, key: ServiceK
   };
 }
 
-async function launch(world: DrillWorld, state: TestState, key: ServiceKey, ctx: StepContext): Promise<void> {
-  const { spec, closeLog } = await serviceSpec(world, state, key);
+async function launch(world: DrillWorld, state: TestState, key: ServiceKey, ctx: StepContext, options: LaunchOptions): Promise<void> {
+  const { spec, closeLog } = await serviceSpec(world, state, key, { ...(options.env ? { env: options.env } : {}), ...(options.logName ? { logName: options.logName } : {}) });
   ctx.defer(`close ${spec.name} log`, closeLog);
   const deployment = await world.target.deploy(spec);
   const started = await deployment.start();
@@ -62,4 +72,11 @@ async function launch(world: DrillWorld, state: TestState, key: ServiceKey, ctx:
     await started[Symbol.asyncDispose]();
     if (state.running[key] === started) delete state.running[key];
   });
+  const { metricsPath, metricsIntervalMs } = world.env[key];
+  if (metricsPath) {
+    // One scraper per start: a restarted version's series continues in the next scraper.
+    const scraper = startScraper({ url: started.baseUrl + metricsPath, intervalMs: metricsIntervalMs, label: spec.name });
+    (state.scrapers[key] ??= []).push(scraper);
+    ctx.defer(`stop scraping ${spec.name}`, () => scraper.stop());
+  }
 }

@@ -1,16 +1,18 @@
+import type { StepPhase } from '../journal-types.ts';
 import type { StepDefinition } from '../runner.ts';
 import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
 
 /** Runbook step 1: stop the version (grace period, then kill — recorded) and verify it is gone. */
-export function stopService(world: DrillWorld, state: TestState, key: ServiceKey): StepDefinition {
+export function stopService(world: DrillWorld, state: TestState, key: ServiceKey, phase: StepPhase = 'rollback', id = `stop-${key}`): StepDefinition {
   const name = serviceName[key];
   return {
-    id: `stop-${key}`,
+    id,
     title: `Stop ${name} and verify it stopped`,
-    phase: 'rollback',
+    phase,
     async run(ctx) {
       const running = need(state.running[key], name);
       const result = await running.stop({ graceMs: world.env[key].stopGraceMs });
+      await Promise.all((state.scrapers[key] ?? []).map((s) => s.stop()));
       ctx.record('escalatedToKill', result.escalatedToKill);
       ctx.record('alreadyExited', result.alreadyExited);
       ctx.record('graceMs', result.graceMs);

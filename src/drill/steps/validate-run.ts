@@ -16,6 +16,8 @@ export function validateRun(world: DrillWorld, state: TestState, key: ServiceKey
     phase: 'rollback',
     async run(ctx) {
       const service = need(state.running[key], name);
+      // Records that arrived during the cutover must be in the source before V1's first run.
+      await state.facts.cutover;
       const run = await triggerRun(service, world.env[key].run, ctx.signal);
       state.runs[key] = run;
       ctx.record('runId', run.runId);

@@ -1,0 +1,87 @@
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Journal } from '../src/drill/journal-types.ts';
+import { findPostgresBinaries } from '../src/database/postgres-binaries.ts';
+import { drill } from '../test/helpers/cli.ts';
+import { latestJournal } from '../test/helpers/journal.ts';
+import { processesMentioning } from '../test/helpers/leftovers.ts';
+import { testRun, type TestRun } from '../test/helpers/test-config.ts';
+
+/**
+ * Each proof runs the real data-validation drill through the CLI with a real fault, and checks
+ * the drill catches it — with the right exit code and a message a person can act on.
+ */
+let current: TestRun | undefined;
+afterEach(async () => {
+  if (current) expect(await processesMentioning(current.marker, current.tmp)).toEqual([]);
+  current = undefined;
+});
+
+async function dataValidation(change: Parameters<typeof testRun>[0], env: Record<string, string>) {
+  current = await testRun(change);
+  const result = await drill(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'data-validation'], { TMPDIR: current.tmp, ...env });
+  const journal: Journal = await latestJournal(current.reportDir);
+  const test = journal.tests[0]!;
+  return { result, journal, check: (id: string) => test.checks.find((c) => c.id === id)!, step: (id: string) => test.steps.find((s) => s.id === id)! };
+}
+
+describe('negative proofs: the data-validation drill catches real faults', () => {
+  it('fails (exit 1) when V2 silently drops rows with nulls, stating how many keys are missing and which', async () => {
+    const { result, check } = await dataValidation(() => undefined, { ABACO_V2_FAULTS: 'drop-null-rows' });
+    expect(result.exitCode, result.all).toBe(1);
+    const loss = check('zero-data-loss');
+    expect(loss.status).toBe('failed');
+    expect(loss.value).toBeGreaterThan(0);
+    expect(loss.message).toMatch(new RegExp(`^${loss.value} of \\d+ source keys not accounted for; sample: (loans|payments):\\d+`));
+  });
+
+  it('fails on a 2% KPI skew, naming KPI, as-of, segment and both values', async () => {
+    const { result, check } = await dataValidation(() => undefined, { ABACO_V2_FAULTS: 'kpi-skew:2' });
+    expect(result.exitCode, result.all).toBe(1);
+    const variance = check('kpi-variance');
+    expect(variance.status).toBe('failed');
+    expect(variance.value as number).toBeGreaterThan(1.9);
+    expect(variance.message).toMatch(/worst: [a-z_0-9]+ \d{4}-\d{2}-\d{2} [a-z]+: V1 -?[\d.e+-]+ vs V2 -?[\d.e+-]+ \(\d/);
+  });
+
+  it('passes on a 0.5% KPI skew (exit 0)', async () => {
+    const { result, check } = await dataValidation(() => undefined, { ABACO_V2_FAULTS: 'kpi-skew:0.5' });
+    expect(result.exitCode, result.all).toBe(0);
+    expect(check('kpi-variance').value as number).toBeGreaterThan(0.45);
+    expect(check('kpi-variance').value as number).toBeLessThan(1);
+  });
+
+  it('fails "historical metrics intact" when a historical row is changed behind the pipeline’s back, naming the row', async () => {
+    const { result, check } = await dataValidation((s) => (s['v1'].args = ['--import', 'tsx', 'test/fixtures/tamper-then-start.ts']), {});
+    expect(result.exitCode, result.all).toBe(1);
+    const history = check('history-intact');
+    expect(history.status).toBe('failed');
+    expect(history.message).toMatch(/^2024-\d{2}-\d{2} all active_loans: /);
+  });
+
+  it('stops before the rollback when the backup does not restore (a truncated dump)', async () => {
+    const { result, journal, step, check } = await dataValidation(() => undefined, { DRILL_PG_BINDIR: await truncatingPgDump() });
+    expect(result.exitCode, result.all).toBe(1);
+    expect(step('prove-backup-restores')).toMatchObject({ status: 'failed', error: expect.stringMatching(/^the backup does not restore: pg_restore/) });
+    expect(check('backup-restores')).toMatchObject({ status: 'failed', value: false });
+    expect(step('stop-v2').status).toBe('skipped');
+    expect(journal.tests[0]!.rollbackMs).toBeUndefined();
+  });
+});
+
+/** A bindir whose pg_dump is the real one followed by truncating its output: a backup that will not restore. */
+async function truncatingPgDump(): Promise<string> {
+  const real = await findPostgresBinaries({});
+  if (!real.pgDump || !real.pgRestore) throw new Error('this proof needs pg_dump and pg_restore of the server major');
+  const dir = join(current!.dir, 'bin');
+  await mkdir(dir, { mode: 0o755 });
+  for (const tool of ['initdb', 'postgres', 'pg_ctl']) await symlink(join(real.bindir, tool), join(dir, tool));
+  await symlink(real.pgRestore, join(dir, 'pg_restore'));
+  await writeFile(
+    join(dir, 'pg_dump'),
+    `#!/bin/sh\n"${real.pgDump}" "$@" || exit $?\nfor a in "$@"; do case "$a" in --file=*) truncate -s 4096 "\${a#--file=}";; esac; done\n`,
+  );
+  await chmod(join(dir, 'pg_dump'), 0o755);
+  return dir;
+}

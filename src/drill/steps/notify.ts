@@ -1,0 +1,27 @@
+import type { NotificationEvent } from '../../notifications/notifications-schema.ts';
+import type { StepDefinition } from '../runner.ts';
+import type { DrillWorld, TestState } from '../world.ts';
+
+/**
+ * Sends a notification without waiting for it: a slow chat webhook must not lengthen the
+ * rollback. Deliveries are awaited when the test finishes and land in the journal as warnings.
+ */
+export function sendNotification(world: DrillWorld, state: TestState, event: NotificationEvent, message: string, data?: unknown): void {
+  state.notifications.push(
+    world.notifier.notify(event, { runId: world.runId, environment: world.environmentName, testId: state.testId, message, ...(data === undefined ? {} : { data }) }),
+  );
+}
+
+/** The runbook's Phase 2: on-call, #incidents, status page into maintenance. */
+export function initiateRollback(world: DrillWorld, state: TestState, reason: string): StepDefinition {
+  return {
+    id: 'initiate-rollback',
+    title: 'Initiate the rollback: notify stakeholders, status page into maintenance',
+    phase: 'pre-rollback',
+    async run(ctx) {
+      sendNotification(world, state, 'rollback-initiated', `Rollback of ${world.environmentName} from V2 to V1 initiated: ${reason}`);
+      sendNotification(world, state, 'maintenance-on', `${world.environmentName}: pipeline in maintenance during the rollback`);
+      ctx.record('webhooks', world.env.notifications.webhooks.map((w) => w.name));
+    },
+  };
+}

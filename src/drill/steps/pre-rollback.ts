@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import { clientToolsFor, proveRestore, takeBackup } from '../../database/backup.ts';
+import { schemaFingerprint } from '../../database/fingerprint.ts';
+import { exportHistoryRows, snapshotHistory } from '../../database/history.ts';
+import { readKpis } from '../../kpis/read-kpis.ts';
+import { probeHealth } from '../../targets/health.ts';
+import { toJsonLines } from '../../telemetry/scraper.ts';
+import type { StepDefinition } from '../runner.ts';
+import { accountRecords } from './account-records.ts';
+import { fillPlaceholders, need, type DrillWorld, type TestState } from '../world.ts';
+
+/** Runbook Phase 1: "Take production database backup" — a real pg_dump (custom format) into evidence. */
+export function backupDatabase(world: DrillWorld, state: TestState): StepDefinition {
+  return {
+    id: 'backup-database',
+    title: 'Take a database backup (pg_dump, custom format)',
+    phase: 'pre-rollback',
+    async run(ctx) {
+      const tools = await clientToolsFor(world.server.dsn, world.processEnv);
+      const file = join(await state.evidence.folder('.'), 'backup.dump');
+      const result = await takeBackup({ dsn: need(state.databaseUrl, 'the drill database'), pgDump: tools.pgDump, file, signal: ctx.signal });
+      state.facts.backup = { file, bytes: result.bytes };
+      state.evidence.track(file);
+      ctx.record('evidence', state.evidence.relative(file));
+      ctx.record('bytes', result.bytes);
+      ctx.record('pgDump', tools.pgDump);
+    },
+  };
+}
+
+/**
+ * A backup is only a backup once it has been restored: restore it into a scratch database and
+ * compare every table's fingerprint with the live database. Fails before the rollback starts.
+ */
+export function proveBackupRestores(world: DrillWorld, state: TestState): StepDefinition {
+  return {
+    id: 'prove-backup-restores',
+    title: 'Prove the backup restores (scratch database, table fingerprints equal)',
+    phase: 'pre-rollback',
+    async run(ctx) {
+      const tools = await clientToolsFor(world.server.dsn, world.processEnv);
+      const backup = need(state.facts.backup, 'the backup');
+      const proof = await proveRestore({
+        server: world.server,
+        pgRestore: tools.pgRestore,
+        file: backup.file,
+        liveDsn: need(state.databaseUrl, 'the drill database'),
+        schemas: world.env.verification.schemas,
+        signal: ctx.signal,
+      });
+      const evidence = await state.evidence.write('restore-proof.json', JSON.stringify(proof, null, 2));
+      state.facts.restore = {
+        restored: proof.restored,
+        differences: proof.differences.length,
+        schemaMatches: proof.schemaMatches,
+        evidence,
+        ...(proof.restoreError ? { error: proof.restoreError } : {}),
+      };
+      ctx.record('tables', proof.tables);
+      ctx.record('evidence', evidence);
+      if (!proof.restored) throw new Error(`the backup does not restore: ${proof.restoreError ?? 'unknown error'}`);
+      if (proof.differences.length > 0 || !proof.schemaMatches) {
+        const tables = proof.differences.map((d) => `${d.table} (${d.change}${d.rowsBefore !== undefined ? `, ${d.rowsBefore} → ${d.rowsAfter} rows` : ''})`);
+        throw new Error(`the restored backup differs from the live database: ${tables.join(', ') || 'schema differs'}`);
+      }
+    },
+  };
+}
+
+/** Runbook Phase 1: "Export last 24 hours V2 metrics" — the scraped /metrics series and V2's KPI rows. */
+export function exportV2Metrics(world: DrillWorld, state: TestState): StepDefinition {
+  return {
+    id: 'export-v2-metrics',
+    title: "Export V2's metrics: scraped /metrics samples and its KPI rows",
+    phase: 'pre-rollback',
+    async run(ctx) {
+      const samples = (state.scrapers.v2 ?? []).flatMap((s) => s.samples());
+      ctx.record('metricsSamples', samples.length);
+      if (samples.length > 0) ctx.record('metricsEvidence', await state.evidence.write('v2-metrics.jsonl', toJsonLines(samples)));
+      const dsn = need(state.databaseUrl, 'the drill database');
+      if (world.env.kpis) {
+        const points = await readKpis(world.env.kpis.source, { dsn, fill: (v) => fillPlaceholders(v, state, world) });
+        const evidence = await state.evidence.write('v2-kpis.json', JSON.stringify(points, null, 1));
+        state.facts.kpisBefore = { points, evidence };
+        ctx.record('kpiPoints', points.length);
+      }
+      if (world.env.history) {
+        const [snapshot, rows] = await Promise.all([snapshotHistory(dsn, world.env.history), exportHistoryRows(dsn, world.env.history)]);
+        const periods = Object.keys(snapshot.periods).sort();
+        const evidence = await state.evidence.write('history-before.json', JSON.stringify({ snapshot, rows }, null, 1));
+        state.facts.history = { snapshot, rows, evidence, ...(periods.length ? { latestPeriod: periods[periods.length - 1]! } : {}) };
+        ctx.record('historyPeriods', periods.length);
+      }
+    },
+  };
+}
+
+/** Runbook Phase 1: "Record current system state (logs, metrics)" — plus the state the checks compare against. */
+export function recordSystemState(world: DrillWorld, state: TestState): StepDefinition {
+  return {
+    id: 'record-system-state',
+    title: 'Record system state: V2 health and logs, record accounting, schema fingerprint',
+    phase: 'pre-rollback',
+    async run(ctx) {
+      const v2 = state.running.v2;
+      if (v2) {
+        const health = await probeHealth(v2.baseUrl + world.env.v2.healthPath);
+        ctx.record('v2Health', health.seen);
+        await state.evidence.write('v2-health.json', JSON.stringify(health, null, 2));
+        await state.evidence.write('v2-state.log', v2.logs(200).join('\n') + '\n');
+        ctx.record('v2Running', await v2.isRunning());
+      }
+      const dsn = need(state.databaseUrl, 'the drill database');
+      const schema = await schemaFingerprint(dsn, { schemas: world.env.verification.schemas });
+      state.facts.schemaBefore = { hash: schema.hash, evidence: await state.evidence.write('schema-before.json', JSON.stringify(schema, null, 1)) };
+      if (world.env.accounting) {
+        state.facts.accountingBefore = await accountRecords(world, state, 'accounting-before.json');
+        ctx.record('sourceKeys', state.facts.accountingBefore.sourceKeys);
+        ctx.record('missingKeys', state.facts.accountingBefore.missingKeys);
+      }
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { readKpis } from '../../kpis/read-kpis.ts';
+import { schemaFingerprint } from '../../database/fingerprint.ts';
+import type { TestRecord } from '../journal-types.ts';
+import type { StepDefinition } from '../runner.ts';
+import { accountRecordsAfter } from '../steps/account-records.ts';
+import { captureLogs } from '../steps/capture-logs.ts';
+import { compareHistoryStep } from '../steps/compare-history.ts';
+import { cutoverArrivals } from '../steps/cutover.ts';
+import { initiateRollback, sendNotification } from '../steps/notify.ts';
+import { backupDatabase, exportV2Metrics, proveBackupRestores, recordSystemState } from '../steps/pre-rollback.ts';
+import { prepareDatabase } from '../steps/prepare-database.ts';
+import { restoreConfig } from '../steps/restore-config.ts';
+import { runPipeline } from '../steps/run-pipeline.ts';
+import { runSetup } from '../steps/run-setup.ts';
+import { deployService, startService, waitServiceHealthy } from '../steps/start-service.ts';
+import { stopService } from '../steps/stop-service.ts';
+import { validateRun } from '../steps/validate-run.ts';
+import { verifyService } from '../steps/verify-service.ts';
+import { fillPlaceholders, need, type DrillWorld, type TestState } from '../world.ts';
+
+/** The building blocks every runbook test shares, in runbook order. */
+
+/** V2 deployed on a freshly seeded database and through one complete run. */
+export function v2Running(world: DrillWorld, state: TestState): StepDefinition[] {
+  return [prepareDatabase(world, state), runSetup(world, state), deployService(world, state, 'v2'), runPipeline(world, state, 'v2', 'setup')];
+}
+
+/** The runbook's pre-rollback checklist: notify, back up (and prove it), export metrics, record state. */
+export function preRollback(world: DrillWorld, state: TestState, reason: string): StepDefinition[] {
+  return [initiateRollback(world, state, reason), backupDatabase(world, state), proveBackupRestores(world, state), exportV2Metrics(world, state), recordSystemState(world, state)];
+}
+
+/** The runbook's four execution steps, each timed; `cutover` lets records arrive while V2 is down. */
+export function rollback(world: DrillWorld, state: TestState, options: { cutover: boolean }): StepDefinition[] {
+  return [
+    announce(stopService(world, state, 'v2'), () => sendNotification(world, state, 'v2-stopped', 'V2 stopped')),
+    captureLogs(state, 'v2'),
+    ...(options.cutover && world.env.cutover ? [cutoverArrivals(world, state)] : []),
+    restoreConfig(world, state, 'v1'),
+    startService(world, state, 'v1', 'rollback'),
+    announce(waitServiceHealthy(world, state, 'v1', 'rollback'), () => sendNotification(world, state, 'v1-healthy', 'V1 healthy')),
+    validateRun(world, state, 'v1'),
+  ];
+}
+
+/** Post-rollback verification, record accounting and the historical metrics comparison. */
+export function verify(world: DrillWorld, state: TestState): StepDefinition[] {
+  return [
+    verifyService(world, state, 'v1'),
+    ...(world.env.accounting ? [accountRecordsAfter(world, state)] : []),
+    ...(world.env.history ? [compareHistoryStep(world, state)] : []),
+  ];
+}
+
+/** Reads the KPIs as they are now into a fact (for "all metrics restored" and roll-forward). */
+export function readKpisNow(world: DrillWorld, state: TestState, fact: string, id: string, title: string, phase: 'verify' | 'forward'): StepDefinition {
+  return {
+    id,
+    title,
+    phase,
+    async run(ctx) {
+      const kpis = need(world.env.kpis, 'the kpis config');
+      const points = await readKpis(kpis.source, { dsn: need(state.databaseUrl, 'the drill database'), fill: (v) => fillPlaceholders(v, state, world) });
+      state.facts[fact] = { points, evidence: await state.evidence.write(`${fact}.json`, JSON.stringify(points, null, 1)) };
+      ctx.record('kpiPoints', points.length);
+    },
+  };
+}
+
+export function fingerprintSchemaNow(world: DrillWorld, state: TestState, fact: string, id: string, phase: 'forward'): StepDefinition {
+  return {
+    id,
+    title: 'Fingerprint the schema and constraints',
+    phase,
+    async run(ctx) {
+      const schema = await schemaFingerprint(need(state.databaseUrl, 'the drill database'), { schemas: world.env.verification.schemas });
+      state.facts[fact] = { hash: schema.hash, evidence: await state.evidence.write(`${fact}.json`, JSON.stringify(schema, null, 1)) };
+      ctx.record('hash', schema.hash);
+    },
+  };
+}
+
+/** Sends the closing notices (verified or failed; status page out of maintenance) and waits for every delivery. */
+export function finishNotifications(world: DrillWorld, state: TestState) {
+  return async (test: TestRecord): Promise<void> => {
+    const started = test.steps.some((s) => s.id === 'initiate-rollback' && s.status === 'passed');
+    if (started) {
+      const ok = test.steps.every((s) => s.status === 'passed') && test.checks.every((c) => c.status === 'passed');
+      sendNotification(world, state, ok ? 'rollback-verified' : 'rollback-failed', ok ? 'Rollback verified: V1 operational' : `Rollback ${test.id}: verification failed`);
+      sendNotification(world, state, 'maintenance-off', `${world.environmentName}: pipeline out of maintenance`);
+    }
+    const results = (await Promise.all(state.notifications)).flat() as NonNullable<TestRecord['notifications']>;
+    if (results.length === 0) return;
+    test.notifications = results;
+    for (const r of results.filter((r) => !r.ok)) (test.warnings ??= []).push(`webhook ${r.webhook} (${r.event}): ${r.error ?? r.status}`);
+  };
+}
+
+function announce(step: StepDefinition, after: () => void): StepDefinition {
+  return {
+    ...step,
+    async run(ctx) {
+      await step.run(ctx);
+      after();
+    },
+  };
+}
