@@ -18,9 +18,10 @@ afterEach(async () => {
   current = undefined;
 });
 
-async function dataValidation(change: Parameters<typeof testRun>[0], env: Record<string, string>) {
+async function dataValidation(change: Parameters<typeof testRun>[0], env: Record<string, string> | ((run: TestRun) => Promise<Record<string, string>>)) {
   current = await testRun(change);
-  const result = await drill(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'data-validation'], { TMPDIR: current.tmp, ...env });
+  const extraEnv = typeof env === 'function' ? await env(current) : env;
+  const result = await drill(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'data-validation'], { TMPDIR: current.tmp, ...extraEnv });
   const journal: Journal = await latestJournal(current.reportDir);
   const test = journal.tests[0]!;
   return { result, journal, check: (id: string) => test.checks.find((c) => c.id === id)!, step: (id: string) => test.steps.find((s) => s.id === id)! };
@@ -61,7 +62,7 @@ describe('negative proofs: the data-validation drill catches real faults', () =>
   });
 
   it('stops before the rollback when the backup does not restore (a truncated dump)', async () => {
-    const { result, journal, step, check } = await dataValidation(() => undefined, { DRILL_PG_BINDIR: await truncatingPgDump() });
+    const { result, journal, step, check } = await dataValidation(() => undefined, async (run) => ({ DRILL_PG_BINDIR: await truncatingPgDump(run) }));
     expect(result.exitCode, result.all).toBe(1);
     expect(step('prove-backup-restores')).toMatchObject({ status: 'failed', error: expect.stringMatching(/^the backup does not restore: pg_restore/) });
     expect(check('backup-restores')).toMatchObject({ status: 'failed', value: false });
@@ -71,10 +72,10 @@ describe('negative proofs: the data-validation drill catches real faults', () =>
 });
 
 /** A bindir whose pg_dump is the real one followed by truncating its output: a backup that will not restore. */
-async function truncatingPgDump(): Promise<string> {
+async function truncatingPgDump(run: TestRun): Promise<string> {
   const real = await findPostgresBinaries({});
   if (!real.pgDump || !real.pgRestore) throw new Error('this proof needs pg_dump and pg_restore of the server major');
-  const dir = join(current!.dir, 'bin');
+  const dir = join(run.dir, 'bin');
   await mkdir(dir, { mode: 0o755 });
   for (const tool of ['initdb', 'postgres', 'pg_ctl']) await symlink(join(real.bindir, tool), join(dir, tool));
   await symlink(real.pgRestore, join(dir, 'pg_restore'));

@@ -83,7 +83,15 @@ function dryRun(test: TestRecord | undefined): string[] {
     `  - ${box(test.rollbackMs !== undefined)} Time: ${test.rollbackMs === undefined ? 'NOT MEASURED' : seconds(test.rollbackMs)} seconds`,
     `  - ${box(test.status === 'passed')} V1 fully operational: ${yesNo(checkPassed(test, 'v1-operational'))}`,
     `  - [x] Issues: ${issues(test)}`,
+    ...simulatedFailure(test),
   ];
+}
+
+function simulatedFailure(test: TestRecord): string[] {
+  const observed = test.steps.find((s) => s.id === 'observe-failure');
+  const how = (observed?.output?.['observed'] as { how?: string } | undefined)?.how;
+  if (!observed || !how) return [];
+  return [`  - Simulated failure: ${how}, detected ${formatMs(Number(observed.output?.['detectedAfterMs']))} after the faulty run was triggered`];
 }
 
 function dataValidation(test: TestRecord | undefined): string[] {

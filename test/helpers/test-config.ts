@@ -26,7 +26,8 @@ export async function testRun(change: (staging: Staging) => void = () => undefin
   const marker = `drill-it-${randomUUID()}`;
   const staging = structuredClone(reference.environments['staging']) as Staging;
   const abs = (p: string) => (isAbsolute(p) ? p : join(repoRoot, p));
-  for (const command of [...staging['setup'], staging['v1'], staging['v2']]) command.cwd = repoRoot;
+  const commands = [...staging['setup'], staging['v1'], staging['v2'], staging['cutover'], ...(staging['failure']?.setup ?? [])];
+  for (const command of commands.filter(Boolean)) command.cwd = repoRoot;
   staging['v1'].envFile = abs(staging['v1'].envFile);
   staging['v1'].requiredFiles = staging['v1'].requiredFiles.map(abs);
   for (const key of ['v1', 'v2']) staging[key].env = { ...staging[key].env, DRILL_IT_MARKER: marker };
