@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate, killAll, startPipeline, type PipelineProcess } from '../../fixtures/integration/pipeline-process.ts';
 import type { PostgresServer } from './postgres-server.ts';
+import reference from '../../drill.config.ts';
 
 /**
  * For integration tests only: a database seeded by the real Cascade generator and processed by the
@@ -39,19 +40,5 @@ export async function seededReferenceDatabase(server: PostgresServer, name: stri
   }
 }
 
-/**
- * The reference pipeline's zero-data-loss accounting: a record is accounted for when the ledger
- * (processed_records) has it AND it was either loaded clean or quarantined. Keys carry their source,
- * so loan 5 and payment 5 stay two records.
- */
-export const referenceAccounting = {
-  sourceKeysQuery: `select 'loans:' || loan_id as key from cascade.loans
-                    union all select 'payments:' || payment_id from cascade.payments`,
-  processedKeysQuery: `select 'loans:' || l.loan_id as key from abaco.loans l
-                         join abaco.processed_records r on r.source = 'loans' and r.source_id = l.loan_id
-                       union all
-                       select 'payments:' || p.payment_id from abaco.payments p
-                         join abaco.processed_records r on r.source = 'payments' and r.source_id = p.payment_id`,
-  quarantinedKeysQuery: `select q.source || ':' || q.source_id as key from abaco.quarantine q
-                           join abaco.processed_records r using (source, source_id)`,
-};
+/** The reference pipeline's zero-data-loss accounting, exactly as the staging config declares it. */
+export const referenceAccounting = reference.environments['staging']!.accounting!;

@@ -53,10 +53,30 @@ export interface TestState {
   facts: Facts;
 }
 
+export interface KpiFacts {
+  points: KpiPoint[];
+  evidence: string;
+}
+
+export interface HistoryComparisonFacts {
+  intact: boolean;
+  changedPeriods: string[];
+  missingPeriods: string[];
+  changedRows: Array<{ key: Record<string, string>; before: unknown; after: unknown }>;
+  evidence: string;
+}
+
 export interface Facts {
   backup?: { file: string; bytes: number };
   restore?: { restored: boolean; differences: number; schemaMatches: boolean; evidence: string; error?: string };
-  kpisBefore?: { points: KpiPoint[]; evidence: string };
+  kpisBefore?: KpiFacts;
+  /** V1 run from scratch on the same data set (Test 2). */
+  sameDataKpis?: KpiFacts;
+  kpisAfter?: KpiFacts;
+  kpisAfterForward?: KpiFacts;
+  historyComparison?: HistoryComparisonFacts;
+  schemaAfter?: { hash: string; evidence: string };
+  failureObserved?: string;
   history?: { snapshot: unknown; rows: unknown; latestPeriod?: string; evidence: string };
   accountingBefore?: AccountingFacts;
   accountingAfter?: AccountingFacts;
@@ -64,7 +84,6 @@ export interface Facts {
   cutover?: Promise<void>;
   cutoverRan?: boolean;
   verification?: { healthy: boolean; phasesOk: number; phasesExpected: number; phases: Record<string, string>; dbOk: boolean; errorLines: string[]; evidence: string };
-  [key: string]: unknown;
 }
 
 export interface AccountingFacts {

@@ -19,7 +19,7 @@ export function compareHistoryStep(world: DrillWorld, state: TestState): StepDef
         ignorePeriods: before.latestPeriod ? [before.latestPeriod] : [],
       });
       const evidence = await state.evidence.write('history-comparison.json', JSON.stringify(result, null, 2));
-      state.facts['historyComparison'] = { ...result, evidence };
+      state.facts.historyComparison = { ...result, evidence };
       ctx.record('periodsCompared', result.periodsCompared);
       ctx.record('changedPeriods', result.changedPeriods);
     },

@@ -36,7 +36,7 @@ export function sameDataRun(world: DrillWorld, state: TestState, key: ServiceKey
       await service.stop({ graceMs: world.env[key].stopGraceMs });
       const points = await readKpis(kpis.source, { dsn: shadow.databaseUrl, fill: (v) => fillPlaceholders(v, shadow, world) });
       const evidence = await state.evidence.write(`${key}-kpis-same-data.json`, JSON.stringify(points, null, 1));
-      state.facts['sameDataKpis'] = { points, evidence };
+      state.facts.sameDataKpis = { points, evidence };
       ctx.record('runId', run.runId);
       ctx.record('kpiPoints', points.length);
     },

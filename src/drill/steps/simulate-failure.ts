@@ -61,7 +61,7 @@ function observeFailure(world: DrillWorld, state: TestState, timeoutMs: number):
       );
       ctx.record('observed', observed);
       ctx.record('detectedAfterMs', Date.now() - started);
-      state.facts['failureObserved'] = observed.how;
+      state.facts.failureObserved = observed.how;
     },
   };
 }

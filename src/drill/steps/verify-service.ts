@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { probeHealth } from '../../targets/health.ts';
-import { errorMessage } from '../../errors.ts';
 import type { StepDefinition } from '../runner.ts';
 import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
 
@@ -55,8 +54,7 @@ async function canQuery(dsn: string): Promise<boolean> {
     await client.connect();
     await client.query('select 1');
     return true;
-  } catch (error) {
-    void errorMessage(error);
+  } catch {
     return false;
   } finally {
     await client.end().catch(() => undefined);

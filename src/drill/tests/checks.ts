@@ -164,9 +164,7 @@ export function historyCheck(world: DrillWorld, state: TestState): CheckDefiniti
       threshold: 0,
       comparator: '<=',
       measure: () => {
-        const r = state.facts['historyComparison'] as
-          | { intact: boolean; changedPeriods: string[]; missingPeriods?: string[]; changedRows: Array<{ key: Record<string, string>; before: unknown; after: unknown }>; evidence: string }
-          | undefined;
+        const r = state.facts.historyComparison;
         if (!r) return notMeasured('historical metrics');
         const changed = r.intact ? 0 : Math.max(r.changedRows.length, r.changedPeriods.length + (r.missingPeriods?.length ?? 0), 1);
         const message = r.intact

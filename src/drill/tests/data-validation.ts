@@ -5,9 +5,7 @@ import { newTestState, type DrillWorld } from '../world.ts';
 import { budgetChecks } from './rollback-time.ts';
 import { dataLossChecks, historyCheck, kpiChecks, preRollbackChecks } from './checks.ts';
 import { finishNotifications, preRollback, rollback, v2Running, verify } from './phases.ts';
-import type { KpiPoint } from '../../checks/kpi-compare.ts';
 
-type Kpis = { points: KpiPoint[]; evidence: string };
 
 /**
  * Test 2 of the runbook, "Rollback with Data Validation": V2 runs to completion on data set D,
@@ -31,7 +29,7 @@ export function dataValidationPlan(world: DrillWorld, evidence: Evidence): Drill
     checks: [
       ...kpiChecks(world, { variance: 'kpi-variance', missing: 'no-missing-data-points' }, 'V1 on D vs V2 on D', () => ({
         reference: state.facts.kpisBefore,
-        candidate: state.facts['sameDataKpis'] as Kpis | undefined,
+        candidate: state.facts.sameDataKpis,
       }), { reference: 'V2', candidate: 'V1' }),
       ...dataLossChecks(world, state),
       ...historyCheck(world, state),

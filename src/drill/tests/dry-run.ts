@@ -1,5 +1,4 @@
 import type { CheckDefinition } from '../../checks/check.ts';
-import type { KpiPoint } from '../../checks/kpi-compare.ts';
 import type { Evidence } from '../evidence.ts';
 import type { DrillPlan } from '../runner.ts';
 import { simulateFailure } from '../steps/simulate-failure.ts';
@@ -8,7 +7,6 @@ import { dataLossChecks, historyCheck, preRollbackChecks, verificationChecks } f
 import { finishNotifications, preRollback, readKpisNow, rollback, v2Running, verify } from './phases.ts';
 import { budgetChecks } from './rollback-time.ts';
 
-type Kpis = { points: KpiPoint[]; evidence: string };
 
 /**
  * Test 1 of the runbook, "Dry-Run Rollback": deploy V2, run it, simulate a failure (restart V2 with
@@ -51,7 +49,7 @@ function metricsRestored(state: TestState): CheckDefinition {
     comparator: '<=',
     measure: () => {
       const before = state.facts.kpisBefore;
-      const after = state.facts['kpisAfter'] as Kpis | undefined;
+      const after = state.facts.kpisAfter;
       if (!before || !after) return { value: undefined, message: 'KPIs before or after the rollback were not read' };
       const present = new Set(after.points.filter((p) => p.value !== null).map((p) => `${p.asOf}|${p.segment}|${p.kpi}`));
       const missing = before.points.filter((p) => !present.has(`${p.asOf}|${p.segment}|${p.kpi}`));

@@ -53,7 +53,14 @@ export function verify(world: DrillWorld, state: TestState): StepDefinition[] {
 }
 
 /** Reads the KPIs as they are now into a fact (for "all metrics restored" and roll-forward). */
-export function readKpisNow(world: DrillWorld, state: TestState, fact: string, id: string, title: string, phase: 'verify' | 'forward'): StepDefinition {
+export function readKpisNow(
+  world: DrillWorld,
+  state: TestState,
+  fact: 'kpisAfter' | 'kpisAfterForward',
+  id: string,
+  title: string,
+  phase: 'verify' | 'forward',
+): StepDefinition {
   return {
     id,
     title,
@@ -67,7 +74,7 @@ export function readKpisNow(world: DrillWorld, state: TestState, fact: string, i
   };
 }
 
-export function fingerprintSchemaNow(world: DrillWorld, state: TestState, fact: string, id: string, phase: 'forward'): StepDefinition {
+export function fingerprintSchemaNow(world: DrillWorld, state: TestState, fact: 'schemaAfter', id: string, phase: 'forward'): StepDefinition {
   return {
     id,
     title: 'Fingerprint the schema and constraints',

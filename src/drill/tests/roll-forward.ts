@@ -1,5 +1,4 @@
 import type { CheckDefinition } from '../../checks/check.ts';
-import type { KpiPoint } from '../../checks/kpi-compare.ts';
 import type { Evidence } from '../evidence.ts';
 import type { DrillPlan } from '../runner.ts';
 import { runPipeline } from '../steps/run-pipeline.ts';
@@ -9,7 +8,6 @@ import { newTestState, type DrillWorld } from '../world.ts';
 import { kpiChecks, verificationChecks } from './checks.ts';
 import { fingerprintSchemaNow, finishNotifications, preRollback, readKpisNow, rollback, v2Running, verify } from './phases.ts';
 
-type Kpis = { points: KpiPoint[]; evidence: string };
 
 /**
  * Test 4 of the runbook, "Rollback-Forward Recovery": roll back to V1 and verify it, then re-deploy
@@ -47,7 +45,7 @@ export function rollForwardPlan(world: DrillWorld, evidence: Evidence): DrillPla
     comparator: '==',
     measure: () => {
       const before = state.facts.schemaBefore;
-      const after = state.facts['schemaAfter'] as { hash: string; evidence: string } | undefined;
+      const after = state.facts.schemaAfter;
       if (!before || !after) return { value: undefined, message: 'schema fingerprints not taken' };
       return { value: before.hash === after.hash, evidence: after.evidence, ...(before.hash === after.hash ? {} : { message: `compare ${before.evidence} with ${after.evidence}` }) };
     },
@@ -60,7 +58,7 @@ export function rollForwardPlan(world: DrillWorld, evidence: Evidence): DrillPla
       redeployed,
       ...kpiChecks(world, { variance: 'consistent-outputs', missing: 'no-duplicate-rows' }, 'V2 after roll-forward vs its previous run', () => ({
         reference: state.facts.kpisBefore,
-        candidate: state.facts['kpisAfterForward'] as Kpis | undefined,
+        candidate: state.facts.kpisAfterForward,
       }), { reference: 'V2 before', candidate: 'V2 after' }),
       schemaUnchanged,
       ...verificationChecks(world, state),
