@@ -98,7 +98,8 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunDrillsRes
   await writeJournal(runDir, journal, redactor);
   await writeReportFile(runDir, 'checklist.md', renderChecklist(journal), redactor);
   await writeReportFile(runDir, 'junit.xml', renderJunit(journal), redactor);
-  await writeAllureResults(journal, runDir, { redactor });
+  // Large evidence (the database backup) stays in the run folder and is listed, not copied into allure-results.
+  await writeAllureResults(journal, runDir, { redactor, maxAttachmentBytes: 1024 * 1024 });
   const latestDir = await copyToLatest(reportDir, runDir);
   return { journal, runDir, latestDir };
 }
