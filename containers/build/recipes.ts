@@ -1,0 +1,14 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { debianBaseRecipe } from './debian-base-recipe.ts';
+import type { ImageRecipe } from './image-recipe.ts';
+import { nodeBaseRecipe } from './node-base-recipe.ts';
+import { pipelineRecipe } from './pipeline-recipe.ts';
+import { postgresRecipe } from './postgres-recipe.ts';
+
+export const REPOSITORY_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+
+/** Every image the docker target uses, parents before children. */
+export function imageRecipes(root: string = REPOSITORY_ROOT): ImageRecipe[] {
+  return [debianBaseRecipe(), postgresRecipe(root), nodeBaseRecipe(root), pipelineRecipe('v1', root), pipelineRecipe('v2', root)];
+}
