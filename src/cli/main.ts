@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { Redactor } from '../config/redact.ts';
 import { runCommand } from './run-command.ts';
+import { decideCommand } from './decide-command.ts';
 
 const harnessErrorCode = 3;
 
@@ -21,6 +22,14 @@ export function buildProgram(): Command {
     .action(async (opts: { env: string; target?: string; only?: string[]; config?: string; reportDir: string }) => {
       const only = opts.only?.flatMap((o) => o.split(',')).filter(Boolean);
       process.exitCode = await runCommand({ ...opts, ...(only ? { only } : {}) });
+    });
+  program
+    .command('decide')
+    .description('evaluate the rollback decision criteria over a telemetry file (exit 0 continue, 1 rollback, 3 bad input)')
+    .requiredOption('--telemetry <file>', 'telemetry JSON: { baseline, samples: [{ t, latencyMs, rssMb, … }] } (see README)')
+    .option('--json', 'print the decision as JSON')
+    .action(async (opts: { telemetry: string; json?: boolean }) => {
+      process.exitCode = await decideCommand(opts);
     });
   return program;
 }
