@@ -33,7 +33,8 @@ describe('Test 3: rollback time measurement', () => {
     expect(test.steps.filter((s) => s.phase === 'rollback').map((s) => s.id)).toEqual([
       'stop-v2', 'capture-v2-logs', 'restore-v1-config', 'start-v1', 'v1-healthy', 'validate-v1',
     ]);
-    for (const step of test.steps) expect(step.durationMs, step.id).toBeGreaterThan(0);
+    // Every step timed (a step can take under 1 ms, e.g. capturing logs already in memory).
+    for (const step of test.steps) expect(step, step.id).toMatchObject({ status: 'passed', durationMs: expect.any(Number) });
   });
 
   it('measures the rollback window within the 300 s budget', () => {

@@ -62,7 +62,7 @@ describe('rollback-time drill faults', () => {
     const { result, journal, step } = await runDrill((s) => (s['v2'].stopGraceMs = 1000), { ABACO_V2_FAULTS: 'ignore-sigterm' });
     expect(result.exitCode, result.all).toBe(0);
     expect(step('stop-v2').output).toMatchObject({ escalatedToKill: true, graceMs: 1000, exit: { signal: 'SIGKILL' } });
-    expect(step('stop-v2').durationMs).toBeGreaterThanOrEqual(1000);
+    expect(step('stop-v2').durationMs).toBeGreaterThanOrEqual(990); // the grace period, give or take timer rounding
     const checklist = await readFile(join(current!.reportDir, 'latest', 'checklist.md'), 'utf8');
     expect(checklist).toContain('stop-v2: grace period ran out, had to kill');
     expect(journal.tests[0]!.status).toBe('passed');

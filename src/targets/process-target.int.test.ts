@@ -41,7 +41,7 @@ describe('ProcessTarget', () => {
     const grandchild = Number(/grandchild (\d+)/.exec(started.logs(10).join('\n'))?.[1]);
     const result = await started.stop({ graceMs: 300 });
     expect(result).toMatchObject({ escalatedToKill: true, graceMs: 300, exit: { signal: 'SIGKILL' } });
-    expect(result.durationMs).toBeGreaterThanOrEqual(300);
+    expect(result.durationMs).toBeGreaterThanOrEqual(290); // timers may fire a hair early against Date.now
     expect(started.logs(10)).toContain('ignoring SIGTERM');
     expect(() => process.kill(grandchild, 0)).toThrow();
   });
