@@ -7,6 +7,7 @@ import { HarnessError, errorMessage } from '../errors.ts';
 import { freePort } from '../util/free-port.ts';
 import { LineBuffer } from '../util/line-buffer.ts';
 import { waitFor } from '../util/wait-for.ts';
+import { canConnect } from './connectivity.ts';
 import { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.ts';
 import { binariesFor, dataParentFor } from './reachable-by.ts';
 import { unprivilegedAccount, type Account } from './unprivileged-user.ts';
@@ -83,7 +84,7 @@ async function startServer(
       await waitFor(
         async () => {
           if (exited) throw new HarnessError(`postgres exited during startup:\n${log.last(20).join('\n')}`);
-          return (await canConnect(dsn)) ? true : undefined;
+          return (await canConnect(dsn, 2000)) ? true : undefined;
         },
         { what: `PostgreSQL ${binaries.version} on 127.0.0.1:${port} not accepting connections`, timeoutMs: readyTimeoutMs, intervalMs: 50 },
       );
@@ -135,18 +136,6 @@ async function stopProcess(server: ResultPromise): Promise<void> {
   clearTimeout(timer);
 }
 
-async function canConnect(dsn: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: dsn, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 export async function createDatabase(serverDsn: string, name: string): Promise<string> {
   assertIdentifier(name);

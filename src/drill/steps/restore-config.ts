@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
-import pg from 'pg';
+import { checkConnectivity } from '../../database/connectivity.ts';
 import { readEnvFile } from '../../config/env-file.ts';
-import { errorMessage } from '../../errors.ts';
 import type { StepDefinition } from '../runner.ts';
 import { need, resolvePath, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
 
@@ -34,18 +33,4 @@ export function restoreConfig(world: DrillWorld, state: TestState, key: ServiceK
       ctx.record('dbConnectMs', await checkConnectivity(need(state.databaseUrl, 'the drill database'), 5000));
     },
   };
-}
-
-async function checkConnectivity(dsn: string, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  const client = new pg.Client({ connectionString: dsn, connectionTimeoutMillis: timeoutMs });
-  try {
-    await client.connect();
-    await client.query('select 1');
-  } catch (error) {
-    throw new Error(`database not reachable within ${timeoutMs} ms: ${errorMessage(error)}`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-  return Date.now() - started;
 }

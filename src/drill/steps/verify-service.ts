@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { canConnect } from '../../database/connectivity.ts';
 import { probeHealth } from '../../targets/health.ts';
 import type { StepDefinition } from '../runner.ts';
 import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
@@ -21,7 +21,7 @@ export function verifyService(world: DrillWorld, state: TestState, key: ServiceK
       const health = await probeHealth(service.baseUrl + config.healthPath);
       const phases = readPhases(health.body, verification.phasesField);
       const phasesOk = verification.phases.filter((p) => verification.phaseSucceeded.includes(phases[p] ?? '')).length;
-      const dbOk = await canQuery(need(state.databaseUrl, 'the drill database'));
+      const dbOk = await canConnect(need(state.databaseUrl, 'the drill database'), 5000);
       const pattern = new RegExp(verification.errorLogPattern);
       const errorLines = service.logs(5000).filter((line) => pattern.test(line));
       const evidence = await state.evidence.write(
@@ -46,17 +46,4 @@ function readPhases(body: unknown, path: string): Record<string, string> {
       String(value && typeof value === 'object' ? (value as Record<string, unknown>)['status'] : value),
     ]),
   );
-}
-
-async function canQuery(dsn: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: dsn, connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
