@@ -5,22 +5,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientToolsFor, proveRestore, takeBackup, type ClientTools } from './backup.ts';
 import { startEphemeralPostgres, type EphemeralPostgres } from './ephemeral-postgres.ts';
+import { sql } from './sql.test-support.ts';
 
 let server: EphemeralPostgres;
 let tools: ClientTools;
 let dir: string;
 let live: string;
 const schemas = ['public', 'kpi'];
-
-async function sql(dsn: string, ...statements: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString: dsn });
-  await client.connect();
-  try {
-    for (const s of statements) await client.query(s);
-  } finally {
-    await client.end();
-  }
-}
 
 async function scratchDatabases(): Promise<string[]> {
   const client = new pg.Client({ connectionString: server.dsn });

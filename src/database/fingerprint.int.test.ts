@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEphemeralPostgres, type EphemeralPostgres } from './ephemeral-postgres.ts';
 import { databaseFingerprints, schemaFingerprint, tableFingerprint } from './fingerprint.ts';
+import { sql } from './sql.test-support.ts';
 
 let server: EphemeralPostgres;
 beforeAll(async () => {
@@ -10,16 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-async function sql(dsn: string, ...statements: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString: dsn });
-  await client.connect();
-  try {
-    for (const s of statements) await client.query(s);
-  } finally {
-    await client.end();
-  }
-}
 
 const schema = `
   create schema kpi;

@@ -5,6 +5,7 @@ import { startEphemeralPostgres, type EphemeralPostgres } from './ephemeral-post
 import { reconcileRecords } from './record-accounting.ts';
 import { referenceAccounting, seededReferenceDatabase, type ReferenceDatabase } from './reference-pipeline.test-support.ts';
 import { countingQueryable } from './row-counter.ts';
+import { sql, rows } from './sql.test-support.ts';
 
 let server: EphemeralPostgres;
 beforeAll(async () => {
@@ -13,26 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-async function sql(dsn: string, ...statements: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString: dsn });
-  await client.connect();
-  try {
-    for (const s of statements) await client.query(s);
-  } finally {
-    await client.end();
-  }
-}
-
-async function rows<R extends pg.QueryResultRow>(dsn: string, text: string): Promise<R[]> {
-  const client = new pg.Client({ connectionString: dsn });
-  await client.connect();
-  try {
-    return (await client.query<R>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('record accounting on the reference pipeline (2000 loans, real V2 run)', () => {
   let ref: ReferenceDatabase;
