@@ -7,6 +7,7 @@ import type { Evidence } from './evidence.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import type { KpiPoint } from '../checks/kpi-compare.ts';
 import type { Scraper } from '../telemetry/scraper.ts';
+import type { HistoryRow, HistorySnapshot } from '../database/history.ts';
 
 export type ServiceKey = 'v1' | 'v2';
 export const serviceName: Record<ServiceKey, string> = { v1: 'V1', v2: 'V2' };
@@ -67,7 +68,8 @@ export interface HistoryComparisonFacts {
 }
 
 export interface Facts {
-  backup?: { file: string; bytes: number };
+  /** The backup and the pg_restore of the server's major, found once for both pre-rollback steps. */
+  backup?: { file: string; bytes: number; pgRestore: string };
   restore?: { restored: boolean; differences: number; schemaMatches: boolean; evidence: string; error?: string };
   kpisBefore?: KpiFacts;
   /** V1 run from scratch on the same data set (Test 2). */
@@ -77,7 +79,7 @@ export interface Facts {
   historyComparison?: HistoryComparisonFacts;
   schemaAfter?: { hash: string; evidence: string };
   failureObserved?: string;
-  history?: { snapshot: unknown; rows: unknown; latestPeriod?: string; evidence: string };
+  history?: { snapshot: HistorySnapshot; rows: HistoryRow[]; latestPeriod?: string; evidence: string };
   accountingBefore?: AccountingFacts;
   accountingAfter?: AccountingFacts;
   schemaBefore?: { hash: string; evidence: string };

@@ -15,7 +15,7 @@ export function compareHistoryStep(world: DrillWorld, state: TestState): StepDef
     async run(ctx) {
       const before = need(state.facts.history, 'the pre-rollback history snapshot');
       const cfg = need(world.env.history, 'the history config');
-      const result = await compareHistory(need(state.databaseUrl, 'the drill database'), cfg, before.snapshot as never, before.rows as never, {
+      const result = await compareHistory(need(state.databaseUrl, 'the drill database'), cfg, before.snapshot, before.rows, {
         ignorePeriods: before.latestPeriod ? [before.latestPeriod] : [],
       });
       const evidence = await state.evidence.write('history-comparison.json', JSON.stringify(result, null, 2));

@@ -19,7 +19,7 @@ export function backupDatabase(world: DrillWorld, state: TestState): StepDefinit
       const tools = await clientToolsFor(world.server.dsn, world.processEnv);
       const file = join(await state.evidence.folder('.'), 'backup.dump');
       const result = await takeBackup({ dsn: need(state.databaseUrl, 'the drill database'), pgDump: tools.pgDump, file, signal: ctx.signal });
-      state.facts.backup = { file, bytes: result.bytes };
+      state.facts.backup = { file, bytes: result.bytes, pgRestore: tools.pgRestore };
       state.evidence.track(file);
       ctx.record('evidence', state.evidence.relative(file));
       ctx.record('bytes', result.bytes);
@@ -38,11 +38,10 @@ export function proveBackupRestores(world: DrillWorld, state: TestState): StepDe
     title: 'Prove the backup restores (scratch database, table fingerprints equal)',
     phase: 'pre-rollback',
     async run(ctx) {
-      const tools = await clientToolsFor(world.server.dsn, world.processEnv);
       const backup = need(state.facts.backup, 'the backup');
       const proof = await proveRestore({
         server: world.server,
-        pgRestore: tools.pgRestore,
+        pgRestore: backup.pgRestore,
         file: backup.file,
         liveDsn: need(state.databaseUrl, 'the drill database'),
         schemas: world.env.verification.schemas,
