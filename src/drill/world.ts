@@ -63,6 +63,8 @@ export interface HistoryComparisonFacts {
   intact: boolean;
   changedPeriods: string[];
   missingPeriods: string[];
+  /** Every changed, added or removed historical row; changedRows holds the first few of them. */
+  changedRowCount: number;
   changedRows: Array<{ key: Record<string, string>; before: unknown; after: unknown }>;
   evidence: string;
 }
