@@ -1,9 +1,10 @@
 import { defineConfig } from './src/config/define-config.ts';
 
 /**
- * The embedded default: the reference Abaco-style KPI pipeline (fixtures/) as local processes
- * against an ephemeral PostgreSQL the harness starts and removes itself. Copy this file and
- * point v1/v2 at your own pipeline to drill your rollback (README: "Your own V1/V2").
+ * The embedded default: the reference Abaco-style KPI pipeline (fixtures/) against an ephemeral
+ * PostgreSQL the harness starts and removes itself — as containers of the images in containers/
+ * when a Docker engine answers, else as local processes (the first line of a run says which and why).
+ * Copy this file and point v1/v2 at your own pipeline to drill your rollback (README: "Your own V1/V2").
  */
 const pipeline = (version: 'v1' | 'v2') => ({
   command: process.execPath,
@@ -23,7 +24,9 @@ const cascade = (...args: string[]) => ({
 export default defineConfig({
   environments: {
     staging: {
-      target: { kind: 'process' },
+      // Containers (V1/V2 images built from containers/ when missing, Postgres in a container) when an
+      // engine answers; otherwise the same pipeline as local processes. `--target docker` forces containers.
+      target: { kind: 'docker', v1: { image: 'drill-pipeline-v1:latest' }, v2: { image: 'drill-pipeline-v2:latest' }, fallback: 'process' },
       database: { kind: 'ephemeral' },
       // Data set D: 20 000 Cascade loans and their payments (118 600 source rows), generated deterministically.
       setup: [cascade('--loans', '20000')],

@@ -2,11 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { problems, runOne, type OneTest } from './run-one.ts';
+import { drillTargets } from './targets.ts';
 
 /** Test 2 of the runbook, "Rollback with Data Validation", on the embedded default. */
-describe('Test 2: rollback with data validation', () => {
+describe.each(drillTargets)('Test 2: rollback with data validation (target %s)', (target) => {
   let t: OneTest;
-  beforeAll(async () => (t = await runOne('data-validation')));
+  beforeAll(async () => (t = await runOne('data-validation', target)));
+
+  it('ran on that target', () => {
+    expect(t.run.journal.target).toBe(target);
+  });
 
   it('passes', () => {
     expect(t.test.status, problems(t.test)).toBe('passed');

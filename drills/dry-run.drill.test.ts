@@ -1,10 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { problems, runOne, type OneTest } from './run-one.ts';
+import { drillTargets } from './targets.ts';
 
 /** Test 1 of the runbook, "Dry-Run Rollback", on the embedded default: V2 restarted with crash-after:1. */
-describe('Test 1: dry-run rollback', () => {
+describe.each(drillTargets)('Test 1: dry-run rollback (target %s)', (target) => {
   let t: OneTest;
-  beforeAll(async () => (t = await runOne('dry-run')));
+  beforeAll(async () => (t = await runOne('dry-run', target)));
+
+  it('ran on that target', () => {
+    expect(t.run.journal.target).toBe(target);
+  });
 
   it('passes', () => {
     expect(t.test.status, problems(t.test)).toBe('passed');

@@ -1,10 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { problems, runOne, type OneTest } from './run-one.ts';
+import { drillTargets } from './targets.ts';
 
 /** Test 4 of the runbook, "Rollback-Forward Recovery", on the embedded default. */
-describe('Test 4: rollback-forward recovery', () => {
+describe.each(drillTargets)('Test 4: rollback-forward recovery (target %s)', (target) => {
   let t: OneTest;
-  beforeAll(async () => (t = await runOne('roll-forward')));
+  beforeAll(async () => (t = await runOne('roll-forward', target)));
+
+  it('ran on that target', () => {
+    expect(t.run.journal.target).toBe(target);
+  });
 
   it('passes', () => {
     expect(t.test.status, problems(t.test)).toBe('passed');

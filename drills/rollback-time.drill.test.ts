@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.ts';
 import type { TestRecord } from '../src/drill/journal-types.ts';
 import { runDrills, type RunDrillsResult } from '../src/drill/run-drills.ts';
+import { drillTargets } from './targets.ts';
 
 /**
  * Test 3 of the runbook, "Rollback Time Measurement", on the embedded default: the reference
- * pipeline's real V2 and V1 processes against a real ephemeral PostgreSQL.
+ * pipeline's real V2 and V1 — processes, then containers — against a real ephemeral PostgreSQL.
  */
-describe('Test 3: rollback time measurement', () => {
+describe.each(drillTargets)('Test 3: rollback time measurement (target %s)', (target) => {
   let reportDir: string;
   let run: RunDrillsResult;
   let test: TestRecord;
@@ -20,6 +21,7 @@ describe('Test 3: rollback time measurement', () => {
     run = await runDrills({
       loaded: await loadConfig('drill.config.ts'),
       environmentName: 'staging',
+      targetOverride: target,
       only: ['rollback-time'],
       reportDir,
       signal: new AbortController().signal,
@@ -28,7 +30,8 @@ describe('Test 3: rollback time measurement', () => {
   });
   afterAll(() => rm(reportDir, { recursive: true, force: true }));
 
-  it('passes, with every runbook execution step timed', () => {
+  it('passes on that target, with every runbook execution step timed', () => {
+    expect(run.journal.target).toBe(target);
     expect(run.journal.status, JSON.stringify(test.steps.filter((s) => s.error), null, 2)).toBe('passed');
     expect(test.steps.filter((s) => s.phase === 'rollback').map((s) => s.id)).toEqual([
       'stop-v2', 'capture-v2-logs', 'restore-v1-config', 'start-v1', 'v1-healthy', 'validate-v1',

@@ -2,6 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load-config.ts';
+import type { TargetKind } from '../src/config/schema.ts';
 import type { CheckRecord, StepRecord, TestRecord } from '../src/drill/journal-types.ts';
 import { runDrills, type RunDrillsResult } from '../src/drill/run-drills.ts';
 
@@ -14,12 +15,13 @@ export interface OneTest {
   checklist(): Promise<string>;
 }
 
-/** Runs one runbook test of the embedded default (drill.config.ts, staging) through the library. */
-export async function runOne(testId: string): Promise<OneTest> {
+/** Runs one runbook test of the embedded default (drill.config.ts, staging) on one target, through the library. */
+export async function runOne(testId: string, target: TargetKind): Promise<OneTest> {
   const reportDir = await mkdtemp(join(tmpdir(), `drill-${testId}-`));
   const run = await runDrills({
     loaded: await loadConfig('drill.config.ts'),
     environmentName: 'staging',
+    targetOverride: target,
     only: [testId],
     reportDir,
     signal: new AbortController().signal,

@@ -68,4 +68,36 @@ describe('selectEnvironment', () => {
   it('refuses an unknown --target kind', () => {
     expect(() => selectEnvironment(config, 'staging', 'swarm')).toThrow("unknown target kind 'swarm' given by --target");
   });
+
+  it('--target docker on a process environment uses the reference images and never falls back', () => {
+    expect(selectEnvironment(config, 'staging', 'docker').target).toEqual({
+      kind: 'docker',
+      v1: { image: 'drill-pipeline-v1:latest', port: 8080 },
+      v2: { image: 'drill-pipeline-v2:latest', port: 8080 },
+      postgresImage: 'drill-postgres:latest',
+      buildImages: true,
+      runAs: 'harness',
+      engineTimeoutMs: 5000,
+    });
+  });
+
+  it('--target docker keeps the environment own images but drops its fallback; --target process replaces it', () => {
+    const raw = structuredClone(valid) as any;
+    raw.environments.staging.target = { kind: 'docker', v1: { image: 'acme/v1:1.4' }, fallback: 'process' };
+    const docker = parseConfig(raw, 'test.json');
+    expect(docker.environments['staging']!.target).toMatchObject({ fallback: 'process', v2: { image: 'drill-pipeline-v2:latest' } });
+    const forced = selectEnvironment(docker, 'staging', 'docker').target;
+    expect(forced).toMatchObject({ kind: 'docker', v1: { image: 'acme/v1:1.4', port: 8080 } });
+    expect(forced).not.toHaveProperty('fallback');
+    expect(selectEnvironment(docker, 'staging', 'process').target).toEqual({ kind: 'process' });
+  });
+
+  it('names the field of a bad docker target', () => {
+    const raw = structuredClone(valid) as any;
+    raw.environments.staging.target = { kind: 'docker', v1: { image: '', port: 70000 }, fallback: 'ssh' };
+    const issues = issuesOf(raw);
+    expect(issues).toContain('environments.staging.target.v1.image');
+    expect(issues).toContain('environments.staging.target.v1.port');
+    expect(issues).toContain('environments.staging.target.fallback');
+  });
 });

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { HarnessError, errorMessage } from '../errors.ts';
-import { configSchema, targetKinds, type DrillConfig, type EnvironmentConfig } from './schema.ts';
+import { configSchema, dockerTargetSchema, targetKinds, type DrillConfig, type EnvironmentConfig, type TargetConfig, type TargetKind } from './schema.ts';
 
 export interface LoadedConfig {
   config: DrillConfig;
@@ -70,9 +70,21 @@ export function selectEnvironment(config: DrillConfig, name: string, targetOverr
     const known = Object.keys(config.environments).join(', ') || 'none';
     throw new HarnessError(`no environment '${name}' in config (known: ${known})`);
   }
-  if (targetOverride === undefined || targetOverride === environment.target.kind) return environment;
+  if (targetOverride === undefined) return environment;
   if (!(targetKinds as readonly string[]).includes(targetOverride)) {
     throw new HarnessError(`unknown target kind '${targetOverride}' given by --target (known: ${targetKinds.join(', ')})`);
   }
-  return { ...environment, target: { kind: targetOverride as EnvironmentConfig['target']['kind'] } };
+  return { ...environment, target: overrideTarget(environment.target, targetOverride as TargetKind) };
+}
+
+/**
+ * `--target` forces a kind: the environment's own settings of that kind are kept, but a forced docker
+ * target never falls back to local processes; another kind starts from that kind's defaults.
+ */
+function overrideTarget(target: TargetConfig, kind: TargetKind): TargetConfig {
+  if (kind === 'docker') {
+    const { fallback: _ignored, ...forced } = target.kind === 'docker' ? target : dockerTargetSchema.parse({ kind: 'docker' });
+    return forced;
+  }
+  return target.kind === kind ? target : { kind };
 }

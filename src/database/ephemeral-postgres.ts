@@ -120,6 +120,7 @@ function makeHandle(
     description: `ephemeral PostgreSQL ${binaries.version} (${binaries.source}: ${binaries.bindir}) on 127.0.0.1:${port}`,
     dataDir: join(root, 'data'),
     binaries,
+    serviceDsn: (database) => database,
     createDatabase: (name) => createDatabase(dsn, name),
     dropDatabase: (name) => dropDatabase(dsn, name),
     stop,

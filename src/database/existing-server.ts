@@ -19,6 +19,7 @@ export function existingServer(dsn: string): PostgresServer {
     host: url.hostname,
     port: Number(url.port || 5432),
     description: `existing PostgreSQL at ${redactDsn(dsn)}`,
+    serviceDsn: (database) => database,
     createDatabase: (name) => createDatabase(dsn, name),
     dropDatabase: (name) => dropDatabase(dsn, name),
     stop,

@@ -4,13 +4,20 @@ import { startEphemeralPostgres } from './ephemeral-postgres.ts';
 import { existingServer } from './existing-server.ts';
 import type { PostgresServer } from './postgres-server.ts';
 
-/** DRILL_DATABASE_URL in the environment wins over the config: CI can point any run at a server. */
-export async function openServer(config: DatabaseConfig, env: NodeJS.ProcessEnv = process.env): Promise<PostgresServer> {
+/**
+ * DRILL_DATABASE_URL in the environment wins over the config: CI can point any run at a server.
+ * An ephemeral server is the target's when it has its own (a container beside the pipeline containers).
+ */
+export async function openServer(
+  config: DatabaseConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  startEphemeral: () => Promise<PostgresServer> = startEphemeralPostgres,
+): Promise<PostgresServer> {
   const override = env['DRILL_DATABASE_URL'];
   if (override) return existingServer(override);
   switch (config.kind) {
     case 'ephemeral':
-      return startEphemeralPostgres();
+      return startEphemeral();
     case 'dsn': {
       const dsn = config.dsn ?? (config.dsnEnv ? env[config.dsnEnv] : undefined);
       if (!dsn) {

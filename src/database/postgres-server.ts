@@ -7,7 +7,12 @@ export interface PostgresServer extends AsyncDisposable {
   readonly port: number;
   /** Printable, without secrets: "ephemeral PostgreSQL 15.18 (system: …) on 127.0.0.1:41234". */
   readonly description: string;
-  /** Creates an empty database and returns its DSN. */
+  /**
+   * The DSN under which the pipeline services reach a database of this server: the same DSN for a
+   * server on the host, the network alias for a Postgres container beside containerised services.
+   */
+  serviceDsn(dsn: string): string;
+  /** Creates an empty database and returns its DSN (as the harness reaches it). */
   createDatabase(name: string): Promise<string>;
   dropDatabase(name: string): Promise<void>;
   stop(): Promise<void>;

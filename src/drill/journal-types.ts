@@ -63,9 +63,16 @@ export interface Journal {
   startedAt: string;
   finishedAt: string;
   environment: string;
+  /** The kind of target the run used: the configured one, or `process` after a fallback. */
   target: string;
+  /** "containers on Docker 20.10.24 (V1 drill-pipeline-v1:latest, …)", "local processes". */
+  targetDescription?: string;
+  /** Why the target is not the configured one (a fallback), or what it had to clear first. */
+  targetNotice?: string;
   database: string;
   status: RunStatus;
   tests: TestRecord[];
   error?: string;
+  /** Problems of the run's own cleanup that did not change a verdict. */
+  warnings?: string[];
 }

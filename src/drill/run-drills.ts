@@ -9,7 +9,8 @@ import { HarnessError, errorMessage } from '../errors.ts';
 import { renderChecklist } from '../report/checklist.ts';
 import { writeAllureResults } from '../report/allure.ts';
 import { renderJunit } from '../report/junit.ts';
-import { createTarget } from '../targets/create-target.ts';
+import { openTarget } from '../targets/open-target.ts';
+import type { TargetSession } from '../targets/target-session.ts';
 import { createNotifier } from '../notifications/notifier.ts';
 import { Evidence } from './evidence.ts';
 import type { Journal, TestRecord } from './journal-types.ts';
@@ -53,7 +54,6 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunDrillsRes
   const redactor = options.redactor ?? new Redactor();
   if (env.database.kind === 'dsn' && env.database.dsn) redactor.addDsn(env.database.dsn);
   if (processEnv['DRILL_DATABASE_URL']) redactor.addDsn(processEnv['DRILL_DATABASE_URL']);
-  const target = createTarget(env.target);
 
   const reportDir = resolve(options.reportDir);
   const runId = newRunId();
@@ -64,11 +64,17 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunDrillsRes
   let database = 'not started';
   let runError: string | undefined;
   let server: PostgresServer | undefined;
+  let session: TargetSession | undefined;
+  const warnings: string[] = [];
   try {
-    server = await openServer(env.database, processEnv);
+    session = await openTarget(env.target, { runId, env: processEnv });
+    const { target } = session;
+    onInfo(`drill ${runId}: environment ${environmentName} · target ${target.kind} (${target.description})${session.notice ? ` — ${session.notice}` : ''}`);
+    await session.prepare?.({ progress: onInfo, signal });
+    server = await openServer(env.database, processEnv, session.startEphemeralPostgres?.bind(session));
     redactor.addDsn(server.dsn);
     database = server.description;
-    onInfo(`drill ${runId}: environment ${environmentName} · target ${target.kind} (${target.description}) · Postgres: ${database}`);
+    onInfo(`drill ${runId}: Postgres: ${database}`);
     const notifier = createNotifier(env.notifications, { env: processEnv, redactor });
     const world: DrillWorld = { runId, runDir, environmentName, env, baseDir: loaded.baseDir, server, target, redactor, processEnv, notifier };
     for (const id of selected) {
@@ -81,6 +87,9 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunDrillsRes
     onInfo(`drill ${runId}: harness error: ${runError}`);
   } finally {
     await server?.stop().catch((error: unknown) => (runError ??= `stopping Postgres failed: ${redactor.redact(errorMessage(error))}`));
+    const closed = await session?.close().catch((error: unknown) => ({ leftovers: [], errors: [errorMessage(error)] }));
+    if (closed?.leftovers.length) warnings.push(`removed at the end of the run, left by a test's cleanup: ${closed.leftovers.join(', ')}`);
+    for (const error of closed?.errors ?? []) warnings.push(`closing the target: ${redactor.redact(error)}`);
   }
 
   const status = signal.aborted ? 'interrupted' : runError ? (tests.some((t) => t.status === 'failed') ? 'failed' : 'error') : runStatus(tests);
@@ -89,11 +98,14 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunDrillsRes
     startedAt,
     finishedAt: new Date().toISOString(),
     environment: environmentName,
-    target: target.kind,
+    target: session?.target.kind ?? env.target.kind,
+    ...(session ? { targetDescription: session.target.description } : {}),
+    ...(session?.notice ? { targetNotice: session.notice } : {}),
     database,
     status,
     tests,
     ...(runError ? { error: runError } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
   await writeJournal(runDir, journal, redactor);
   await writeReportFile(runDir, 'checklist.md', renderChecklist(journal), redactor);

@@ -2,9 +2,10 @@
 // service must not inherit secrets the harness happens to hold.
 const inherited = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'SYSTEMROOT'];
 
-export function baseEnv(processEnv: NodeJS.ProcessEnv, pass: string[] = []): Record<string, string> {
+/** The inherited basics (unless `basics` says otherwise) plus the variables a config passes through. */
+export function baseEnv(processEnv: NodeJS.ProcessEnv, basics: readonly string[] = inherited, pass: string[] = []): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const key of [...inherited, ...pass]) {
+  for (const key of [...basics, ...pass]) {
     const value = processEnv[key];
     if (value !== undefined) env[key] = value;
   }

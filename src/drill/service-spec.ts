@@ -14,9 +14,11 @@ export async function serviceSpec(
   extra: { env?: Record<string, string>; logName?: string } = {},
 ): Promise<{ spec: ServiceSpec; closeLog: () => Promise<void> }> {
   const config = world.env[key];
-  const fill = (v: string) => fillPlaceholders(v, state, world);
+  // The service may reach the database under another address than the harness does (a container network).
+  const serviceState = state.databaseUrl ? { ...state, databaseUrl: world.server.serviceDsn(state.databaseUrl) } : state;
+  const fill = (v: string) => fillPlaceholders(v, serviceState, world);
   const env = {
-    ...baseEnv(world.processEnv, config.passEnv),
+    ...baseEnv(world.processEnv, [], config.passEnv),
     ...(state.restoredEnv[key] ?? {}),
     ...Object.fromEntries(Object.entries(config.env).map(([k, v]) => [k, fill(v)])),
     ...(extra.env ?? {}),
@@ -25,10 +27,13 @@ export async function serviceSpec(
   return {
     spec: {
       name: serviceName[key],
+      role: key,
       command: config.command,
       args: config.args.map(fill),
       cwd: resolvePath(world, config.cwd ?? '.'),
       env,
+      hostEnv: baseEnv(world.processEnv),
+      writableDirs: state.outputDir ? [state.outputDir] : [],
       onLogLine: log.writeLine,
     },
     closeLog: log.close,

@@ -7,6 +7,7 @@ import type { Evidence } from './evidence.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import type { KpiPoint } from '../checks/kpi-compare.ts';
 import type { Scraper } from '../telemetry/scraper.ts';
+import type { ResourceSampler } from '../telemetry/resource-sampler.ts';
 import type { HistoryRow, HistorySnapshot } from '../database/history.ts';
 
 export type ServiceKey = 'v1' | 'v2';
@@ -48,6 +49,8 @@ export interface TestState {
   restoredEnv: Partial<Record<ServiceKey, Record<string, string>>>;
   /** /metrics scrapers of the running versions, kept as evidence. */
   scrapers: Partial<Record<ServiceKey, Scraper[]>>;
+  /** RSS/CPU samplers of the running versions (one per start), as the target measures them. */
+  resources: Partial<Record<ServiceKey, ResourceSampler[]>>;
   /** Notifications under way; awaited when the test finishes so they never slow a step. */
   notifications: Promise<unknown>[];
   /** Facts measured along the way, read by the checks. */
@@ -100,7 +103,7 @@ export interface AccountingFacts {
 }
 
 export function newTestState(testId: string, evidence: Evidence): TestState {
-  return { testId, evidence, running: {}, runs: {}, restoredEnv: {}, scrapers: {}, notifications: [], facts: {} };
+  return { testId, evidence, running: {}, runs: {}, restoredEnv: {}, scrapers: {}, resources: {}, notifications: [], facts: {} };
 }
 
 /** A value a previous step should have set; its absence is a programming error in the plan. */

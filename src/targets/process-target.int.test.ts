@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { waitHealthy } from './health.ts';
 import { ProcessTarget } from './process-target.ts';
+import type { ServiceSpec } from './target.ts';
+
+const spec = (fields: Pick<ServiceSpec, 'name' | 'command' | 'args' | 'env'>): ServiceSpec => ({
+  role: 'v1', cwd: process.cwd(), hostEnv: {}, writableDirs: [], ...fields,
+});
 
 // A real HTTP server in a real child process; it forks a grandchild to prove stop() reaches the
 // whole process group. With IGNORE_TERM set, both ignore SIGTERM.
@@ -16,9 +21,7 @@ http.createServer((req, res) => { res.statusCode = req.url === '/health' ? 200 :
 `;
 
 async function start(env: Record<string, string> = {}) {
-  const deployment = await new ProcessTarget().deploy({
-    name: 'V9', command: process.execPath, args: ['-e', service], cwd: process.cwd(), env: { PORT: '{{port}}', ...env },
-  });
+  const deployment = await new ProcessTarget().deploy(spec({ name: 'V9', command: process.execPath, args: ['-e', service], env: { PORT: '{{port}}', ...env } }));
   return deployment.start();
 }
 
@@ -47,16 +50,14 @@ describe('ProcessTarget', () => {
   });
 
   it('reports a service that exits before it is healthy, with its last log lines', async () => {
-    const deployment = await new ProcessTarget().deploy({
-      name: 'V1', command: process.execPath, args: ['-e', 'console.error("config missing"); process.exit(2)'], cwd: process.cwd(), env: {},
-    });
+    const deployment = await new ProcessTarget().deploy(spec({ name: 'V1', command: process.execPath, args: ['-e', 'console.error("config missing"); process.exit(2)'], env: {} }));
     const started = await deployment.start();
     await expect(waitHealthy(started, { path: '/health', timeoutMs: 10_000 })).rejects.toThrow(/V1 exited with code 2 before it was healthy[\s\S]*config missing/);
     expect(await started.stop({ graceMs: 100 })).toMatchObject({ alreadyExited: true });
   });
 
   it('names the command when it cannot be spawned', async () => {
-    const deployment = await new ProcessTarget().deploy({ name: 'V1', command: '/nonexistent/bin', args: [], cwd: process.cwd(), env: {} });
+    const deployment = await new ProcessTarget().deploy(spec({ name: 'V1', command: '/nonexistent/bin', args: [], env: {} }));
     await expect(deployment.start()).rejects.toThrow(/V1 cannot start: \/nonexistent\/bin .*ENOENT/);
   });
 

@@ -16,7 +16,7 @@ export class ProcessTarget implements Target {
   async deploy(spec: ServiceSpec): Promise<Deployment> {
     const port = await freePort();
     const fill = (value: string) => value.replaceAll('{{port}}', String(port));
-    const env = Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, fill(v)]));
+    const env = { ...spec.hostEnv, ...Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, fill(v)])) };
     return {
       name: spec.name,
       start: () => startProcess({ ...spec, env, args: spec.args.map(fill) }, port),

@@ -1,19 +1,28 @@
 /**
  * How a pipeline version is deployed. One interface, one file per implementation
- * (process-target.ts now; docker, ssh-systemd and swarm later), created by create-target.ts.
+ * (process-target.ts, docker/docker-target.ts; ssh-systemd and swarm later), opened by open-target.ts.
  *
  * Each lifecycle state is its own type: a Deployment can only be started, and only a
  * StartedDeployment can be stopped, health-checked or asked for logs.
  */
 
+export type ServiceRole = 'v1' | 'v2';
+
 export interface ServiceSpec {
   /** "V1" or "V2": every message names it. */
   name: string;
+  /** Which version this is: a target that deploys images picks the role's image. */
+  role: ServiceRole;
+  /** Program, arguments and folder of a local process; a container runs its image's entrypoint instead. */
   command: string;
   args: string[];
   cwd: string;
-  /** Environment; values may still contain {{port}}, which the target fills with the port it allocates. */
+  /** The service's environment; values may still contain {{port}}, which the target fills with the port it uses. */
   env: Record<string, string>;
+  /** The harness's basics (PATH, HOME, TMPDIR, …), under `env`: a local process needs them, a container has its image's. */
+  hostEnv: Record<string, string>;
+  /** Host folders the service writes to (its outputs): a container gets each mounted at the same path. */
+  writableDirs: string[];
   /** Every output line of the service, already split; the caller writes it (redacted) to evidence. */
   onLogLine?: (line: string) => void;
 }
@@ -23,6 +32,11 @@ export interface Target {
   /** Human description for the first line of a run: "local processes". */
   readonly description: string;
   deploy(spec: ServiceSpec): Promise<Deployment>;
+  /**
+   * The runbook's "verify V1 binaries" where the target has its own notion of them (a container
+   * image): facts about what will run, or an error naming what is missing.
+   */
+  inspectArtifact?(role: ServiceRole): Promise<Record<string, unknown>>;
 }
 
 export interface Deployment {

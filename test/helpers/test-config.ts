@@ -31,6 +31,8 @@ export async function testRun(change: (staging: Staging) => void = () => undefin
   staging['v1'].envFile = abs(staging['v1'].envFile);
   staging['v1'].requiredFiles = staging['v1'].requiredFiles.map(abs);
   for (const key of ['v1', 'v2']) staging[key].env = { ...staging[key].env, DRILL_IT_MARKER: marker };
+  // Local processes unless the test says otherwise: the container target has its own tests.
+  staging['target'] = { kind: 'process' };
   change(staging);
   const configFile = join(dir, 'drill.config.json');
   await writeFile(configFile, JSON.stringify({ environments: { staging } }, null, 2));

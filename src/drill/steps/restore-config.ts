@@ -30,6 +30,8 @@ export function restoreConfig(world: DrillWorld, state: TestState, key: ServiceK
         files[file] = info.size;
       }
       ctx.record('assets', files);
+      // On a container target "V1's binaries" are its image: present in the engine, with its content hash.
+      if (world.target.inspectArtifact) ctx.record('artifact', await world.target.inspectArtifact(key));
       ctx.record('dbConnectMs', await checkConnectivity(need(state.databaseUrl, 'the drill database'), 5000));
     },
   };

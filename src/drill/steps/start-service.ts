@@ -1,4 +1,5 @@
 import { startScraper } from '../../telemetry/scraper.ts';
+import { startResourceSampler } from '../../telemetry/resource-sampler.ts';
 import { waitHealthy } from '../../targets/health.ts';
 import type { StepContext, StepDefinition } from '../runner.ts';
 import { serviceSpec } from '../service-spec.ts';
@@ -72,6 +73,9 @@ async function launch(world: DrillWorld, state: TestState, key: ServiceKey, ctx:
     await started[Symbol.asyncDispose]();
     if (state.running[key] === started) delete state.running[key];
   });
+  const resources = startResourceSampler(() => started.sample(), world.env[key].metricsIntervalMs);
+  (state.resources[key] ??= []).push(resources);
+  ctx.defer(`stop sampling ${spec.name}'s resources`, () => resources.stop());
   const { metricsPath, metricsIntervalMs } = world.env[key];
   if (metricsPath) {
     // One scraper per start: a restarted version's series continues in the next scraper.

@@ -12,7 +12,9 @@ export function stopService(world: DrillWorld, state: TestState, key: ServiceKey
     async run(ctx) {
       const running = need(state.running[key], name);
       const result = await running.stop({ graceMs: world.env[key].stopGraceMs });
-      await Promise.all((state.scrapers[key] ?? []).map((s) => s.stop()));
+      await Promise.all([...(state.scrapers[key] ?? []), ...(state.resources[key] ?? [])].map((s) => s.stop()));
+      const resources = state.resources[key]?.at(-1)?.summary();
+      if (resources) ctx.record('resources', resources);
       ctx.record('escalatedToKill', result.escalatedToKill);
       ctx.record('alreadyExited', result.alreadyExited);
       ctx.record('graceMs', result.graceMs);

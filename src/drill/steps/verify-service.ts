@@ -32,6 +32,8 @@ export function verifyService(world: DrillWorld, state: TestState, key: ServiceK
       ctx.record('health', health.seen);
       ctx.record('phases', phases);
       ctx.record('errorLines', errorLines.length);
+      const resources = state.resources[key]?.at(-1)?.summary();
+      if (resources) ctx.record('resources', resources);
     },
   };
 }

@@ -1,0 +1,108 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureImages } from '../../../containers/build/ensure-images.ts';
+import { imageRecipes } from '../../../containers/build/recipes.ts';
+import { dockerTargetSchema } from '../../config/schema.ts';
+import { dockerTestsRun } from '../../../test/helpers/docker.ts';
+import { waitHealthy } from '../health.ts';
+import type { ServiceSpec } from '../target.ts';
+import type { TargetSession } from '../target-session.ts';
+import { openTarget } from '../open-target.ts';
+import { recipesFor } from './reference-images.ts';
+import { RUN_ID_LABEL } from './run-labels.ts';
+
+// A real HTTP service in a real container (FROM drill-node-base, no shell): it writes a file into
+// its output folder; with IGNORE_TERM it ignores SIGTERM; with EXIT_AT_ONCE it fails at start.
+const image = 'drill-test-service:latest';
+const service = `
+const http = require('node:http');
+const fs = require('node:fs');
+if (process.env.EXIT_AT_ONCE) { console.error('config missing'); process.exit(2); }
+if (process.env.IGNORE_TERM) process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
+else process.on('SIGTERM', () => { console.log('bye'); process.exit(0); });
+fs.writeFileSync(process.env.OUTPUT_DIR + '/written-by-container.txt', 'uid ' + process.getuid());
+http.createServer((req, res) => { res.statusCode = req.url === '/health' ? 200 : 404; res.end('{}'); })
+  .listen(Number(process.env.PORT), '0.0.0.0', () => console.log('listening on ' + process.env.PORT));
+`;
+
+describe.runIf(dockerTestsRun)('DockerTarget', () => {
+  const runId = `it-${Date.now()}`;
+  let session: TargetSession;
+  let outputDir: string;
+  let contextDir: string;
+
+  beforeAll(async () => {
+    await ensureImages({ recipes: recipesFor(['drill-node-base'], imageRecipes()) });
+    contextDir = await mkdtemp(join(tmpdir(), 'drill-test-service-'));
+    await writeFile(join(contextDir, 'service.js'), service);
+    await writeFile(join(contextDir, 'Dockerfile'), 'FROM drill-node-base\nCOPY service.js /service.js\nENTRYPOINT ["/usr/local/bin/node", "/service.js"]\n');
+    await execa('docker', ['build', '--quiet', '--tag', image, contextDir], { env: { DOCKER_BUILDKIT: '0' } });
+    outputDir = await mkdtemp(join(tmpdir(), 'drill-container-out-'));
+    const config = dockerTargetSchema.parse({ kind: 'docker', v1: { image, port: 9000 }, v2: { image: 'drill-no-such-image:latest' } });
+    session = await openTarget(config, { runId, env: process.env });
+  });
+
+  afterAll(async () => {
+    const closed = await session?.close();
+    expect(closed?.errors).toEqual([]);
+    const left = await new Docker().listContainers({ all: true, filters: { label: [`${RUN_ID_LABEL}=${runId}`] } });
+    expect(left).toEqual([]);
+    await execa('docker', ['image', 'rm', '--force', image], { reject: false });
+    await rm(contextDir, { recursive: true, force: true });
+    await rm(outputDir, { recursive: true, force: true });
+  });
+
+  const spec = (env: Record<string, string> = {}, role: 'v1' | 'v2' = 'v1'): ServiceSpec => ({
+    name: role.toUpperCase(), role, command: 'unused', args: [], cwd: '/', hostEnv: { PATH: '/host/only', TMPDIR: '/host/tmp' },
+    env: { PORT: '{{port}}', OUTPUT_DIR: outputDir, ...env }, writableDirs: [outputDir],
+  });
+
+  it('starts a container on the port it names, mounts the output folder as the harness user, samples it, and stops it gracefully', async () => {
+    const started = await (await session.target.deploy(spec())).start();
+    const healthy = await waitHealthy(started, { path: '/health', timeoutMs: 20_000 });
+    expect(healthy.url).toMatch(/^http:\/\/localhost:\d+\/health$/);
+    expect(started.logs(5)).toContain('listening on 9000');
+    expect(await readFile(join(outputDir, 'written-by-container.txt'), 'utf8')).toBe(`uid ${process.getuid!()}`);
+    expect((await started.sample())?.rssBytes).toBeGreaterThan(1024 * 1024);
+    const result = await started.stop({ graceMs: 5000 });
+    expect(result).toMatchObject({ escalatedToKill: false, alreadyExited: false, exit: { exitCode: 0, signal: null } });
+    expect(started.logs(5)).toContain('bye');
+    expect(await started.isRunning()).toBe(false);
+    expect(await started.sample()).toBeUndefined();
+  });
+
+  it('kills after the grace period when SIGTERM is ignored, and records it', async () => {
+    const started = await (await session.target.deploy(spec({ IGNORE_TERM: '1' }))).start();
+    await waitHealthy(started, { path: '/health', timeoutMs: 20_000 });
+    const result = await started.stop({ graceMs: 300 });
+    expect(result).toMatchObject({ escalatedToKill: true, graceMs: 300, exit: { exitCode: null, signal: 'SIGKILL' } });
+    expect(result.durationMs).toBeGreaterThanOrEqual(290);
+    expect(started.logs(5)).toContain('ignoring SIGTERM');
+  });
+
+  it('reports a container that exits before it is healthy, with its last log lines', async () => {
+    const started = await (await session.target.deploy(spec({ EXIT_AT_ONCE: '1' }))).start();
+    await expect(waitHealthy(started, { path: '/health', timeoutMs: 20_000 })).rejects.toThrow(/V1 exited with code 2 before it was healthy[\s\S]*config missing/);
+    expect(await started.stop({ graceMs: 100 })).toMatchObject({ alreadyExited: true, exit: { exitCode: 2 } });
+  });
+
+  it('names a missing image instead of trying a registry, and inspects a present one', async () => {
+    await expect((await session.target.deploy(spec({}, 'v2'))).start()).rejects.toThrow(
+      /V2 image drill-no-such-image:latest is not in the engine \(no registry is consulted\): build it with `npm run images`/,
+    );
+    expect(await session.target.inspectArtifact!('v1')).toMatchObject({ image, id: expect.stringMatching(/^sha256:/) });
+  });
+
+  it('dispose (the cleanup path) removes a container that ignores SIGTERM', async () => {
+    const started = await (await session.target.deploy(spec({ IGNORE_TERM: '1' }))).start();
+    await waitHealthy(started, { path: '/health', timeoutMs: 20_000 });
+    await started[Symbol.asyncDispose]();
+    expect(await started.isRunning()).toBe(false);
+    const left = await new Docker().listContainers({ all: true, filters: { label: [`${RUN_ID_LABEL}=${runId}`] } });
+    expect(left).toEqual([]);
+  });
+});
