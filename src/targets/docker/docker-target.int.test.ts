@@ -47,8 +47,10 @@ describe.runIf(dockerTestsRun)('DockerTarget', () => {
   });
 
   afterAll(async () => {
+    // The tests above stop containers without disposing them: close() removes them, naming each.
     const closed = await session?.close();
     expect(closed?.errors).toEqual([]);
+    expect(closed?.leftovers.length).toBeGreaterThan(0);
     const left = await new Docker().listContainers({ all: true, filters: { label: [`${RUN_ID_LABEL}=${runId}`] } });
     expect(left).toEqual([]);
     await execa('docker', ['image', 'rm', '--force', image], { reject: false });
@@ -100,9 +102,11 @@ describe.runIf(dockerTestsRun)('DockerTarget', () => {
   it('dispose (the cleanup path) removes a container that ignores SIGTERM', async () => {
     const started = await (await session.target.deploy(spec({ IGNORE_TERM: '1' }))).start();
     await waitHealthy(started, { path: '/health', timeoutMs: 20_000 });
+    const port = new URL(started.baseUrl).port;
     await started[Symbol.asyncDispose]();
     expect(await started.isRunning()).toBe(false);
     const left = await new Docker().listContainers({ all: true, filters: { label: [`${RUN_ID_LABEL}=${runId}`] } });
-    expect(left).toEqual([]);
+    expect(left.filter((c) => c.Ports.some((p) => String(p.PublicPort) === port))).toEqual([]);
+    expect(left.every((c) => c.State === 'exited')).toBe(true); // stopped by the tests above, removed by close()
   });
 });

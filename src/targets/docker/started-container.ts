@@ -18,8 +18,9 @@ export interface ContainerHandle {
 
 /**
  * A running container of V1 or V2. Stop is the engine's equivalent of the process target's:
- * SIGTERM to PID 1, SIGKILL after the grace period (recorded), then the container is removed and
- * verified gone. Logs are streamed from the engine into a buffer as they come.
+ * SIGTERM to PID 1, SIGKILL after the grace period (recorded), verified exited by the engine.
+ * Removing the container is cleanup, not part of the timed stop: dispose removes it and waits
+ * until the engine no longer knows it. Logs are streamed from the engine into a buffer.
  */
 export class StartedContainer implements StartedDeployment {
   readonly name: string;
@@ -62,10 +63,7 @@ export class StartedContainer implements StartedDeployment {
 
   async stop({ graceMs }: { graceMs: number }): Promise<StopResult> {
     const started = Date.now();
-    if (this.exitInfo) {
-      await this.remove();
-      return { alreadyExited: true, escalatedToKill: false, graceMs, durationMs: 0, exit: this.exitInfo };
-    }
+    if (this.exitInfo) return { alreadyExited: true, escalatedToKill: false, graceMs, durationMs: 0, exit: this.exitInfo };
     await this.signal('SIGTERM');
     const grace = new AbortController();
     const graceful = await Promise.race([
@@ -75,7 +73,8 @@ export class StartedContainer implements StartedDeployment {
     grace.abort();
     if (!graceful) await this.signal('SIGKILL');
     const exit = await this.exited;
-    await this.remove();
+    // The engine ends the log stream once the container has exited: its last lines are then in.
+    await Promise.race([this.logsEnded, delay(1000)]);
     return { alreadyExited: false, escalatedToKill: !graceful, graceMs, durationMs: Date.now() - started, exit };
   }
 
@@ -92,7 +91,7 @@ export class StartedContainer implements StartedDeployment {
 
   async [Symbol.asyncDispose](): Promise<void> {
     if (!this.exitInfo) await this.stop({ graceMs: 5000 });
-    else await this.remove();
+    await this.remove();
   }
 
   private async signal(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
