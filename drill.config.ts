@@ -74,10 +74,25 @@ export default defineConfig({
       },
       // 500 new loans (and their first payments) arrive while V2 is down.
       cutover: cascade('--append', '500'),
-      // The dry-run's failure: 3 000 new loans, then V2 restarted to crash after its first batch.
+      // The dry-run's failure: 6 000 new loans (4 batches of V2's 5 000 rows), then V2 restarted to crash after
+      // the first batch of every run. The harness restarts it as a service manager would, until the crash-loop
+      // criterion (3 restarts within 10 minutes) calls for the rollback; V1 processes what is left.
       failure: {
-        setup: [cascade('--append', '3000')],
+        setup: [cascade('--append', '6000')],
         env: { ABACO_V2_FAULTS: 'crash-after:1' },
+      },
+      // The seed's rollback criteria (overridable here, e.g. criteria: { memory: { threshold: 800 } }), fed by
+      // V2's /metrics series below plus what the harness measures itself: RSS/CPU, restarts, a DB probe.
+      decision: {
+        metrics: {
+          counters: {
+            transactions: 'abaco_batches_total',
+            errors: 'abaco_batches_total{status="failed"}',
+            dbConnectAttempts: 'abaco_db_connection_attempts_total',
+            dbConnectFailures: 'abaco_db_connection_failures_total',
+          },
+          gauges: { latency: 'abaco_run_duration_seconds', latencyUnit: 'seconds', throughputRowsPerSec: 'abaco_rows_per_second' },
+        },
       },
       budgets: { rollbackMs: 300_000, preRollbackMs: 120_000 },
     },

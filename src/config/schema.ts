@@ -3,6 +3,8 @@ import { notificationsSchema } from '../notifications/notifications-schema.ts';
 import { kpiSourceSchema } from '../kpis/kpi-source-schema.ts';
 import { accountingSchema } from '../database/record-accounting.ts';
 import { historySchema } from '../database/history.ts';
+import { criteriaOverridesSchema } from '../criteria/criteria-overrides.ts';
+import { telemetryMetricsSchema } from '../telemetry/telemetry-metrics.ts';
 
 /**
  * The configuration schema. Strict objects everywhere: an unknown or misspelt key is an error
@@ -130,7 +132,20 @@ const failureSchema = z.strictObject({
   setup: z.array(commandSchema).default([]),
   /** Extra environment of the restarted V2: the fault switch. */
   env: z.record(z.string(), z.string()).default({}),
+  /** How long the decision criteria may take to call for the rollback before the test is inconclusive. */
   observeTimeoutMs: z.number().int().positive().default(60_000),
+  /** Restart V2 when it exits on its own, as a service manager would (systemd Restart=on-failure). */
+  restartOnExit: z.boolean().default(true),
+});
+
+/**
+ * The decision criteria (src/criteria) as this environment applies them: the seed's thresholds with
+ * overrides, and which of the service's /metrics series feed the telemetry the drill records.
+ */
+const decisionSchema = criteriaOverridesSchema.extend({
+  metrics: telemetryMetricsSchema.prefault({}),
+  /** One telemetry sample every intervalMs while V2 runs. */
+  intervalMs: z.number().int().positive().default(500),
 });
 
 const environmentSchema = z.strictObject({
@@ -150,6 +165,7 @@ const environmentSchema = z.strictObject({
   cutover: commandSchema.optional(),
   /** How the dry-run simulates V2 failing. */
   failure: failureSchema.optional(),
+  decision: decisionSchema.prefault({}),
   notifications: notificationsSchema,
 });
 
@@ -167,3 +183,4 @@ export type TargetKind = TargetConfig['kind'];
 export type DockerTargetConfig = z.output<typeof dockerTargetSchema>;
 export type DatabaseConfig = z.output<typeof databaseSchema>;
 export type VerificationConfig = z.output<typeof verificationSchema>;
+export type DecisionConfig = z.output<typeof decisionSchema>;

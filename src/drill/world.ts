@@ -8,6 +8,8 @@ import type { Notifier } from '../notifications/notifier.ts';
 import type { KpiPoint } from '../checks/kpi-compare.ts';
 import type { Scraper } from '../telemetry/scraper.ts';
 import type { ResourceSampler } from '../telemetry/resource-sampler.ts';
+import type { TelemetryRecorder } from '../telemetry/telemetry-recorder.ts';
+import type { Decision } from '../criteria/decision-types.ts';
 import type { HistoryRow, HistorySnapshot } from '../database/history.ts';
 
 export type ServiceKey = 'v1' | 'v2';
@@ -51,6 +53,8 @@ export interface TestState {
   scrapers: Partial<Record<ServiceKey, Scraper[]>>;
   /** RSS/CPU samplers of the running versions (one per start), as the target measures them. */
   resources: Partial<Record<ServiceKey, ResourceSampler[]>>;
+  /** V2's telemetry series for the decision criteria, from its first start to the end of the test. */
+  telemetry?: TelemetryRecorder;
   /** Notifications under way; awaited when the test finishes so they never slow a step. */
   notifications: Promise<unknown>[];
   /** Facts measured along the way, read by the checks. */
@@ -84,6 +88,9 @@ export interface Facts {
   historyComparison?: HistoryComparisonFacts;
   schemaAfter?: { hash: string; evidence: string };
   failureObserved?: string;
+  /** When the dry-run restarted V2 with the fault, and what the decision criteria then said. */
+  faultInjectedAt?: number;
+  decision?: { decision: Decision; timeToDetectMs: number; evidence: string };
   history?: { snapshot: HistorySnapshot; rows: HistoryRow[]; latestPeriod?: string; evidence: string };
   accountingBefore?: AccountingFacts;
   accountingAfter?: AccountingFacts;

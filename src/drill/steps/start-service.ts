@@ -1,5 +1,7 @@
 import { startScraper } from '../../telemetry/scraper.ts';
 import { startResourceSampler } from '../../telemetry/resource-sampler.ts';
+import { startTelemetryRecorder } from '../../telemetry/telemetry-recorder.ts';
+import { canConnect } from '../../database/connectivity.ts';
 import { waitHealthy } from '../../targets/health.ts';
 import type { StepContext, StepDefinition } from '../runner.ts';
 import { serviceSpec } from '../service-spec.ts';
@@ -76,6 +78,7 @@ async function launch(world: DrillWorld, state: TestState, key: ServiceKey, ctx:
   const resources = startResourceSampler(() => started.sample(), world.env[key].metricsIntervalMs);
   (state.resources[key] ??= []).push(resources);
   ctx.defer(`stop sampling ${spec.name}'s resources`, () => resources.stop());
+  if (key === 'v2' && !state.telemetry) recordTelemetry(world, state, ctx);
   const { metricsPath, metricsIntervalMs } = world.env[key];
   if (metricsPath) {
     // One scraper per start: a restarted version's series continues in the next scraper.
@@ -83,4 +86,30 @@ async function launch(world: DrillWorld, state: TestState, key: ServiceKey, ctx:
     (state.scrapers[key] ??= []).push(scraper);
     ctx.defer(`stop scraping ${spec.name}`, () => scraper.stop());
   }
+}
+
+/**
+ * V2's telemetry for the decision criteria, from its first start to the end of the test: newest
+ * /metrics scrape, RSS/CPU, a database probe every interval. Kept as evidence in the format
+ * `drill decide --telemetry` reads.
+ */
+function recordTelemetry(world: DrillWorld, state: TestState, ctx: StepContext): void {
+  const dsn = need(state.databaseUrl, 'the drill database');
+  const recorder = startTelemetryRecorder(
+    {
+      latestScrape: () => {
+        const scraper = state.scrapers.v2?.at(-1);
+        const sample = scraper?.samples().findLast((s) => s.ok && s.metrics);
+        return scraper && sample ? { process: scraper, sample } : undefined;
+      },
+      latestResources: () => state.resources.v2?.at(-1)?.readings().at(-1),
+      probeDatabase: () => canConnect(dsn, 2000),
+    },
+    { intervalMs: world.env.decision.intervalMs, metrics: world.env.decision.metrics },
+  );
+  state.telemetry = recorder;
+  ctx.defer('stop recording V2 telemetry', async () => {
+    await recorder.stop();
+    await state.evidence.write('v2-telemetry.json', JSON.stringify(recorder.telemetry(), null, 1));
+  });
 }

@@ -1,0 +1,88 @@
+import type { Baseline, Sample, Telemetry } from '../criteria/telemetry-schema.ts';
+import type { ResourceReading } from './resource-sampler.ts';
+import type { ScrapeSample } from './scraper.ts';
+import { metricFields, type TelemetryMetrics } from './telemetry-metrics.ts';
+
+export interface TelemetrySources {
+  /** The newest successful scrape of the service, and which process (scraper) took it. */
+  latestScrape(): { process: object; sample: ScrapeSample } | undefined;
+  /** The newest RSS/CPU reading of the service's current process. */
+  latestResources(): ResourceReading | undefined;
+  /** Whether the database answers now (the harness's own probe, not the service's word). */
+  probeDatabase(): Promise<boolean>;
+}
+
+export interface TelemetryRecorder {
+  /** The series so far, in the format `drill decide --telemetry` reads. */
+  telemetry(): Telemetry;
+  /** A restart of the service the harness made (as a service manager would): counted in the next sample. */
+  noteRestart(): void;
+  stop(): Promise<void>;
+}
+
+export interface RecorderOptions {
+  intervalMs: number;
+  metrics: TelemetryMetrics;
+  clock?: () => number;
+}
+
+/**
+ * Builds the decision criteria's telemetry series while a drill runs: every intervalMs one sample
+ * from the service's newest /metrics scrape (counters as increases since the previous scrape of
+ * the same process), its RSS/CPU, a database probe, and the restarts the harness made. The
+ * baseline throughput is the first non-zero throughput seen: the healthy run before any fault.
+ */
+export function startTelemetryRecorder(sources: TelemetrySources, options: RecorderOptions): TelemetryRecorder {
+  const { intervalMs, metrics, clock = Date.now } = options;
+  const samples: Sample[] = [];
+  const baseline: Baseline = {};
+  const lastByProcess = new WeakMap<object, ScrapeSample>();
+  let pendingRestarts = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+  let stopped = false;
+
+  const take = async (): Promise<void> => {
+    const at = clock();
+    const database = await sources.probeDatabase().catch(() => false);
+    const sample: Sample = { t: new Date(Math.max(at, lastTime() + 1)).toISOString(), dependencies: { database } };
+    const scrape = sources.latestScrape();
+    if (scrape?.sample.metrics && lastByProcess.get(scrape.process) !== scrape.sample) {
+      Object.assign(sample, metricFields(metrics, scrape.sample.metrics, lastByProcess.get(scrape.process)?.metrics));
+      lastByProcess.set(scrape.process, scrape.sample);
+    }
+    const resources = sources.latestResources();
+    if (resources) {
+      sample.rssMb = Math.round((resources.rssBytes / (1024 * 1024)) * 10) / 10;
+      if (resources.cpuPct !== undefined) sample.cpuPct = resources.cpuPct;
+    }
+    if (pendingRestarts > 0) {
+      sample.restarts = pendingRestarts;
+      pendingRestarts = 0;
+    }
+    if (baseline.throughputRowsPerSec === undefined && (sample.throughputRowsPerSec ?? 0) > 0) baseline.throughputRowsPerSec = sample.throughputRowsPerSec!;
+    samples.push(sample);
+  };
+  const lastTime = () => (samples.length ? Date.parse(samples[samples.length - 1]!.t) : 0);
+  const tick = () => {
+    timer = undefined;
+    const started = clock();
+    inFlight = take().then(() => {
+      inFlight = undefined;
+      if (stopped) return;
+      timer = setTimeout(tick, Math.max(0, intervalMs - (clock() - started)));
+      timer.unref();
+    });
+  };
+  tick();
+
+  return {
+    telemetry: () => ({ ...(baseline.throughputRowsPerSec ? { baseline: { ...baseline } } : {}), samples: [...samples] }),
+    noteRestart: () => void pendingRestarts++,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await inFlight;
+    },
+  };
+}
