@@ -11,9 +11,10 @@ export type CheckStatus = 'passed' | 'failed' | 'inconclusive' | 'error';
 /**
  * setup: preconditions (a failure makes the test inconclusive: nothing was rolled back);
  * pre-rollback: the runbook's checklist before execution (backup, exports); rollback: the timed
- * execution steps; verify: post-rollback verification; forward: re-deploying V2 (Test 4).
+ * execution steps; verify: post-rollback verification; forward: re-deploying V2 (Test 4); emergency:
+ * the runbook's "Rollback Rollback" after V1 failed to come up or failed verification.
  */
-export type StepPhase = 'setup' | 'pre-rollback' | 'rollback' | 'verify' | 'forward';
+export type StepPhase = 'setup' | 'pre-rollback' | 'rollback' | 'verify' | 'forward' | 'emergency';
 
 export interface StepRecord {
   id: string;
@@ -56,6 +57,16 @@ export interface TestRecord {
   /** Webhook deliveries; a failed one is a warning, never a failure of the drill. */
   notifications?: Array<{ webhook: string; event: string; ok: boolean; status?: number; error?: string; durationMs: number }>;
   warnings?: string[];
+  /** The emergency path ran: what triggered it and what happened, in order. */
+  incident?: Incident;
+}
+
+export interface Incident {
+  /** The failed step (V1 did not come up) or check (V1 failed verification) that triggered the emergency path. */
+  trigger: { id: string; error: string };
+  timeline: Array<{ at: string; event: string }>;
+  /** Every emergency step passed: pipelines halted, database read-only, exported, restored and verified. */
+  recovered: boolean;
 }
 
 export interface Journal {

@@ -30,6 +30,11 @@ export interface DrillPlan {
   checks: CheckDefinition[];
   /** Runs after the checks and before cleanup, whatever happened (e.g. "rollback verified/failed" notices). */
   finish?(test: TestRecord): Promise<void>;
+  /**
+   * The runbook's "Rollback Rollback": its steps run, after the checks, when a step of the rollback
+   * or verify phase failed (V1 did not come up) or one of `whenChecksFail` failed (V1 failed verification).
+   */
+  emergency?: { steps: StepDefinition[]; whenChecksFail: string[] };
 }
 
 export type DrillEvent =
@@ -58,31 +63,34 @@ export async function runTest(plan: DrillPlan, options: RunTestOptions): Promise
   const steps: StepRecord[] = [];
   onEvent({ type: 'test-start', testId: plan.id, title: plan.title });
 
-  let stopped = false;
-  for (const step of plan.steps) {
-    const stepStart = clock();
-    const record: StepRecord = { id: step.id, title: step.title, phase: step.phase, startedAt: new Date(stepStart).toISOString(), durationMs: 0, status: 'skipped' };
-    if (stopped || signal.aborted) {
+  const run = { stopped: false };
+  const runSteps = async (list: StepDefinition[]) => {
+    for (const step of list) {
+      const stepStart = clock();
+      const record: StepRecord = { id: step.id, title: step.title, phase: step.phase, startedAt: new Date(stepStart).toISOString(), durationMs: 0, status: 'skipped' };
+      if (run.stopped || signal.aborted) {
+        steps.push(record);
+        onEvent({ type: 'step-end', testId: plan.id, record });
+        continue;
+      }
+      onEvent({ type: 'step-start', testId: plan.id, step, startedAt: stepStart });
+      const output: Record<string, unknown> = {};
+      const ctx: StepContext = { signal, evidence, defer: (label, fn) => cleanup.defer(label, fn), record: (k, v) => (output[k] = v) };
+      try {
+        await untilAborted(step.run(ctx), signal);
+        record.status = 'passed';
+      } catch (error) {
+        record.status = signal.aborted ? 'interrupted' : error instanceof HarnessError ? 'error' : 'failed';
+        record.error = redactor.redact(signal.aborted ? `interrupted: ${errorMessage(signal.reason)}` : errorMessage(error));
+        run.stopped = true;
+      }
+      record.durationMs = clock() - stepStart;
+      if (Object.keys(output).length > 0) record.output = JSON.parse(redactor.redact(JSON.stringify(output))) as Record<string, unknown>;
       steps.push(record);
       onEvent({ type: 'step-end', testId: plan.id, record });
-      continue;
     }
-    onEvent({ type: 'step-start', testId: plan.id, step, startedAt: stepStart });
-    const output: Record<string, unknown> = {};
-    const ctx: StepContext = { signal, evidence, defer: (label, fn) => cleanup.defer(label, fn), record: (k, v) => (output[k] = v) };
-    try {
-      await untilAborted(step.run(ctx), signal);
-      record.status = 'passed';
-    } catch (error) {
-      record.status = signal.aborted ? 'interrupted' : error instanceof HarnessError ? 'error' : 'failed';
-      record.error = redactor.redact(signal.aborted ? `interrupted: ${errorMessage(signal.reason)}` : errorMessage(error));
-      stopped = true;
-    }
-    record.durationMs = clock() - stepStart;
-    if (Object.keys(output).length > 0) record.output = JSON.parse(redactor.redact(JSON.stringify(output))) as Record<string, unknown>;
-    steps.push(record);
-    onEvent({ type: 'step-end', testId: plan.id, record });
-  }
+  };
+  await runSteps(plan.steps);
 
   const test: TestRecord = {
     id: plan.id,
@@ -102,6 +110,13 @@ export async function runTest(plan: DrillPlan, options: RunTestOptions): Promise
     if (record.message) record.message = redactor.redact(record.message);
     test.checks.push(record);
     onEvent({ type: 'check', testId: plan.id, record });
+  }
+  const trigger = emergencyTrigger(plan, test);
+  if (trigger && plan.emergency && !signal.aborted) {
+    const first = steps.length;
+    run.stopped = false;
+    await runSteps(plan.emergency.steps);
+    test.incident = incidentOf(trigger, steps.slice(first));
   }
   if (plan.finish) {
     await plan.finish(test).catch((error: unknown) => (test.warnings ??= []).push(redactor.redact(`finishing ${plan.id}: ${errorMessage(error)}`)));
@@ -129,4 +144,26 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+function emergencyTrigger(plan: DrillPlan, test: TestRecord): { id: string; title: string; error: string; at: string } | undefined {
+  const step = test.steps.find((s) => s.status === 'failed' && (s.phase === 'rollback' || s.phase === 'verify'));
+  if (step) return { id: step.id, title: step.title, error: step.error ?? 'failed', at: new Date(Date.parse(step.startedAt) + step.durationMs).toISOString() };
+  const check = test.checks.find((c) => c.status === 'failed' && plan.emergency?.whenChecksFail.includes(c.id));
+  if (check) return { id: check.id, title: check.title, error: check.message ?? `${String(check.value)} (threshold ${String(check.threshold)})`, at: new Date().toISOString() };
+  return undefined;
+}
+
+/** The incident timeline of an emergency path: the failure that triggered it, then each emergency step as it ended. */
+function incidentOf(trigger: NonNullable<ReturnType<typeof emergencyTrigger>>, emergency: StepRecord[]): NonNullable<TestRecord['incident']> {
+  const end = (step: StepRecord) => new Date(Date.parse(step.startedAt) + step.durationMs).toISOString();
+  const error = trigger.error.split('\n')[0]!.replace(/; last log lines:$/, '');
+  return {
+    trigger: { id: trigger.id, error },
+    timeline: [
+      { at: trigger.at, event: `${trigger.title}: FAILED — ${error}` },
+      ...emergency.map((step) => ({ at: step.status === 'skipped' ? step.startedAt : end(step), event: `${step.title}: ${step.status.toUpperCase()}${step.error ? ` — ${step.error.split('\n')[0]}` : ''}` })),
+    ],
+    recovered: emergency.length > 0 && emergency.every((step) => step.status === 'passed'),
+  };
 }

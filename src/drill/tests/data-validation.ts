@@ -5,6 +5,7 @@ import { newTestState, type DrillWorld } from '../world.ts';
 import { budgetChecks } from './rollback-time.ts';
 import { dataLossChecks, historyCheck, kpiChecks, preRollbackChecks } from './checks.ts';
 import { finishNotifications, preRollback, rollback, v2Running, verify } from './phases.ts';
+import { emergencyPath } from '../steps/emergency.ts';
 
 
 /**
@@ -37,5 +38,6 @@ export function dataValidationPlan(world: DrillWorld, evidence: Evidence): Drill
       ...budgetChecks(world, steps.map((s) => s.id)),
     ],
     finish: finishNotifications(world, state),
+    emergency: { steps: emergencyPath(world, state), whenChecksFail: ['v1-operational'] },
   };
 }

@@ -6,6 +6,7 @@ import { newTestState, type DrillWorld, type TestState } from '../world.ts';
 import { dataLossChecks, historyCheck, preRollbackChecks, verificationChecks } from './checks.ts';
 import { finishNotifications, preRollback, readKpisNow, rollback, v2Running, verify } from './phases.ts';
 import { budgetChecks } from './rollback-time.ts';
+import { emergencyPath } from '../steps/emergency.ts';
 
 
 /**
@@ -36,6 +37,7 @@ export function dryRunPlan(world: DrillWorld, evidence: Evidence): DrillPlan {
       ...preRollbackChecks(world, state),
     ],
     finish: finishNotifications(world, state),
+    emergency: { steps: emergencyPath(world, state), whenChecksFail: ['v1-operational'] },
   };
 }
 

@@ -7,6 +7,7 @@ import { stopService } from '../steps/stop-service.ts';
 import { newTestState, type DrillWorld } from '../world.ts';
 import { kpiChecks, verificationChecks } from './checks.ts';
 import { fingerprintSchemaNow, finishNotifications, preRollback, readKpisNow, rollback, v2Running, verify } from './phases.ts';
+import { emergencyPath } from '../steps/emergency.ts';
 
 
 /**
@@ -64,5 +65,6 @@ export function rollForwardPlan(world: DrillWorld, evidence: Evidence): DrillPla
       ...verificationChecks(world, state),
     ],
     finish: finishNotifications(world, state),
+    emergency: { steps: emergencyPath(world, state), whenChecksFail: ['v1-operational'] },
   };
 }
