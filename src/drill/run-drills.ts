@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load-config.ts';
+import type { EnvironmentConfig } from '../config/schema.ts';
 import { selectEnvironment } from '../config/load-config.ts';
 import { Redactor } from '../config/redact.ts';
 import { openServer } from '../database/open-server.ts';
@@ -16,6 +17,7 @@ import { Evidence } from './evidence.ts';
 import type { Journal, TestRecord } from './journal-types.ts';
 import { copyToLatest, writeJournal, writeReportFile } from './journal-writer.ts';
 import { newRunId } from './run-id.ts';
+import { lockEnvironment } from './environment-lock.ts';
 import { runTest, type DrillEvent } from './runner.ts';
 import { runStatus } from './status.ts';
 import { testIds, testPlans } from './tests/index.ts';
@@ -48,7 +50,7 @@ export interface RunDrillsResult {
  * the run has begun is recorded in the journal, which is always written.
  */
 export async function runDrills(options: RunDrillsOptions): Promise<RunDrillsResult> {
-  const { loaded, environmentName, signal, processEnv = process.env, onEvent, onInfo = () => undefined } = options;
+  const { loaded, environmentName, processEnv = process.env, onInfo = () => undefined } = options;
   const env = selectEnvironment(loaded.config, environmentName, options.targetOverride);
   const selected = selectTests(options.only);
   const redactor = options.redactor ?? new Redactor();
@@ -58,8 +60,32 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunDrillsRes
   const reportDir = resolve(options.reportDir);
   const runId = newRunId();
   const runDir = join(reportDir, runId);
-  await mkdir(runDir, { recursive: true });
   const startedAt = new Date().toISOString();
+  await mkdir(reportDir, { recursive: true });
+  const lock = await lockEnvironment(reportDir, environmentName, { runId, startedAt, config: loaded.file });
+  if (lock.replaced) onInfo(`drill ${runId}: took over the lock of run ${lock.replaced.runId} (pid ${lock.replaced.pid}), which ended without releasing it`);
+  try {
+    return await runLocked({ ...options, env, selected, redactor, reportDir, runId, runDir, startedAt, processEnv, onInfo });
+  } finally {
+    await lock.release();
+  }
+}
+
+interface LockedRun extends RunDrillsOptions {
+  env: EnvironmentConfig;
+  selected: string[];
+  redactor: Redactor;
+  reportDir: string;
+  runId: string;
+  runDir: string;
+  startedAt: string;
+  processEnv: NodeJS.ProcessEnv;
+  onInfo: (line: string) => void;
+}
+
+async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
+  const { loaded, environmentName, signal, processEnv, onEvent, onInfo, env, selected, redactor, reportDir, runId, runDir, startedAt } = options;
+  await mkdir(runDir, { recursive: true });
   const tests: TestRecord[] = [];
   let database = 'not started';
   let runError: string | undefined;

@@ -1,0 +1,72 @@
+import { open, readFile, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { HarnessError } from '../errors.ts';
+
+export interface LockHolder {
+  runId: string;
+  pid: number;
+  host: string;
+  startedAt: string;
+  config: string;
+}
+
+export interface EnvironmentLock {
+  /** What the lock replaced: a holder that had died without releasing it. */
+  readonly replaced?: LockHolder;
+  release(): Promise<void>;
+}
+
+/**
+ * One drill per environment at a time: two drills against one staging would stop each other's V2
+ * and restore over each other's data. The lock is a file created exclusively in the report folder
+ * (`<reportDir>/<environment>.lock`); a second run is refused naming the holder. A lock whose
+ * holder process is gone (killed without cleanup) is taken over and said so.
+ */
+export async function lockEnvironment(reportDir: string, environment: string, holder: Omit<LockHolder, 'pid' | 'host'>, alive: (pid: number) => boolean = pidAlive): Promise<EnvironmentLock> {
+  const path = join(reportDir, `${environment}.lock`);
+  const me: LockHolder = { ...holder, pid: process.pid, host: hostname() };
+  let replaced: LockHolder | undefined;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const file = await open(path, 'wx');
+      await file.writeFile(JSON.stringify(me, null, 2) + '\n');
+      await file.close();
+      return { ...(replaced ? { replaced } : {}), release: () => releaseIfMine(path, me) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const current = await readHolder(path);
+    if (current && (current.host !== me.host || alive(current.pid))) {
+      throw new HarnessError(
+        `environment ${environment} is being drilled by run ${current.runId} (pid ${current.pid} on ${current.host}, since ${current.startedAt}, config ${current.config}); ` +
+          `wait for it to finish or stop it — the lock is ${path}`,
+      );
+    }
+    replaced = current;
+    await rm(path, { force: true });
+  }
+  throw new HarnessError(`could not take the lock ${path}: another run took it at the same moment`);
+}
+
+async function readHolder(path: string): Promise<LockHolder | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as LockHolder;
+  } catch {
+    return undefined; // unreadable or half-written: treated as stale
+  }
+}
+
+async function releaseIfMine(path: string, me: LockHolder): Promise<void> {
+  const current = await readHolder(path);
+  if (current?.runId === me.runId && current.pid === me.pid) await rm(path, { force: true });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
