@@ -3,6 +3,9 @@ import { HarnessError, errorMessage } from '../errors.ts';
 import { Redactor } from '../config/redact.ts';
 import { runCommand } from './run-command.ts';
 import { decideCommand } from './decide-command.ts';
+import { reportCommand } from './report-command.ts';
+import { signCommand } from './sign-command.ts';
+import { verifyCommand } from './verify-command.ts';
 
 const harnessErrorCode = 3;
 
@@ -30,6 +33,32 @@ export function buildProgram(): Command {
     .option('--json', 'print the decision as JSON')
     .action(async (opts: { telemetry: string; json?: boolean }) => {
       process.exitCode = await decideCommand(opts);
+    });
+  program
+    .command('report')
+    .description('re-render report.html of a run folder (and report.pdf with --pdf) and re-seal its manifest (exit 1 if it fails verification)')
+    .argument('<runDir>', 'a run folder, e.g. reports/latest')
+    .option('--pdf', "also print report.pdf with headless Chromium (Debian's chromium)")
+    .option('--history <file>', 'history.jsonl for the trend (default: the one next to the run folder)')
+    .option('--regression-ratio <ratio>', 'flag a rollback slower than this × the median of the last 7 runs', '1.2')
+    .action(async (runDir: string, opts: { pdf?: boolean; history?: string; regressionRatio: string }) => {
+      process.exitCode = await reportCommand({ runDir, ...opts });
+    });
+  program
+    .command('verify')
+    .description('recompute manifest.sha256 of a run folder (exit 0 verified, 1 a file changed, added or removed, 3 bad input)')
+    .argument('<runDir>', 'a run folder, e.g. reports/latest')
+    .action(async (runDir: string) => {
+      process.exitCode = await verifyCommand({ runDir });
+    });
+  program
+    .command('sign')
+    .description('sign off a run folder that verifies: records who and when, updates checklist and report, re-seals (exit 1 refused, 3 bad input)')
+    .argument('<runDir>', 'the run folder you archive, e.g. reports/<runId> (latest/ is replaced by the next run)')
+    .requiredOption('--role <role>', 'engineering | operations | management')
+    .requiredOption('--name <name>', "the signer's name")
+    .action(async (runDir: string, opts: { role: string; name: string }) => {
+      process.exitCode = await signCommand({ runDir, ...opts });
     });
   return program;
 }

@@ -51,7 +51,7 @@ export async function runCommand(options: RunCommandOptions, io = { out: process
       onInfo: (line) => io.out.write(redactor.redact(line) + '\n'),
     });
     io.out.write(`\nverdict: ${journal.status.toUpperCase()} (${journal.tests.map((t) => `${t.id} ${t.status}`).join(', ') || 'no test ran'})\n`);
-    io.out.write(`journal: ${runDir}/journal.json\nchecklist: ${runDir}/checklist.md\nlatest: ${latestDir}\n`);
+    io.out.write(`journal: ${runDir}/journal.json\nchecklist: ${runDir}/checklist.md\nreport: ${runDir}/report.html\nlatest: ${latestDir}\n`);
     return exitCodes[journal.status];
   } finally {
     renderer.dispose();

@@ -10,6 +10,8 @@ import { HarnessError, errorMessage } from '../errors.ts';
 import { renderChecklist } from '../report/checklist.ts';
 import { writeAllureResults } from '../report/allure.ts';
 import { renderJunit } from '../report/junit.ts';
+import { writeSignoffArtifacts } from '../report/signoff-artifacts.ts';
+import { formatMs } from '../util/format.ts';
 import { openTarget } from '../targets/open-target.ts';
 import type { TargetSession } from '../targets/target-session.ts';
 import { createNotifier } from '../notifications/notifier.ts';
@@ -138,6 +140,13 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
   await writeReportFile(runDir, 'junit.xml', renderJunit(journal), redactor);
   // Large evidence (the database backup) stays in the run folder and is listed, not copied into allure-results.
   await writeAllureResults(journal, runDir, { redactor, maxAttachmentBytes: 1024 * 1024 });
+  // report.html (+ report.pdf when Chromium is installed), history.jsonl, then manifest.sha256 last:
+  // nothing may be written into the run folder after it, or `drill verify` reports the file as added.
+  const signoff = await writeSignoffArtifacts({ runDir, reportDir, journal, redactor, pdf: 'if-available' });
+  if (signoff.pdfSkipped) onInfo(`drill ${runId}: report.pdf not written: ${signoff.pdfSkipped}`);
+  for (const t of signoff.regressions) {
+    onInfo(`drill ${runId}: regression: ${t.id} rolled back in ${formatMs(t.current ?? 0)}, ${(((t.change ?? 1) - 1) * 100).toFixed(0)}% slower than the median ${formatMs(t.median ?? 0)} of its last ${t.baselineRuns} runs`);
+  }
   const latestDir = await copyToLatest(reportDir, runDir);
   return { journal, runDir, latestDir };
 }

@@ -1,12 +1,14 @@
-import type { CheckRecord, Journal, TestRecord } from '../drill/journal-types.ts';
-import { formatMs, seconds } from '../util/format.ts';
+import type { Journal, TestRecord } from '../drill/journal-types.ts';
+import { currentSignatures, roleLabels, signOffRoles, type Signature } from '../signoff/signature.ts';
+import { formatMs } from '../util/format.ts';
+import { firstLine, testingChecklist, type ChecklistEntry } from './checklist-model.ts';
+import { formatValue } from './format-value.ts';
 
 /**
- * The runbook's Testing Checklist, filled from the journal and nothing else. An item is
- * answered only from a measurement; a test this run did not include says so; items only a
- * person can judge stay open for the signers and are marked as such.
+ * checklist.md: the runbook's Testing Checklist filled from the journal (see checklist-model.ts),
+ * its Sign-Off block with whoever has signed (`drill sign`), then each test's steps and checks.
  */
-export function renderChecklist(journal: Journal): string {
+export function renderChecklist(journal: Journal, signatures: readonly Signature[] = []): string {
   const lines = [
     `# Testing Checklist — rollback drill ${journal.runId}`,
     '',
@@ -17,114 +19,33 @@ export function renderChecklist(journal: Journal): string {
     '',
     '## Testing Checklist',
     '',
-    ...dryRun(find(journal, 'dry-run')),
-    '',
-    ...dataValidation(find(journal, 'data-validation')),
-    '',
-    ...rollbackTime(find(journal, 'rollback-time')),
-    '',
-    ...rollForward(find(journal, 'roll-forward')),
-    '',
-    '- [ ] Contact tree verified — _for the signers: a machine cannot judge this_',
-    '  - [ ] All contacts reachable: YES / NO',
-    '  - [ ] Contact information current: YES / NO',
-    '',
-    '- [ ] Documentation reviewed — _for the signers: a machine cannot judge this_',
-    '  - [ ] All procedures clear: YES / NO',
-    '  - [ ] Team trained on procedures: YES / NO',
-    '  - [ ] Runbooks updated: YES / NO',
-    '',
+    ...testingChecklist(journal).flatMap((entry) => [...markdownEntry(entry), '']),
     '## Sign-Off',
     '',
-    '**Engineering**: _________________________ Date: _________',
-    '',
-    '**Operations**: _________________________ Date: _________',
-    '',
-    '**Management**: _________________________ Date: _________',
-    '',
+    ...signOffLines(signatures).flatMap((line) => [line, '']),
     ...journal.tests.flatMap(details),
   ];
   return lines.join('\n') + '\n';
 }
 
-function find(journal: Journal, id: string): TestRecord | undefined {
-  return journal.tests.find((t) => t.id === id);
+function markdownEntry(entry: ChecklistEntry, indent = ''): string[] {
+  const box = entry.done === undefined ? '' : entry.done ? '[x] ' : '[ ] ';
+  const remark = entry.remark ? ` — _${entry.remark}_` : '';
+  return [`${indent}- ${box}${entry.text}${remark}`, ...(entry.children ?? []).flatMap((child) => markdownEntry(child, `${indent}  `))];
 }
 
-const box = (done: boolean) => (done ? '[x]' : '[ ]');
-const yesNo = (value: boolean | undefined) => (value === undefined ? 'NOT MEASURED' : value ? 'YES' : 'NO');
-const notRun = (title: string) => [`- [ ] ${title} — _not run in this drill_`];
-
-function checkPassed(test: TestRecord, id: string): boolean | undefined {
-  const check: CheckRecord | undefined = test.checks.find((c) => c.id === id);
-  if (!check || check.status === 'inconclusive' || check.status === 'error') return undefined;
-  return check.status === 'passed';
+/** The seed's blanks until someone signs; then the name and the moment of signing. */
+function signOffLines(signatures: readonly Signature[]): string[] {
+  const current = currentSignatures(signatures);
+  return signOffRoles.map((role) => {
+    const signature = current[role];
+    const who = signature ? `${oneLine(signature.name)} Date: ${signature.signedAt}` : '_________________________ Date: _________';
+    return `**${roleLabels[role]}**: ${who}`;
+  });
 }
 
-function issues(test: TestRecord): string {
-  const found = [
-    ...test.steps.filter((s) => s.status !== 'passed' && s.status !== 'skipped').map((s) => `step ${s.id} ${s.status}: ${firstLine(s.error)}`),
-    ...test.checks.filter((c) => c.status !== 'passed').map((c) => `check ${c.id} ${c.status}${c.message ? `: ${firstLine(c.message)}` : ''}`),
-    ...test.steps.filter((s) => s.output?.['escalatedToKill'] === true).map((s) => `${s.id}: grace period ran out, had to kill`),
-    ...test.cleanup.filter((c) => c.status === 'error').map((c) => `cleanup "${c.label}" failed: ${firstLine(c.error)}`),
-    ...(test.warnings ?? []).map((w) => `warning: ${firstLine(w)}`),
-  ];
-  return found.length === 0 ? 'none' : found.join('; ');
-}
-
-function firstLine(text: string | undefined): string {
-  return (text ?? '').split('\n')[0] ?? '';
-}
-
-function dryRun(test: TestRecord | undefined): string[] {
-  if (!test) return notRun('Dry-run rollback completed in staging');
-  return [
-    `- ${box(test.status === 'passed')} Dry-run rollback completed in staging`,
-    `  - ${box(test.rollbackMs !== undefined)} Time: ${test.rollbackMs === undefined ? 'NOT MEASURED' : seconds(test.rollbackMs)} seconds`,
-    `  - ${box(test.status === 'passed')} V1 fully operational: ${yesNo(checkPassed(test, 'v1-operational'))}`,
-    `  - [x] Issues: ${issues(test)}`,
-    ...simulatedFailure(test),
-  ];
-}
-
-function simulatedFailure(test: TestRecord): string[] {
-  const observed = test.steps.find((s) => s.id === 'observe-failure');
-  const how = (observed?.output?.['observed'] as { how?: string } | undefined)?.how;
-  if (!observed || !how) return [];
-  return [`  - Simulated failure: ${how}, detected ${formatMs(Number(observed.output?.['detectedAfterMs']))} after the faulty run was triggered`];
-}
-
-function dataValidation(test: TestRecord | undefined): string[] {
-  if (!test) return notRun('Data validation tests passed');
-  return [
-    `- ${box(test.status === 'passed')} Data validation tests passed`,
-    `  - ${box(checkPassed(test, 'zero-data-loss') === true)} No data loss: ${yesNo(checkPassed(test, 'zero-data-loss'))}`,
-    `  - ${box(checkPassed(test, 'kpi-variance') === true)} Output variance < 1%: ${yesNo(checkPassed(test, 'kpi-variance'))}`,
-    `  - [x] Issues: ${issues(test)}`,
-  ];
-}
-
-function rollbackTime(test: TestRecord | undefined): string[] {
-  if (!test) return notRun('Rollback time measured');
-  const within = checkPassed(test, 'rollback-within-budget');
-  const budget = test.checks.find((c) => c.id === 'rollback-within-budget')?.threshold;
-  const target = budget === 300_000 ? '5-minute target' : `${typeof budget === 'number' ? seconds(budget) : '?'} s target`;
-  return [
-    `- ${box(test.rollbackMs !== undefined)} Rollback time measured`,
-    `  - ${box(test.rollbackMs !== undefined)} Actual time: ${test.rollbackMs === undefined ? 'NOT MEASURED (the rollback did not complete)' : seconds(test.rollbackMs)} seconds`,
-    `  - ${box(within === true)} Within ${target}: ${yesNo(within)}`,
-    `  - [x] Issues: ${issues(test)}`,
-  ];
-}
-
-function rollForward(test: TestRecord | undefined): string[] {
-  if (!test) return notRun('Rollback-forward recovery tested');
-  return [
-    `- ${box(test.status === 'passed')} Rollback-forward recovery tested`,
-    `  - ${box(checkPassed(test, 'v2-redeployed') === true)} V2 re-deployment successful: ${yesNo(checkPassed(test, 'v2-redeployed'))}`,
-    `  - ${box(checkPassed(test, 'consistent-outputs') === true)} Consistent outputs: ${yesNo(checkPassed(test, 'consistent-outputs'))}`,
-    `  - [x] Issues: ${issues(test)}`,
-  ];
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function details(test: TestRecord): string[] {
@@ -140,16 +61,10 @@ function details(test: TestRecord): string[] {
     '',
     '| check | status | value | threshold |',
     '| --- | --- | ---: | ---: |',
-    ...test.checks.map((c) => `| ${c.title}${c.message && c.status !== 'passed' ? ` — ${firstLine(c.message)}` : ''} | ${c.status} | ${fmt(c.value, c.unit)} | ${fmt(c.threshold, c.unit)} |`),
+    ...test.checks.map((c) => `| ${c.title}${c.message && c.status !== 'passed' ? ` — ${firstLine(c.message)}` : ''} | ${c.status} | ${formatValue(c.value, c.unit)} | ${formatValue(c.threshold, c.unit)} |`),
     ...(test.notifications?.length
       ? ['', `Notifications: ${test.notifications.map((n) => `${n.event} → ${n.webhook} ${n.ok ? 'delivered' : `FAILED (${n.error ?? n.status})`}`).join('; ')}`]
       : []),
     ...(test.evidence.length ? ['', `Evidence: ${test.evidence.map((e) => `\`${e}\``).join(', ')}`] : []),
   ];
-}
-
-function fmt(value: CheckRecord['value'], unit?: string): string {
-  if (value === null) return '—';
-  if (typeof value === 'number' && unit === 'ms') return formatMs(value);
-  return `${String(value)}${unit && unit !== 'ms' ? ` ${unit}` : ''}`;
 }

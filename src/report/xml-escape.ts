@@ -10,7 +10,8 @@
 // a well-formed surrogate pair one code point, so only lone surrogates match the middle range.
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
 
-function replaceForbidden(text: string): string {
+/** Control characters as visible `\u001b` text, lone surrogates as U+FFFD; HTML reports use it too. */
+export function replaceForbidden(text: string): string {
   return text.replace(FORBIDDEN, (ch) => {
     const code = ch.charCodeAt(0);
     // A lone surrogate has no meaning of its own; U+FFFD is what every decoder would show.

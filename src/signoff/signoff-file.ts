@@ -1,0 +1,37 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HarnessError } from '../errors.ts';
+import { isSignOffRole, type Signature } from './signature.ts';
+
+export const signoffFileName = 'signoff.json';
+
+/** Every signature ever given to this run, oldest first: the audit trail; the latest per role is in force. */
+export async function readSignatures(runDir: string): Promise<Signature[]> {
+  const path = join(runDir, signoffFileName);
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (text === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new HarnessError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const list = (parsed as { signatures?: unknown } | null)?.signatures;
+  if (!Array.isArray(list)) throw new HarnessError(`${path}: expected { "signatures": [ … ] }`);
+  return list.map((s: unknown, i) => {
+    const v = s as Partial<Signature> | null;
+    if (!v || typeof v.role !== 'string' || !isSignOffRole(v.role) || typeof v.name !== 'string' || typeof v.signedAt !== 'string') {
+      throw new HarnessError(`${path}: signatures.${i} is not { role, name, signedAt }`);
+    }
+    return { role: v.role, name: v.name, signedAt: v.signedAt };
+  });
+}
+
+export async function writeSignatures(runDir: string, signatures: readonly Signature[]): Promise<string> {
+  const path = join(runDir, signoffFileName);
+  await writeFile(path, `${JSON.stringify({ signatures }, null, 2)}\n`);
+  return path;
+}
