@@ -54,6 +54,13 @@ describe('emergency path: V1 fails to come up during the data-validation drill',
     expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
 
+  it('writes the incident timeline into checklist.md', async () => {
+    const checklist = await readFile(join(run.reportDir, journal.runId, 'checklist.md'), 'utf8');
+    expect(checklist).toContain('### Emergency rollback (Rollback Rollback) — database restored from the pre-rollback backup and verified; left read-only');
+    expect(checklist).toContain('Triggered by `v1-healthy`: V1 exited with code 2 before it was healthy');
+    expect(checklist).toMatch(/\| \d\d:\d\d:\d\d\.\d{3} \| Emergency: switch the database to read-only: PASSED \|/);
+  });
+
   it('proves the database refused writes, was exported, and equals the backup after the restore', async () => {
     expect(test.steps.find((s) => s.id === 'emergency-read-only')?.output).toMatchObject({ proof: 'writes refused (SQLSTATE 25006)' });
     const exported = test.steps.find((s) => s.id === 'emergency-export-data')!.output!;

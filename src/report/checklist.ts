@@ -58,6 +58,7 @@ function details(test: TestRecord): string[] {
     ...test.steps.map((s) => `| ${s.title} (\`${s.id}\`) | ${s.phase} | ${s.status} | ${s.status === 'skipped' ? '—' : formatMs(s.durationMs)} |`),
     ...(test.preRollbackMs === undefined ? [] : [`| **Pre-rollback checklist** | | | **${formatMs(test.preRollbackMs)}** |`]),
     ...(test.rollbackMs === undefined ? [] : [`| **Rollback window** (stop V2 → V1 validated) | | | **${formatMs(test.rollbackMs)}** |`]),
+    ...incidentLines(test),
     '',
     '| check | status | value | threshold |',
     '| --- | --- | ---: | ---: |',
@@ -66,5 +67,21 @@ function details(test: TestRecord): string[] {
       ? ['', `Notifications: ${test.notifications.map((n) => `${n.event} → ${n.webhook} ${n.ok ? 'delivered' : `FAILED (${n.error ?? n.status})`}`).join('; ')}`]
       : []),
     ...(test.evidence.length ? ['', `Evidence: ${test.evidence.map((e) => `\`${e}\``).join(', ')}`] : []),
+  ];
+}
+
+/** The runbook's "Rollback Rollback" as it happened: trigger, then each emergency step, with times. */
+function incidentLines(test: TestRecord): string[] {
+  const incident = test.incident;
+  if (!incident) return [];
+  return [
+    '',
+    `### Emergency rollback (Rollback Rollback) — ${incident.recovered ? 'database restored from the pre-rollback backup and verified; left read-only' : 'NOT recovered: see the failed step'}`,
+    '',
+    `Triggered by \`${incident.trigger.id}\`: ${firstLine(incident.trigger.error)}`,
+    '',
+    '| time (UTC) | event |',
+    '| --- | --- |',
+    ...incident.timeline.map((e) => `| ${e.at.slice(11, 23)} | ${e.event.replaceAll('|', '\\|')} |`),
   ];
 }
