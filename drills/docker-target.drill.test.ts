@@ -7,7 +7,7 @@ import { ensureImages } from '../containers/build/ensure-images.ts';
 import { imageRecipes } from '../containers/build/recipes.ts';
 import { recipesFor } from '../src/targets/docker/reference-images.ts';
 import { RUN_ID_LABEL } from '../src/targets/docker/run-labels.ts';
-import { drill } from '../test/helpers/cli.ts';
+import { drill, untilOutput } from '../test/helpers/cli.ts';
 import { latestJournal } from '../test/helpers/journal.ts';
 import { processesMentioning } from '../test/helpers/leftovers.ts';
 import { testRun, type TestRun } from '../test/helpers/test-config.ts';
@@ -80,14 +80,8 @@ describe.runIf(drillTargets.includes('docker'))('docker target: nothing left beh
   it('SIGINT mid-drill: exit 130, journal interrupted, containers and network removed', async () => {
     current = await testRun(onDocker());
     const child = drill(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'rollback-time'], { TMPDIR: current.tmp });
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      child.all?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Let V2 complete a KPI run')) resolve();
-      });
-      void child.then(() => reject(new Error(`drill ended before V2 was up:\n${output}`)));
-    });
+    // Interrupt once V2 is up and running its KPI job: Postgres and V2 both need cleaning up.
+    await untilOutput(child, 'Let V2 complete a KPI run');
     expect((await labelled()).length).toBeGreaterThanOrEqual(3); // Postgres, V2, the network: there is something to clean up
     child.kill('SIGINT');
     const result = await child;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Journal, StepRecord } from '../src/drill/journal-types.ts';
-import { drill } from './helpers/cli.ts';
+import { drill, untilOutput } from './helpers/cli.ts';
 import { latestJournal } from './helpers/journal.ts';
 import { processesMentioning } from './helpers/leftovers.ts';
 import { testRun, type TestRun } from './helpers/test-config.ts';
@@ -71,15 +71,8 @@ describe('rollback-time drill faults', () => {
   it('stops on SIGINT mid-drill: cleanup runs, journal says interrupted, exit 130', async () => {
     current = await testRun();
     const child = drill(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'rollback-time'], { TMPDIR: current.tmp });
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      child.all?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        // Interrupt once V2 is up and running its KPI job: Postgres and V2 both need cleaning up.
-        if (output.includes('Let V2 complete a KPI run')) resolve();
-      });
-      void child.then(() => reject(new Error(`drill ended before V2 was up:\n${output}`)));
-    });
+    // Interrupt once V2 is up and running its KPI job: Postgres and V2 both need cleaning up.
+    await untilOutput(child, 'Let V2 complete a KPI run');
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode, result.all).toBe(130);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { drill } from './helpers/cli.ts';
+import { drill, untilOutput } from './helpers/cli.ts';
 import { processesMentioning } from './helpers/leftovers.ts';
 import { testRun, type TestRun } from './helpers/test-config.ts';
 
@@ -14,15 +14,8 @@ describe('two drills against one environment at once', () => {
     current = await testRun();
     const args = ['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'rollback-time'];
     const first = drill(args, { TMPDIR: current.tmp });
-    let output = '';
-    const runId = await new Promise<string>((resolve, reject) => {
-      first.all?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const id = /^drill (\S+): environment staging/m.exec(output)?.[1];
-        if (id && output.includes('Deploy V2')) resolve(id);
-      });
-      void first.then(() => reject(new Error(`the first drill ended before V2 was deployed:\n${output}`)));
-    });
+    const output = await untilOutput(first, 'Deploy V2');
+    const runId = /^drill (\S+): environment staging/m.exec(output)?.[1];
     const second = await drill(args, { TMPDIR: current.tmp });
     expect(second.exitCode, second.all).toBe(3);
     expect(second.all).toContain(`environment staging is being drilled by run ${runId} (pid ${first.pid}`);

@@ -2,6 +2,7 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.ts';
+import { pidAlive } from '../util/pid-alive.ts';
 
 export interface LockHolder {
   runId: string;
@@ -62,11 +63,3 @@ async function releaseIfMine(path: string, me: LockHolder): Promise<void> {
   if (current?.runId === me.runId && current.pid === me.pid) await rm(path, { force: true });
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

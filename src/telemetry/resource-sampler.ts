@@ -1,4 +1,5 @@
 import type { ResourceSample } from '../targets/target.ts';
+import { startPollLoop } from '../util/poll-loop.ts';
 
 /** One reading of a service's resources; cpuPct is over the interval since the previous reading (100 = one core). */
 export interface ResourceReading {
@@ -24,38 +25,21 @@ export interface ResourceSampler {
 
 /**
  * Reads a running service's RSS and CPU time (from /proc for a process, from the engine's stats
- * for a container) at once and then every intervalMs until stopped or the service has gone. A
- * setTimeout chain, unref'd: a slow reading is never overlapped, and a forgotten sampler never
- * keeps the harness alive.
+ * for a container) at once and then every intervalMs until stopped or the service has gone.
  */
 export function startResourceSampler(read: () => Promise<ResourceSample | undefined>, intervalMs = 1000, clock: () => number = Date.now): ResourceSampler {
   const taken: ResourceReading[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  let stopped = false;
-  const tick = () => {
-    timer = undefined;
+  const loop = startPollLoop(async () => {
     const at = clock();
-    inFlight = read()
-      .catch(() => undefined)
-      .then((sample) => {
-        inFlight = undefined;
-        if (!sample) return; // the service has gone: nothing more to read
-        taken.push(reading(sample, at, taken[taken.length - 1]));
-        if (stopped) return;
-        timer = setTimeout(tick, Math.max(0, intervalMs - (clock() - at)));
-        timer.unref();
-      });
-  };
-  tick();
+    const sample = await read().catch(() => undefined);
+    if (!sample) return false; // the service has gone: nothing more to read
+    taken.push(reading(sample, at, taken[taken.length - 1]));
+    return true;
+  }, intervalMs, clock);
   return {
     readings: () => [...taken],
     summary: () => summarise(taken),
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await inFlight;
-    },
+    stop: () => loop.stop(),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Baseline, Sample, Telemetry } from '../criteria/telemetry-schema.t
 import type { ResourceReading } from './resource-sampler.ts';
 import type { ScrapeSample } from './scraper.ts';
 import { metricFields, type TelemetryMetrics } from './telemetry-metrics.ts';
+import { startPollLoop } from '../util/poll-loop.ts';
 
 export interface TelemetrySources {
   /** The newest successful scrape of the service, and which process (scraper) took it. */
@@ -38,9 +39,6 @@ export function startTelemetryRecorder(sources: TelemetrySources, options: Recor
   const baseline: Baseline = {};
   const lastByProcess = new WeakMap<object, ScrapeSample>();
   let pendingRestarts = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  let stopped = false;
 
   const take = async (): Promise<void> => {
     const at = clock();
@@ -64,25 +62,11 @@ export function startTelemetryRecorder(sources: TelemetrySources, options: Recor
     samples.push(sample);
   };
   const lastTime = () => (samples.length ? Date.parse(samples[samples.length - 1]!.t) : 0);
-  const tick = () => {
-    timer = undefined;
-    const started = clock();
-    inFlight = take().then(() => {
-      inFlight = undefined;
-      if (stopped) return;
-      timer = setTimeout(tick, Math.max(0, intervalMs - (clock() - started)));
-      timer.unref();
-    });
-  };
-  tick();
+  const loop = startPollLoop(take, intervalMs, clock);
 
   return {
     telemetry: () => ({ ...(baseline.throughputRowsPerSec ? { baseline: { ...baseline } } : {}), samples: [...samples] }),
     noteRestart: () => void pendingRestarts++,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await inFlight;
-    },
+    stop: () => loop.stop(),
   };
 }

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
-import { proveRestore, takeBackup, clientToolsFor } from '../../database/backup.ts';
 import { makeReadOnly, restoreInPlace } from '../../database/emergency-restore.ts';
 import type { StepDefinition } from '../runner.ts';
+import { dumpToEvidence, proveAgainstBackup } from './database-dump.ts';
 import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
 
 /**
@@ -51,14 +50,7 @@ function exportData(world: DrillWorld, state: TestState): StepDefinition {
     id: 'emergency-export-data',
     title: 'Emergency: export the data as the failed rollback left it (pg_dump)',
     phase: 'emergency',
-    async run(ctx) {
-      const tools = await clientToolsFor(world.server.dsn, world.processEnv);
-      const file = join(await state.evidence.folder('.'), 'emergency-export.dump');
-      const result = await takeBackup({ dsn: need(state.databaseUrl, 'the drill database'), pgDump: tools.pgDump, file, signal: ctx.signal });
-      state.evidence.track(file);
-      ctx.record('evidence', state.evidence.relative(file));
-      ctx.record('bytes', result.bytes);
-    },
+    run: (ctx) => dumpToEvidence(world, state, ctx, 'emergency-export.dump').then(() => undefined),
   };
 }
 
@@ -82,19 +74,8 @@ function verifyRestore(world: DrillWorld, state: TestState): StepDefinition {
     title: 'Emergency: verify the restored database against the backup (table fingerprints)',
     phase: 'emergency',
     async run(ctx) {
-      const backup = need(state.facts.backup, 'the pre-rollback backup');
-      const proof = await proveRestore({
-        server: world.server,
-        pgRestore: backup.pgRestore,
-        file: backup.file,
-        liveDsn: need(state.databaseUrl, 'the drill database'),
-        schemas: world.env.verification.schemas,
-        signal: ctx.signal,
-      });
-      const evidence = await state.evidence.write('emergency-restore-proof.json', JSON.stringify(proof, null, 2));
-      ctx.record('tables', proof.tables);
+      const { proof } = await proveAgainstBackup(world, state, ctx, 'emergency-restore-proof.json');
       ctx.record('differences', proof.differences.length);
-      ctx.record('evidence', evidence);
       if (!proof.restored || proof.differences.length > 0 || !proof.schemaMatches) {
         throw new Error(`the restored database differs from the backup: ${proof.differences.map((d) => `${d.table} (${d.change})`).join(', ') || proof.restoreError || 'schema differs'}`);
       }

@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { clientToolsFor, proveRestore, takeBackup } from '../../database/backup.ts';
 import { schemaFingerprint } from '../../database/fingerprint.ts';
 import { exportHistoryRows, snapshotHistory } from '../../database/history.ts';
 import { readKpis } from '../../kpis/read-kpis.ts';
@@ -7,6 +5,7 @@ import { probeHealth } from '../../targets/health.ts';
 import { toJsonLines } from '../../telemetry/scraper.ts';
 import type { StepDefinition } from '../runner.ts';
 import { accountRecords } from './account-records.ts';
+import { dumpToEvidence, proveAgainstBackup } from './database-dump.ts';
 import { fillPlaceholders, need, type DrillWorld, type TestState } from '../world.ts';
 
 /** Runbook Phase 1: "Take production database backup" — a real pg_dump (custom format) into evidence. */
@@ -16,13 +15,8 @@ export function backupDatabase(world: DrillWorld, state: TestState): StepDefinit
     title: 'Take a database backup (pg_dump, custom format)',
     phase: 'pre-rollback',
     async run(ctx) {
-      const tools = await clientToolsFor(world.server.dsn, world.processEnv);
-      const file = join(await state.evidence.folder('.'), 'backup.dump');
-      const result = await takeBackup({ dsn: need(state.databaseUrl, 'the drill database'), pgDump: tools.pgDump, file, signal: ctx.signal });
-      state.facts.backup = { file, bytes: result.bytes, pgRestore: tools.pgRestore };
-      state.evidence.track(file);
-      ctx.record('evidence', state.evidence.relative(file));
-      ctx.record('bytes', result.bytes);
+      const { file, bytes, tools } = await dumpToEvidence(world, state, ctx, 'backup.dump');
+      state.facts.backup = { file, bytes, pgRestore: tools.pgRestore };
       ctx.record('pgDump', tools.pgDump);
     },
   };
@@ -38,16 +32,7 @@ export function proveBackupRestores(world: DrillWorld, state: TestState): StepDe
     title: 'Prove the backup restores (scratch database, table fingerprints equal)',
     phase: 'pre-rollback',
     async run(ctx) {
-      const backup = need(state.facts.backup, 'the backup');
-      const proof = await proveRestore({
-        server: world.server,
-        pgRestore: backup.pgRestore,
-        file: backup.file,
-        liveDsn: need(state.databaseUrl, 'the drill database'),
-        schemas: world.env.verification.schemas,
-        signal: ctx.signal,
-      });
-      const evidence = await state.evidence.write('restore-proof.json', JSON.stringify(proof, null, 2));
+      const { proof, evidence } = await proveAgainstBackup(world, state, ctx, 'restore-proof.json');
       state.facts.restore = {
         restored: proof.restored,
         differences: proof.differences.length,
@@ -55,8 +40,6 @@ export function proveBackupRestores(world: DrillWorld, state: TestState): StepDe
         evidence,
         ...(proof.restoreError ? { error: proof.restoreError } : {}),
       };
-      ctx.record('tables', proof.tables);
-      ctx.record('evidence', evidence);
       if (!proof.restored) throw new Error(`the backup does not restore: ${proof.restoreError ?? 'unknown error'}`);
       if (proof.differences.length > 0 || !proof.schemaMatches) {
         const tables = proof.differences.map((d) => `${d.table} (${d.change}${d.rowsBefore !== undefined ? `, ${d.rowsBefore} → ${d.rowsAfter} rows` : ''})`);

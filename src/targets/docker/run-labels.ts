@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { errorMessage } from '../../errors.ts';
+import { pidAlive } from '../../util/pid-alive.ts';
 
 /** Every container and network a run creates carries these; `docker ps -a --filter label=<RUN_ID_LABEL>` finds them. */
 export const RUN_ID_LABEL = 'org.rollback-drill.run-id';
@@ -61,14 +62,6 @@ function notGone(error: unknown): boolean {
   return status !== 404 && status !== 409;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const live = new Set<string>();
 let hooked = false;

@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { clientToolsFor, proveRestore, takeBackup, type RestoreProof } from '../../database/backup.ts';
+import type { StepContext } from '../runner.ts';
+import { need, type DrillWorld, type TestState } from '../world.ts';
+
+/** pg_dump (custom format) of the test's database into `<test>/<name>`, tracked as evidence and recorded. */
+export async function dumpToEvidence(world: DrillWorld, state: TestState, ctx: StepContext, name: string) {
+  const tools = await clientToolsFor(world.server.dsn, world.processEnv);
+  const file = join(await state.evidence.folder('.'), name);
+  const result = await takeBackup({ dsn: need(state.databaseUrl, 'the drill database'), pgDump: tools.pgDump, file, signal: ctx.signal });
+  state.evidence.track(file);
+  ctx.record('evidence', state.evidence.relative(file));
+  ctx.record('bytes', result.bytes);
+  return { file, bytes: result.bytes, tools };
+}
+
+/** Restores the pre-rollback backup into a scratch database and compares it, table by table, with the test's database. */
+export async function proveAgainstBackup(world: DrillWorld, state: TestState, ctx: StepContext, evidenceName: string): Promise<{ proof: RestoreProof; evidence: string }> {
+  const backup = need(state.facts.backup, 'the pre-rollback backup');
+  const proof = await proveRestore({
+    server: world.server,
+    pgRestore: backup.pgRestore,
+    file: backup.file,
+    liveDsn: need(state.databaseUrl, 'the drill database'),
+    schemas: world.env.verification.schemas,
+    signal: ctx.signal,
+  });
+  const evidence = await state.evidence.write(evidenceName, JSON.stringify(proof, null, 2));
+  ctx.record('tables', proof.tables);
+  ctx.record('evidence', evidence);
+  return { proof, evidence };
+}
