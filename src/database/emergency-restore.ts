@@ -58,7 +58,9 @@ function databaseOf(dsn: string): string {
 
 async function withClient<T>(dsn: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: dsn, connectionTimeoutMillis: 10_000 });
-  await client.connect();
+  await client.connect().catch((error: unknown) => {
+    throw new Error(`database ${databaseOf(dsn)} not reachable: ${errorMessage(error)}`);
+  });
   try {
     return await fn(client);
   } finally {

@@ -47,7 +47,9 @@ export async function probeHealth(url: string): Promise<{ ok: boolean; status?: 
     } catch {
       // not JSON: keep the text
     }
-    return { ok: response.ok, status: response.status, body, seen: String(response.status) };
+    // A failing answer's body usually says why ("db": {"reachable": false, …}): keep the start of it.
+    const seen = response.ok ? String(response.status) : `${response.status} ${text.replace(/\s+/g, ' ').slice(0, 160)}`.trim();
+    return { ok: response.ok, status: response.status, body, seen };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return { ok: false, seen: cause ?? errorMessage(error) };

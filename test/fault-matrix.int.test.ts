@@ -1,0 +1,84 @@
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findPostgresBinaries } from '../src/database/postgres-binaries.ts';
+import type { Journal } from '../src/drill/journal-types.ts';
+import { drill, untilOutput } from './helpers/cli.ts';
+import { latestJournal } from './helpers/journal.ts';
+import { processesMentioning } from './helpers/leftovers.ts';
+import { testRun, type TestRun } from './helpers/test-config.ts';
+
+/**
+ * Faults of the harness's own world, each a real drill through the CLI with a real fault: the verdict
+ * and exit code are right, the message names the thing, and nothing is left running.
+ */
+let current: TestRun | undefined;
+afterEach(async () => {
+  if (current) expect(await processesMentioning(current.marker, current.tmp)).toEqual([]);
+  current = undefined;
+});
+
+const steps = (journal: Journal) => journal.tests[0]!.steps;
+const step = (journal: Journal, id: string) => steps(journal).find((s) => s.id === id)!;
+
+describe('fault matrix', () => {
+  it('backup fails: the rollback never starts, exit 1 with pg_dump’s own message, V2 left running until cleanup', async () => {
+    current = await testRun();
+    const bindir = await failingPgDump(current);
+    const result = await drill(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'data-validation'], { TMPDIR: current.tmp, DRILL_PG_BINDIR: bindir });
+    expect(result.exitCode, result.all).toBe(1);
+    const journal = await latestJournal(current.reportDir);
+    expect(step(journal, 'backup-database')).toMatchObject({ status: 'failed', error: expect.stringContaining('pg_dump: error: could not write to output file: No space left on device') });
+    expect(step(journal, 'stop-v2').status).toBe('skipped');
+    expect(journal.tests[0]!.incident).toBeUndefined(); // nothing was rolled back: no emergency path
+    expect(journal.tests[0]!.cleanup.map((c) => c.label)).toEqual(expect.arrayContaining(['stop V2']));
+  });
+
+  it('PostgreSQL stops mid-drill (killed as V1 starts): exit 1, the failure names the database, the emergency path says it could not recover', async () => {
+    current = await testRun((staging) => {
+      staging['v1'].healthTimeoutMs = 5000; // V1 keeps answering 503 without its database: no need to wait 30 s
+    });
+    const run = current;
+    const child = drill(['run', '--config', run.configFile, '--report-dir', run.reportDir, '--only', 'data-validation'], { TMPDIR: run.tmp });
+    await untilOutput(child, 'Start V1 and verify it is running');
+    const postgres = (await processesMentioning(run.tmp)).filter((line) => / -D /.test(line) && /postgres/.test(line));
+    expect(postgres.length).toBeGreaterThan(0);
+    for (const line of postgres) process.kill(Number(line.split(':')[0]), 'SIGKILL');
+    const result = await child;
+    expect(result.exitCode, result.all).toBe(1);
+    const journal = await latestJournal(run.reportDir);
+    const test = journal.tests[0]!;
+    expect(test.status).toBe('failed');
+    const failed = test.steps.find((s) => s.status === 'failed' && s.phase !== 'emergency')!;
+    expect(failed.error).toMatch(/"db":\{"reachable":false|ECONNREFUSED|terminat/);
+    expect(test.incident?.recovered).toBe(false);
+    expect(test.steps.find((s) => s.id === 'emergency-read-only')?.status).toBe('failed');
+  });
+
+  it('V1’s output folder is not writable: V1 fails at start naming the folder, the emergency path restores the backup', async () => {
+    current = await testRun((staging) => {
+      staging['v1'].env = { ...staging['v1'].env, OUTPUT_DIR: '/dev/null/outputs' };
+    });
+    const result = await drill(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'data-validation'], { TMPDIR: current.tmp });
+    expect(result.exitCode, result.all).toBe(1);
+    const journal = await latestJournal(current.reportDir);
+    expect(step(journal, 'v1-healthy')).toMatchObject({ status: 'failed', error: expect.stringContaining("ENOTDIR: not a directory, mkdir '/dev/null/outputs'") });
+    expect(journal.tests[0]!.incident).toMatchObject({ trigger: { id: 'v1-healthy' }, recovered: true });
+  });
+});
+
+/** A bindir whose pg_dump answers --version like the real one and fails every dump, as on a full disk. */
+async function failingPgDump(run: TestRun): Promise<string> {
+  const real = await findPostgresBinaries({});
+  if (!real.pgDump || !real.pgRestore) throw new Error('this test needs pg_dump and pg_restore of the server major');
+  const dir = join(run.dir, 'bin');
+  await mkdir(dir, { mode: 0o755 });
+  for (const tool of ['initdb', 'postgres', 'pg_ctl']) await symlink(join(real.bindir, tool), join(dir, tool));
+  await symlink(real.pgRestore, join(dir, 'pg_restore'));
+  await writeFile(
+    join(dir, 'pg_dump'),
+    `#!/bin/sh\ncase "$1" in --version|-V) exec "${real.pgDump}" "$@";; esac\necho 'pg_dump: error: could not write to output file: No space left on device' >&2\nexit 1\n`,
+  );
+  await chmod(join(dir, 'pg_dump'), 0o755);
+  return dir;
+}
