@@ -1,4 +1,4 @@
-import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findPostgresBinaries } from '../src/database/postgres-binaries.ts';
@@ -65,7 +65,43 @@ describe('fault matrix', () => {
     expect(step(journal, 'v1-healthy')).toMatchObject({ status: 'failed', error: expect.stringContaining("ENOTDIR: not a directory, mkdir '/dev/null/outputs'") });
     expect(journal.tests[0]!.incident).toMatchObject({ trigger: { id: 'v1-healthy' }, recovered: true });
   });
+
+  it('V2 killed with SIGKILL in the middle of a write: the rollback goes on, and the data checks prove nothing was half-written or lost', async () => {
+    current = await testRun((staging) => {
+      // Every batch holds its transaction open for 1.5 s before committing: a kill lands mid-write.
+      staging['failure'].env = { ABACO_V2_FAULTS: 'latency:1500' };
+      // One crash is enough here: the decision criteria start the rollback after the first restart.
+      staging['decision'] = { ...staging['decision'], criteria: { 'crash-loop': { threshold: 1 } } };
+    });
+    const run = current;
+    const child = drill(['run', '--config', run.configFile, '--report-dir', run.reportDir, '--only', 'dry-run'], { TMPDIR: run.tmp });
+    await untilOutput(child, 'evaluate the rollback decision criteria');
+    const v2 = await waitForV2Write(run);
+    process.kill(v2, 'SIGKILL');
+    const result = await child;
+    expect(result.exitCode, result.all).toBe(0);
+    const journal = await latestJournal(run.reportDir);
+    const test = journal.tests[0]!;
+    const observe = test.steps.find((s) => s.id === 'observe-failure')!;
+    expect(observe.output).toMatchObject({ decision: 'rollback', restartsByHarness: 1, fired: [expect.objectContaining({ id: 'crash-loop' })] });
+    // Atomic batches: no key both processed and quarantined or unknown, none missing after V1's run.
+    for (const id of ['zero-data-loss', 'records-accounted-once']) expect(test.checks.find((c) => c.id === id), id).toMatchObject({ status: 'passed', value: 0 });
+  });
 });
+
+/** V2's pid once the faulty V2 has committed its first batch: the next one is then inside its 1.5 s transaction. */
+async function waitForV2Write(run: TestRun): Promise<number> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const runDir = (await readdir(run.reportDir)).find((d) => /^\d{4}-/.test(d));
+    const log = runDir ? await readFile(join(run.reportDir, runDir, 'dry-run', 'v2.log'), 'utf8').catch(() => '') : '';
+    const faulty = log.slice(log.lastIndexOf('"faults":"latency:1500"'));
+    const v2 = (await processesMentioning(run.marker)).find((line) => line.includes('pipeline-v2'));
+    if (v2 && log.includes('"faults":"latency:1500"') && faulty.includes('"msg":"batch committed"')) return Number(v2.split(':')[0]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the faulty V2 never committed a batch');
+}
 
 /** A bindir whose pg_dump answers --version like the real one and fails every dump, as on a full disk. */
 async function failingPgDump(run: TestRun): Promise<string> {
