@@ -92,6 +92,15 @@ describe('selectEnvironment', () => {
     expect(selectEnvironment(docker, 'staging', 'process').target).toEqual({ kind: 'process' });
   });
 
+  it('defaults the report settings and names a bad one', () => {
+    expect(parseConfig(valid, 'test.json').environments['staging']!.report).toEqual({ regressionRatio: 1.2, pdf: 'if-available' });
+    const raw = structuredClone(valid) as any;
+    raw.environments.staging.report = { regressionRatio: 0.8, pdf: 'always' };
+    const issues = issuesOf(raw);
+    expect(issues).toContain('environments.staging.report.regressionRatio');
+    expect(issues).toContain('environments.staging.report.pdf');
+  });
+
   it('names the field of a bad docker target', () => {
     const raw = structuredClone(valid) as any;
     raw.environments.staging.target = { kind: 'docker', v1: { image: '', port: 70000 }, fallback: 'ssh' };

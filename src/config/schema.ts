@@ -166,6 +166,15 @@ const environmentSchema = z.strictObject({
   /** How the dry-run simulates V2 failing. */
   failure: failureSchema.optional(),
   decision: decisionSchema.prefault({}),
+  /** The sign-off report written at the end of every run. */
+  report: z
+    .strictObject({
+      /** A rollback slower than this × the median of the last 7 runs is flagged as a regression (1.2 = 20% slower). */
+      regressionRatio: z.number().min(1).default(1.2),
+      /** report.pdf: `if-available` prints it when Debian's chromium is installed; `required` fails the run without it. */
+      pdf: z.enum(['off', 'if-available', 'required']).default('if-available'),
+    })
+    .prefault({}),
   notifications: notificationsSchema,
 });
 

@@ -142,7 +142,7 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
   await writeAllureResults(journal, runDir, { redactor, maxAttachmentBytes: 1024 * 1024 });
   // report.html (+ report.pdf when Chromium is installed), history.jsonl, then manifest.sha256 last:
   // nothing may be written into the run folder after it, or `drill verify` reports the file as added.
-  const signoff = await writeSignoffArtifacts({ runDir, reportDir, journal, redactor, pdf: 'if-available' });
+  const signoff = await writeSignoffArtifacts({ runDir, reportDir, journal, redactor, pdf: env.report.pdf, historyRatio: env.report.regressionRatio });
   if (signoff.pdfSkipped) onInfo(`drill ${runId}: report.pdf not written: ${signoff.pdfSkipped}`);
   for (const t of signoff.regressions) {
     onInfo(`drill ${runId}: regression: ${t.id} rolled back in ${formatMs(t.current ?? 0)}, ${(((t.change ?? 1) - 1) * 100).toFixed(0)}% slower than the median ${formatMs(t.median ?? 0)} of its last ${t.baselineRuns} runs`);
