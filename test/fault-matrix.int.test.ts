@@ -1,5 +1,6 @@
 import { chmod, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findPostgresBinaries } from '../src/database/postgres-binaries.ts';
 import type { Journal } from '../src/drill/journal-types.ts';
@@ -86,6 +87,29 @@ describe('fault matrix', () => {
     expect(observe.output).toMatchObject({ decision: 'rollback', restartsByHarness: 1, fired: [expect.objectContaining({ id: 'crash-loop' })] });
     // Atomic batches: no key both processed and quarantined or unknown, none missing after V1's run.
     for (const id of ['zero-data-loss', 'records-accounted-once']) expect(test.checks.find((c) => c.id === id), id).toMatchObject({ status: 'passed', value: 0 });
+  });
+});
+
+describe.runIf(process.getuid?.() === 0)('fault matrix: disk full (a 1 MiB tmpfs as the report folder; mounting needs root, as in CI)', () => {
+  let mountPoint: string | undefined;
+  afterEach(async () => {
+    if (mountPoint) await execa('umount', [mountPoint], { reject: false });
+    mountPoint = undefined;
+  });
+
+  it('the backup cannot be written: exit 1 naming ENOSPC, the journal and report still written and sealed', async () => {
+    current = await testRun();
+    mountPoint = join(current.dir, 'small');
+    await mkdir(mountPoint);
+    await execa('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint]);
+    const reportDir = join(mountPoint, 'reports');
+    const result = await drill(['run', '--config', current.configFile, '--report-dir', reportDir, '--only', 'data-validation'], { TMPDIR: current.tmp });
+    expect(result.exitCode, result.all).toBe(1);
+    const journal = await latestJournal(reportDir);
+    expect(step(journal, 'backup-database')).toMatchObject({ status: 'failed', error: expect.stringContaining('No space left on device') });
+    expect(step(journal, 'stop-v2').status).toBe('skipped');
+    const verify = await drill(['verify', join(reportDir, journal.runId)]);
+    expect(verify.exitCode, verify.all).toBe(0);
   });
 });
 
