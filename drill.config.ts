@@ -93,6 +93,8 @@ export default defineConfig({
           },
           gauges: { latency: 'abaco_run_duration_seconds', latencyUnit: 'seconds', throughputRowsPerSec: 'abaco_rows_per_second' },
         },
+        // The data source is the Cascade schema: it answers when this does.
+        sourceProbeQuery: 'select 1 from cascade.loans limit 1',
       },
       budgets: { rollbackMs: 300_000, preRollbackMs: 120_000 },
     },

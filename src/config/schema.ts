@@ -146,6 +146,8 @@ const decisionSchema = criteriaOverridesSchema.extend({
   metrics: telemetryMetricsSchema.prefault({}),
   /** One telemetry sample every intervalMs while V2 runs. */
   intervalMs: z.number().int().positive().default(500),
+  /** SQL run on the test's database every interval to tell whether the data source answers (`dependencies.source`). */
+  sourceProbeQuery: z.string().min(1).optional(),
 });
 
 const environmentSchema = z.strictObject({

@@ -1,13 +1,13 @@
 import pg from 'pg';
 import { errorMessage } from '../errors.ts';
 
-/** Connects and runs `select 1`; resolves to how long it took, or rejects naming the wait and the cause. */
-export async function checkConnectivity(dsn: string, timeoutMs: number): Promise<number> {
+/** Connects and runs `select 1` (or `sql`); resolves to how long it took, or rejects naming the wait and the cause. */
+export async function checkConnectivity(dsn: string, timeoutMs: number, sql = 'select 1'): Promise<number> {
   const started = Date.now();
-  const client = new pg.Client({ connectionString: dsn, connectionTimeoutMillis: timeoutMs });
+  const client = new pg.Client({ connectionString: dsn, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   try {
     await client.connect();
-    await client.query('select 1');
+    await client.query(sql);
   } catch (error) {
     throw new Error(`database not reachable within ${timeoutMs} ms: ${errorMessage(error)}`);
   } finally {
@@ -16,8 +16,9 @@ export async function checkConnectivity(dsn: string, timeoutMs: number): Promise
   return Date.now() - started;
 }
 
-export async function canConnect(dsn: string, timeoutMs: number): Promise<boolean> {
-  return checkConnectivity(dsn, timeoutMs).then(
+/** Whether the database answers `sql` (default `select 1`) within timeoutMs: a probe, never an exception. */
+export async function canConnect(dsn: string, timeoutMs: number, sql?: string): Promise<boolean> {
+  return checkConnectivity(dsn, timeoutMs, sql).then(
     () => true,
     () => false,
   );

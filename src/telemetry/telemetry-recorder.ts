@@ -11,6 +11,8 @@ export interface TelemetrySources {
   latestResources(): ResourceReading | undefined;
   /** Whether the database answers now (the harness's own probe, not the service's word). */
   probeDatabase(): Promise<boolean>;
+  /** Whether the data source answers now, when there is a probe for it. */
+  probeSource?(): Promise<boolean>;
 }
 
 export interface TelemetryRecorder {
@@ -42,8 +44,8 @@ export function startTelemetryRecorder(sources: TelemetrySources, options: Recor
 
   const take = async (): Promise<void> => {
     const at = clock();
-    const database = await sources.probeDatabase().catch(() => false);
-    const sample: Sample = { t: new Date(Math.max(at, lastTime() + 1)).toISOString(), dependencies: { database } };
+    const [database, source] = await Promise.all([sources.probeDatabase().catch(() => false), sources.probeSource?.().catch(() => false)]);
+    const sample: Sample = { t: new Date(Math.max(at, lastTime() + 1)).toISOString(), dependencies: { database, ...(source === undefined ? {} : { source }) } };
     const scrape = sources.latestScrape();
     if (scrape?.sample.metrics && lastByProcess.get(scrape.process) !== scrape.sample) {
       Object.assign(sample, metricFields(metrics, scrape.sample.metrics, lastByProcess.get(scrape.process)?.metrics));

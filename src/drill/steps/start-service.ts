@@ -104,6 +104,7 @@ function recordTelemetry(world: DrillWorld, state: TestState, ctx: StepContext):
       },
       latestResources: () => state.resources.v2?.at(-1)?.readings().at(-1),
       probeDatabase: () => canConnect(dsn, 2000),
+      ...(world.env.decision.sourceProbeQuery ? { probeSource: () => canConnect(dsn, 2000, world.env.decision.sourceProbeQuery) } : {}),
     },
     { intervalMs: world.env.decision.intervalMs, metrics: world.env.decision.metrics },
   );
