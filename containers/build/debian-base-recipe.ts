@@ -53,6 +53,7 @@ export function debianBaseRecipe(): ImageRecipe {
         what: `mmdebstrap ${SUITE}`,
         shown: (line) => /^I: (downloading|extracting|installing|running|cleaning|creating tarball)/.test(line),
         progress: job.progress,
+        ...(job.signal ? { signal: job.signal } : {}),
       });
       const labels = Object.entries(job.labels).map(([key, value]) => `LABEL ${key}=${value}`);
       await job.docker.importRootfs({ tarball, tag: job.tag, changes: [...labels, CMD] });

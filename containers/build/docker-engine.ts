@@ -39,7 +39,7 @@ export class DockerEngine {
   }
 
   /** `docker build` with the classic builder (this engine has no BuildKit plugin); step lines go to progress. */
-  async build(options: { contextDir: string; tag: string; labels: Record<string, string>; progress: Progress }): Promise<void> {
+  async build(options: { contextDir: string; tag: string; labels: Record<string, string>; progress: Progress; signal?: AbortSignal }): Promise<void> {
     const labels = Object.entries(options.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
     const args = ['build', '--force-rm', ...labels, '--tag', options.tag, options.contextDir];
     await runStreamed(
@@ -47,6 +47,7 @@ export class DockerEngine {
         command: 'docker',
         args,
         what: `docker build of ${options.tag}`,
+        ...(options.signal ? { signal: options.signal } : {}),
         shown: (line) => line.startsWith('Step '),
         progress: options.progress,
         // The CLI otherwise looks for a buildx plugin that Debian's docker.io does not ship.

@@ -19,6 +19,8 @@ export interface EnsureImagesOptions {
   readonly docker?: DockerEngine;
   readonly progress?: Progress;
   readonly clock?: () => number;
+  /** Stops between images, and kills a build in progress (Ctrl-C of a drill). */
+  readonly signal?: AbortSignal;
 }
 
 const short = (hash: string): string => hash.slice(0, 12);
@@ -34,6 +36,7 @@ export async function ensureImages(options: EnsureImagesOptions = {}): Promise<I
   const hashes = new Map<string, string>();
   const outcomes: ImageOutcome[] = [];
   for (const recipe of recipes) {
+    options.signal?.throwIfAborted();
     const started = clock();
     const parentHash = recipe.parent === undefined ? undefined : hashes.get(recipe.parent);
     if (recipe.parent !== undefined && parentHash === undefined) {
@@ -53,7 +56,7 @@ export async function ensureImages(options: EnsureImagesOptions = {}): Promise<I
     const workDir = await mkdtemp(join(tmpdir(), `${recipe.image}-`));
     try {
       const prefix = (line: string): void => progress(`${recipe.image}:   ${line}`);
-      await recipe.build({ inputs: withParent, tag: recipe.image, labels: { [CONTENT_HASH_LABEL]: hash }, docker, workDir, progress: prefix });
+      await recipe.build({ inputs: withParent, tag: recipe.image, labels: { [CONTENT_HASH_LABEL]: hash }, docker, workDir, progress: prefix, ...(options.signal ? { signal: options.signal } : {}) });
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }

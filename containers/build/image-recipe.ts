@@ -10,6 +10,7 @@ export interface BuildJob {
   /** A fresh empty directory for the build context or the rootfs tarball, removed afterwards. */
   readonly workDir: string;
   readonly progress: Progress;
+  readonly signal?: AbortSignal;
 }
 
 /** How one image is made. One file per image; the catalogue (recipes.ts) lists them in dependency order. */

@@ -24,11 +24,11 @@ export async function openDockerSession(engine: Engine, config: DockerTargetConf
   return {
     target: new DockerTarget({ engine, config, network, labels }),
     ...(orphanNotice ? { notice: orphanNotice } : {}),
-    async prepare({ progress }) {
+    async prepare({ progress, signal }) {
       const recipes = config.buildImages ? recipesFor(images, imageRecipes()) : [];
       if (recipes.length === 0) return;
       const started = performance.now();
-      const outcomes = await ensureImages({ recipes, progress: (line) => progress(`images: ${line}`) });
+      const outcomes = await ensureImages({ recipes, signal, progress: (line) => progress(`images: ${line}`) });
       const built = outcomes.filter((o) => o.action === 'built').map((o) => o.image);
       progress(`images: ${built.length > 0 ? `built ${built.join(', ')}` : 'all up to date'} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     },
