@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PostgreSqlContainer } from '@testcontainers/postgresql';
+import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import pg from 'pg';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { createDatabase, dropDatabase } from './ephemeral-postgres.ts';
@@ -25,7 +25,7 @@ const CONTAINER_PORT = 5432;
 export async function startContainerPostgres(options: ContainerPostgresOptions): Promise<PostgresServer> {
   const user = 'drill';
   const password = randomBytes(18).toString('base64url');
-  let started;
+  let started: StartedPostgreSqlContainer;
   try {
     started = await new PostgreSqlContainer(options.image)
       .withNetworkMode(options.network)

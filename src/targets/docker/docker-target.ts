@@ -1,4 +1,4 @@
-import { GenericContainer } from 'testcontainers';
+import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import type { DockerTargetConfig } from '../../config/schema.ts';
 import { errorMessage } from '../../errors.ts';
 import type { Deployment, ServiceRole, ServiceSpec, StartedDeployment, Target } from '../target.ts';
@@ -56,7 +56,7 @@ export class DockerTarget implements Target {
       .withWaitStrategy(new NoWaitStrategy());
     if (this.context.config.runAs === 'harness' && process.getuid && process.getgid) container = container.withUser(`${process.getuid()}:${process.getgid()}`);
     const forget = removeOnExit(run.containerName);
-    let started;
+    let started: StartedTestContainer;
     try {
       started = await container.start();
     } catch (error) {
