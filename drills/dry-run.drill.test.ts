@@ -21,7 +21,11 @@ describe.each(drillTargets)('Test 1: dry-run rollback (target %s)', (target) => 
     expect(t.step('restart-v2-with-fault').status).toBe('passed');
     const observed = t.step('observe-failure').output!;
     // crash-after:1 makes every run die after its first batch; the harness restarts V2 like a service manager.
-    expect(observed).toMatchObject({ decision: 'rollback', restartsByHarness: 3, fired: [expect.objectContaining({ id: 'crash-loop', value: 3, threshold: 3 })] });
+    // Under load a check may see one more restart before the sample that fires; the crash loop must be what fired.
+    expect(observed).toMatchObject({ decision: 'rollback', fired: expect.arrayContaining([expect.objectContaining({ id: 'crash-loop', threshold: 3 })]) });
+    expect(observed['restartsByHarness']).toBeGreaterThanOrEqual(3);
+    const crashLoop = (observed['fired'] as Array<{ id: string; value: number }>).find((f) => f.id === 'crash-loop')!;
+    expect(crashLoop.value).toBeGreaterThanOrEqual(3);
     expect(observed['timeToDetectMs']).toBeGreaterThan(0);
     expect(observed['timeToDetectMs']).toBeLessThan(60_000);
     const telemetry = JSON.parse(await readFile(join(t.run.runDir, 'dry-run', 'v2-telemetry.json'), 'utf8'));

@@ -100,6 +100,20 @@ describe('takeBackup → proveRestore', () => {
     }
   });
 
+  it('with schemas, fingerprints the snapshot pg_dump saved: a write after the backup does not make a good backup look bad', async () => {
+    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, file: join(dir, 'snapshot.dump'), schemas });
+    expect(Object.keys(backup.fingerprints ?? {})).toEqual(expect.arrayContaining(['public.payments']));
+    await sql(live, 'update public.payments set amount = amount + 1 where id = 777'); // the pipeline still writing
+    try {
+      const againstSnapshot = await proveRestore({ server, pgRestore: tools.pgRestore, file: backup.file, liveDsn: live, schemas, expected: backup.fingerprints! });
+      expect(againstSnapshot).toMatchObject({ restored: true, schemaMatches: true, differences: [] });
+      const againstLive = await proveRestore({ server, pgRestore: tools.pgRestore, file: backup.file, liveDsn: live, schemas });
+      expect(againstLive.differences.map((d) => d.table)).toEqual(['public.payments']);
+    } finally {
+      await sql(live, 'update public.payments set amount = amount - 1 where id = 777');
+    }
+  });
+
   it('passes the password only through the environment, never on the command line', async () => {
     const argvLog = join(dir, 'argv.log');
     const wrapper = join(dir, 'pg_dump_wrapper');

@@ -3,7 +3,8 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { execa, type Result } from 'execa';
 import { HarnessError, errorMessage } from '../errors.ts';
-import { diffFingerprints, databaseFingerprints, schemaFingerprint, type FingerprintDifference } from './fingerprint.ts';
+import pg from 'pg';
+import { diffFingerprints, databaseFingerprints, schemaFingerprint, type FingerprintDifference, type Fingerprints } from './fingerprint.ts';
 import { libpqConnection } from './libpq-connection.ts';
 import type { PostgresServer } from './postgres-server.ts';
 
@@ -13,6 +14,8 @@ export interface BackupResult {
   file: string;
   bytes: number;
   durationMs: number;
+  /** With `schemas`: every table's fingerprint in the very snapshot pg_dump saved. */
+  fingerprints?: Fingerprints;
 }
 
 export interface RestoreProof {
@@ -31,20 +34,39 @@ export interface RestoreProof {
 
 /**
  * A real `pg_dump --format=custom` of the database. A failed dump throws with pg_dump's stderr
- * (redacted) and leaves no partial file that could later pass for a backup.
+ * (redacted) and leaves no partial file that could later pass for a backup. With `schemas`, the
+ * dump is taken from an exported snapshot and those schemas are fingerprinted in the same snapshot:
+ * a pipeline still writing meanwhile cannot make a good backup look different from what it saved.
  */
 export async function takeBackup(options: {
   dsn: string;
   pgDump: string;
   file: string;
+  schemas?: readonly string[];
   signal?: AbortSignal;
   clock?: () => number;
 }): Promise<BackupResult> {
+  const { dsn, schemas, clock = Date.now } = options;
+  if (!schemas) return dump(options, clock(), []);
+  const holder = new pg.Client({ connectionString: dsn });
+  await holder.connect();
+  try {
+    await holder.query('begin isolation level repeatable read read only');
+    const { rows } = await holder.query<{ id: string }>('select pg_export_snapshot() as id');
+    const snapshot = rows[0]!.id;
+    const result = await dump(options, clock(), [`--snapshot=${snapshot}`]);
+    return { ...result, fingerprints: await databaseFingerprints(dsn, { schemas, snapshot }) };
+  } finally {
+    await holder.query('rollback').catch(() => undefined);
+    await holder.end().catch(() => undefined);
+  }
+}
+
+async function dump(options: { dsn: string; pgDump: string; file: string; signal?: AbortSignal; clock?: () => number }, started: number, extra: string[]): Promise<BackupResult> {
   const { dsn, pgDump, file, signal, clock = Date.now } = options;
   const conn = libpqConnection(dsn);
-  const started = clock();
   await mkdir(dirname(file), { recursive: true });
-  const result = await execa(pgDump, ['--format=custom', '--no-password', `--file=${file}`, `--dbname=${conn.dbname}`], {
+  const result = await execa(pgDump, ['--format=custom', '--no-password', ...extra, `--file=${file}`, `--dbname=${conn.dbname}`], {
     env: conn.env,
     reject: false,
     stdin: 'ignore',
@@ -72,10 +94,12 @@ export async function proveRestore(options: {
   file: string;
   liveDsn: string;
   schemas: readonly string[];
+  /** The fingerprints of the snapshot the backup saved: compared instead of the live database, which may have moved on. */
+  expected?: Fingerprints;
   signal?: AbortSignal;
   clock?: () => number;
 }): Promise<RestoreProof> {
-  const { server, pgRestore, file, liveDsn, schemas, signal, clock = Date.now } = options;
+  const { server, pgRestore, file, liveDsn, schemas, expected, signal, clock = Date.now } = options;
   const started = clock();
   const scratch = `drill_restore_${randomBytes(5).toString('hex')}`;
   const scratchDsn = await server.createDatabase(scratch);
@@ -99,7 +123,7 @@ export async function proveRestore(options: {
     }
     const [restored, live, restoredSchema, liveSchema] = await Promise.all([
       databaseFingerprints(scratchDsn, { schemas }),
-      databaseFingerprints(liveDsn, { schemas }),
+      expected ?? databaseFingerprints(liveDsn, { schemas }),
       schemaFingerprint(scratchDsn, { schemas }),
       schemaFingerprint(liveDsn, { schemas }),
     ]).catch((error: unknown) => {

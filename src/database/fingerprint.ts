@@ -63,10 +63,15 @@ export async function tableFingerprint(
  * in one repeatable-read snapshot, so a pipeline writing meanwhile cannot make the tables
  * disagree with each other.
  */
-export async function databaseFingerprints(dsn: string, options: { schemas: readonly string[] }): Promise<Fingerprints> {
+export async function databaseFingerprints(dsn: string, options: { schemas: readonly string[]; snapshot?: string }): Promise<Fingerprints> {
   return withSession(dsn, async (client) => {
     await client.query('begin isolation level repeatable read read only');
     try {
+      // An exported snapshot (pg_export_snapshot) makes these the fingerprints of exactly what pg_dump saw.
+      if (options.snapshot) {
+        if (!/^[0-9A-Fa-f-]+$/.test(options.snapshot)) throw new Error(`not a snapshot id: ${options.snapshot}`);
+        await client.query(`set transaction snapshot '${options.snapshot}'`);
+      }
       const { rows: tables } = await client.query<{ schema: string; name: string }>(
         `select n.nspname as schema, c.relname as name
            from pg_class c join pg_namespace n on n.oid = c.relnamespace

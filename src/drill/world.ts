@@ -11,6 +11,7 @@ import type { ResourceSampler } from '../telemetry/resource-sampler.ts';
 import type { TelemetryRecorder } from '../telemetry/telemetry-recorder.ts';
 import type { Decision } from '../criteria/decision-types.ts';
 import type { HistoryRow, HistorySnapshot } from '../database/history.ts';
+import type { Fingerprints } from '../database/fingerprint.ts';
 
 export type ServiceKey = 'v1' | 'v2';
 export const serviceName: Record<ServiceKey, string> = { v1: 'V1', v2: 'V2' };
@@ -78,7 +79,7 @@ export interface HistoryComparisonFacts {
 
 export interface Facts {
   /** The backup and the pg_restore of the server's major, found once for both pre-rollback steps. */
-  backup?: { file: string; bytes: number; pgRestore: string };
+  backup?: { file: string; bytes: number; pgRestore: string; fingerprints?: Fingerprints };
   restore?: { restored: boolean; differences: number; schemaMatches: boolean; evidence: string; error?: string };
   kpisBefore?: KpiFacts;
   /** V1 run from scratch on the same data set (Test 2). */

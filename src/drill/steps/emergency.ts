@@ -74,7 +74,7 @@ function verifyRestore(world: DrillWorld, state: TestState): StepDefinition {
     title: 'Emergency: verify the restored database against the backup (table fingerprints)',
     phase: 'emergency',
     async run(ctx) {
-      const { proof } = await proveAgainstBackup(world, state, ctx, 'emergency-restore-proof.json');
+      const { proof } = await proveAgainstBackup(world, state, ctx, 'emergency-restore-proof.json', 'live');
       ctx.record('differences', proof.differences.length);
       if (!proof.restored || proof.differences.length > 0 || !proof.schemaMatches) {
         throw new Error(`the restored database differs from the backup: ${proof.differences.map((d) => `${d.table} (${d.change})`).join(', ') || proof.restoreError || 'schema differs'}`);

@@ -15,8 +15,8 @@ export function backupDatabase(world: DrillWorld, state: TestState): StepDefinit
     title: 'Take a database backup (pg_dump, custom format)',
     phase: 'pre-rollback',
     async run(ctx) {
-      const { file, bytes, tools } = await dumpToEvidence(world, state, ctx, 'backup.dump');
-      state.facts.backup = { file, bytes, pgRestore: tools.pgRestore };
+      const { file, bytes, tools, fingerprints } = await dumpToEvidence(world, state, ctx, 'backup.dump');
+      state.facts.backup = { file, bytes, pgRestore: tools.pgRestore, ...(fingerprints ? { fingerprints } : {}) };
       ctx.record('pgDump', tools.pgDump);
     },
   };
@@ -24,7 +24,7 @@ export function backupDatabase(world: DrillWorld, state: TestState): StepDefinit
 
 /**
  * A backup is only a backup once it has been restored: restore it into a scratch database and
- * compare every table's fingerprint with the live database. Fails before the rollback starts.
+ * compare every table's fingerprint with the snapshot the backup saved. Fails before the rollback starts.
  */
 export function proveBackupRestores(world: DrillWorld, state: TestState): StepDefinition {
   return {
@@ -32,7 +32,7 @@ export function proveBackupRestores(world: DrillWorld, state: TestState): StepDe
     title: 'Prove the backup restores (scratch database, table fingerprints equal)',
     phase: 'pre-rollback',
     async run(ctx) {
-      const { proof, evidence } = await proveAgainstBackup(world, state, ctx, 'restore-proof.json');
+      const { proof, evidence } = await proveAgainstBackup(world, state, ctx, 'restore-proof.json', 'snapshot');
       state.facts.restore = {
         restored: proof.restored,
         differences: proof.differences.length,
@@ -43,7 +43,7 @@ export function proveBackupRestores(world: DrillWorld, state: TestState): StepDe
       if (!proof.restored) throw new Error(`the backup does not restore: ${proof.restoreError ?? 'unknown error'}`);
       if (proof.differences.length > 0 || !proof.schemaMatches) {
         const tables = proof.differences.map((d) => `${d.table} (${d.change}${d.rowsBefore !== undefined ? `, ${d.rowsBefore} → ${d.rowsAfter} rows` : ''})`);
-        throw new Error(`the restored backup differs from the live database: ${tables.join(', ') || 'schema differs'}`);
+        throw new Error(`the restored backup differs from the snapshot it saved: ${tables.join(', ') || 'schema differs'}`);
       }
     },
   };
