@@ -84,7 +84,8 @@ describe('fault matrix', () => {
     const journal = await latestJournal(run.reportDir);
     const test = journal.tests[0]!;
     const observe = test.steps.find((s) => s.id === 'observe-failure')!;
-    expect(observe.output).toMatchObject({ decision: 'rollback', restartsByHarness: 1, fired: [expect.objectContaining({ id: 'crash-loop' })] });
+    expect(observe.output).toMatchObject({ decision: 'rollback', fired: expect.arrayContaining([expect.objectContaining({ id: 'crash-loop' })]) });
+    expect(observe.output?.['restartsByHarness']).toBeGreaterThanOrEqual(1);
     // Atomic batches: no key both processed and quarantined or unknown, none missing after V1's run.
     for (const id of ['zero-data-loss', 'records-accounted-once']) expect(test.checks.find((c) => c.id === id), id).toMatchObject({ status: 'passed', value: 0 });
   });
