@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImages } from '../containers/build/ensure-images.ts';
 import { imageRecipes } from '../containers/build/recipes.ts';
 import { recipesFor } from '../src/targets/docker/reference-images.ts';
-import { RUN_ID_LABEL } from '../src/targets/docker/run-labels.ts';
+import { OWNER_LABEL, RUN_ID_LABEL } from '../src/targets/docker/run-labels.ts';
 import { drill, untilOutput } from '../test/helpers/cli.ts';
 import { latestJournal } from '../test/helpers/journal.ts';
 import { processesMentioning } from '../test/helpers/leftovers.ts';
@@ -20,9 +20,11 @@ import { drillTargets } from './targets.ts';
  */
 const exitingV1 = 'drill-test-v1-exits-at-once:latest';
 
-async function labelled(): Promise<string[]> {
-  const containers = await execa('docker', ['ps', '--all', '--filter', `label=${RUN_ID_LABEL}`, '--format', '{{.Names}} {{.Status}}']);
-  const networks = await execa('docker', ['network', 'ls', '--filter', `label=${RUN_ID_LABEL}`, '--format', 'network {{.Name}}']);
+/** What carries the harness label — of the drill process `owner` when given (another drill may run on this engine). */
+async function labelled(owner?: number): Promise<string[]> {
+  const filter = owner ? `label=${OWNER_LABEL}=${hostname()}:${owner}` : `label=${RUN_ID_LABEL}`;
+  const containers = await execa('docker', ['ps', '--all', '--filter', filter, '--format', '{{.Names}} {{.Status}}']);
+  const networks = await execa('docker', ['network', 'ls', '--filter', filter, '--format', 'network {{.Name}}']);
   return [...containers.stdout.split('\n'), ...networks.stdout.split('\n')].filter(Boolean);
 }
 
@@ -49,15 +51,23 @@ describe.runIf(drillTargets.includes('docker'))('docker target: nothing left beh
     await execa('docker', ['image', 'rm', '--force', exitingV1], { reject: false });
     await rm(contextDir, { recursive: true, force: true });
   });
+  let owner: number | undefined;
+  const run = (args: string[], env: Record<string, string>) => {
+    const child = drill(args, env);
+    owner = child.pid;
+    return child;
+  };
   afterEach(async () => {
-    expect(await labelled()).toEqual([]);
+    expect(owner).toBeDefined();
+    expect(await labelled(owner)).toEqual([]);
+    owner = undefined;
     if (current) expect(await processesMentioning(current.marker, current.tmp)).toEqual([]);
     current = undefined;
   });
 
   it('a passed run says docker on its first line and in the journal', async () => {
     current = await testRun(onDocker());
-    const result = await drill(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'rollback-time'], { TMPDIR: current.tmp });
+    const result = await run(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'rollback-time'], { TMPDIR: current.tmp });
     expect(result.exitCode, result.all).toBe(0);
     expect(result.all.split('\n')[0]).toMatch(/target docker \(containers on Docker [^:]+: V1 drill-pipeline-v1:latest, V2 drill-pipeline-v2:latest\)$/);
     expect(result.all).toMatch(/Postgres: PostgreSQL 15\.\d+ container \(drill-postgres:latest\)/);
@@ -69,7 +79,7 @@ describe.runIf(drillTargets.includes('docker'))('docker target: nothing left beh
 
   it('a V1 image that exits at once fails the run (exit 1) with its last log line', async () => {
     current = await testRun(onDocker((staging) => (staging['target'].v1 = { image: exitingV1 })));
-    const result = await drill(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'rollback-time'], { TMPDIR: current.tmp });
+    const result = await run(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'rollback-time'], { TMPDIR: current.tmp });
     expect(result.exitCode, result.all).toBe(1);
     const test = (await latestJournal(current.reportDir)).tests[0]!;
     const failed = test.steps.find((s) => s.status === 'failed');
@@ -79,10 +89,10 @@ describe.runIf(drillTargets.includes('docker'))('docker target: nothing left beh
 
   it('SIGINT mid-drill: exit 130, journal interrupted, containers and network removed', async () => {
     current = await testRun(onDocker());
-    const child = drill(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'rollback-time'], { TMPDIR: current.tmp });
+    const child = run(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'rollback-time'], { TMPDIR: current.tmp });
     // Interrupt once V2 is up and running its KPI job: Postgres and V2 both need cleaning up.
     await untilOutput(child, 'Let V2 complete a KPI run');
-    expect((await labelled()).length).toBeGreaterThanOrEqual(3); // Postgres, V2, the network: there is something to clean up
+    expect((await labelled(owner)).length).toBeGreaterThanOrEqual(3); // Postgres, V2, the network: there is something to clean up
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode, result.all).toBe(130);

@@ -3,10 +3,10 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { execa, type Result } from 'execa';
 import { HarnessError, errorMessage } from '../errors.ts';
-import pg from 'pg';
 import { diffFingerprints, databaseFingerprints, schemaFingerprint, type FingerprintDifference, type Fingerprints } from './fingerprint.ts';
 import { libpqConnection } from './libpq-connection.ts';
 import type { PostgresServer } from './postgres-server.ts';
+import { newClient } from './pg-session.ts';
 
 export { clientToolsFor, clientToolsForMajor, type ClientTools } from './client-tools.ts';
 
@@ -48,7 +48,7 @@ export async function takeBackup(options: {
 }): Promise<BackupResult> {
   const { dsn, schemas, clock = Date.now } = options;
   if (!schemas) return dump(options, clock(), []);
-  const holder = new pg.Client({ connectionString: dsn });
+  const holder = newClient({ connectionString: dsn });
   await holder.connect();
   try {
     await holder.query('begin isolation level repeatable read read only');

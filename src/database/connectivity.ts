@@ -1,10 +1,10 @@
-import pg from 'pg';
 import { errorMessage } from '../errors.ts';
+import { newClient } from './pg-session.ts';
 
 /** Connects and runs `select 1` (or `sql`); resolves to how long it took, or rejects naming the wait and the cause. */
 export async function checkConnectivity(dsn: string, timeoutMs: number, sql = 'select 1'): Promise<number> {
   const started = Date.now();
-  const client = new pg.Client({ connectionString: dsn, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  const client = newClient({ connectionString: dsn, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   try {
     await client.connect();
     await client.query(sql);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
-import pg from 'pg';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { createDatabase, dropDatabase } from './ephemeral-postgres.ts';
 import type { PostgresServer } from './postgres-server.ts';
+import { newClient } from './pg-session.ts';
 
 export interface ContainerPostgresOptions {
   image: string;
@@ -68,7 +68,7 @@ export async function startContainerPostgres(options: ContainerPostgresOptions):
 }
 
 async function serverVersion(dsn: string): Promise<string> {
-  const client = new pg.Client({ connectionString: dsn });
+  const client = newClient({ connectionString: dsn });
   await client.connect();
   try {
     const result = await client.query<{ server_version: string }>('show server_version');

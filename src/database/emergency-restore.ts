@@ -3,6 +3,7 @@ import pg from 'pg';
 import { errorMessage } from '../errors.ts';
 import { quoteIdent } from './identifiers.ts';
 import { libpqConnection } from './libpq-connection.ts';
+import { newClient } from './pg-session.ts';
 
 const READ_ONLY_SQLSTATE = '25006';
 
@@ -57,7 +58,7 @@ function databaseOf(dsn: string): string {
 }
 
 async function withClient<T>(dsn: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: dsn, connectionTimeoutMillis: 10_000 });
+  const client = newClient({ connectionString: dsn, connectionTimeoutMillis: 10_000 });
   await client.connect().catch((error: unknown) => {
     throw new Error(`database ${databaseOf(dsn)} not reachable: ${errorMessage(error)}`);
   });

@@ -12,6 +12,7 @@ import { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries
 import { binariesFor, dataParentFor } from './reachable-by.ts';
 import { unprivilegedAccount, type Account } from './unprivileged-user.ts';
 import type { PostgresServer } from './postgres-server.ts';
+import { newClient } from './pg-session.ts';
 
 export interface EphemeralPostgres extends PostgresServer {
   readonly dataDir: string;
@@ -152,7 +153,7 @@ export async function dropDatabase(serverDsn: string, name: string): Promise<voi
 }
 
 async function withClient<T>(dsn: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: dsn });
+  const client = newClient({ connectionString: dsn });
   await client.connect();
   try {
     return await fn(client);

@@ -31,7 +31,7 @@ export async function withSession<T>(
   settings: Readonly<Record<string, string>> = {},
 ): Promise<T> {
   if (typeof target !== 'string') return fn(target);
-  const client = new pg.Client({ connectionString: target });
+  const client = newClient({ connectionString: target });
   try {
     await client.connect();
     // set_config after connecting rather than startup options: a DSN's own ?options= would
@@ -47,6 +47,17 @@ export async function withSession<T>(
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * A pg client for one short piece of work. An error of an idle connection (the server killed
+ * between two queries) is emitted as an 'error' event, which would crash the harness mid-drill if
+ * nobody listened; every operation already reports its own failure through its promise.
+ */
+export function newClient(config: pg.ClientConfig): pg.Client {
+  const client = new pg.Client(config);
+  client.on('error', () => undefined);
+  return client;
 }
 
 /** `text` with the DSN's password (and any URL password) masked. */

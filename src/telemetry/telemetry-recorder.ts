@@ -13,6 +13,11 @@ export interface TelemetrySources {
   probeDatabase(): Promise<boolean>;
   /** Whether the data source answers now, when there is a probe for it. */
   probeSource?(): Promise<boolean>;
+  /**
+   * The throughput of the service's healthy run, from every scrape so far (not only the newest): the
+   * gauge may show it for less than one interval before the service is restarted with a fault.
+   */
+  baselineThroughput?(): number | undefined;
 }
 
 export interface TelemetryRecorder {
@@ -60,7 +65,10 @@ export function startTelemetryRecorder(sources: TelemetrySources, options: Recor
       sample.restarts = pendingRestarts;
       pendingRestarts = 0;
     }
-    if (baseline.throughputRowsPerSec === undefined && (sample.throughputRowsPerSec ?? 0) > 0) baseline.throughputRowsPerSec = sample.throughputRowsPerSec!;
+    if (baseline.throughputRowsPerSec === undefined) {
+      const seen = sources.baselineThroughput?.() ?? sample.throughputRowsPerSec;
+      if (seen !== undefined && seen > 0) baseline.throughputRowsPerSec = seen;
+    }
     samples.push(sample);
   };
   const lastTime = () => (samples.length ? Date.parse(samples[samples.length - 1]!.t) : 0);

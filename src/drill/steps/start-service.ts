@@ -1,6 +1,7 @@
 import { startScraper } from '../../telemetry/scraper.ts';
 import { startResourceSampler } from '../../telemetry/resource-sampler.ts';
 import { startTelemetryRecorder } from '../../telemetry/telemetry-recorder.ts';
+import { select } from '../../telemetry/telemetry-metrics.ts';
 import { canConnect } from '../../database/connectivity.ts';
 import { waitHealthy } from '../../targets/health.ts';
 import type { StepContext, StepDefinition } from '../runner.ts';
@@ -105,6 +106,17 @@ function recordTelemetry(world: DrillWorld, state: TestState, ctx: StepContext):
       latestResources: () => state.resources.v2?.at(-1)?.readings().at(-1),
       probeDatabase: () => canConnect(dsn, 2000),
       ...(world.env.decision.sourceProbeQuery ? { probeSource: () => canConnect(dsn, 2000, world.env.decision.sourceProbeQuery) } : {}),
+      baselineThroughput: () => {
+        const selector = world.env.decision.metrics.gauges.throughputRowsPerSec;
+        if (!selector) return undefined;
+        for (const scraper of state.scrapers.v2 ?? []) {
+          for (const sample of scraper.samples()) {
+            const value = sample.metrics ? select(sample.metrics, selector) : undefined;
+            if (value !== undefined && value > 0) return value;
+          }
+        }
+        return undefined;
+      },
     },
     { intervalMs: world.env.decision.intervalMs, metrics: world.env.decision.metrics },
   );

@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { outputsSince, readParquetOutput } from '../outputs.ts';
 import { triggerRun } from '../pipeline-run.ts';
 import type { StepDefinition } from '../runner.ts';
 import { fillPlaceholders, need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
+import { newClient } from '../../database/pg-session.ts';
 
 /**
  * Runbook step 4: trigger a KPI run on the restored version and prove it worked — the run
@@ -41,7 +41,7 @@ export function validateRun(world: DrillWorld, state: TestState, key: ServiceKey
 }
 
 async function countRows(dsn: string, query: string, runId: string): Promise<number> {
-  const client = new pg.Client({ connectionString: dsn });
+  const client = newClient({ connectionString: dsn });
   await client.connect();
   try {
     const result = await client.query({ text: query, values: [runId], rowMode: 'array' });
