@@ -1,6 +1,7 @@
 import { Redactor } from '../config/redact.ts';
 import { errorMessage } from '../errors.ts';
 import { parsePrometheusText, seriesKey } from './prometheus-text.ts';
+import { startPollLoop } from '../util/poll-loop.ts';
 
 /** One scrape of `/metrics`. A failed scrape is a sample too: a service that stops answering is evidence. */
 export interface ScrapeSample {
@@ -59,37 +60,19 @@ export function startScraper(options: ScraperOptions): Scraper {
   const target = prepareUrl(options.url);
   const what = `scrape${label ? ` ${label}` : ''} (GET ${target.shown})`;
   const taken: ScrapeSample[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  let stopped = false;
-
-  const tick = () => {
-    timer = undefined;
-    const started = clock();
-    inFlight = scrapeOnce(target, what, timeoutMs, fetchImpl, clock).then((sample) => {
-      const withLabel = label === undefined ? sample : { ...sample, label };
-      taken.push(withLabel);
-      try {
-        onSample?.(withLabel);
-      } catch {
-        // A failing listener must not stop the scraping that feeds the evidence.
-      }
-      inFlight = undefined;
-      if (stopped) return;
-      timer = setTimeout(tick, Math.max(0, intervalMs - (clock() - started)));
-      timer.unref();
-    });
-  };
-  tick();
-
+  const loop = startPollLoop(async () => {
+    const sample = await scrapeOnce(target, what, timeoutMs, fetchImpl, clock);
+    const withLabel = label === undefined ? sample : { ...sample, label };
+    taken.push(withLabel);
+    try {
+      onSample?.(withLabel);
+    } catch {
+      // A failing listener must not stop the scraping that feeds the evidence.
+    }
+  }, intervalMs, clock);
   return {
     samples: () => [...taken],
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await inFlight;
-    },
+    stop: () => loop.stop(),
   };
 }
 
