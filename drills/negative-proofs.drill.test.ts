@@ -1,9 +1,7 @@
-import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Journal } from '../src/drill/journal-types.ts';
-import { findPostgresBinaries } from '../src/database/postgres-binaries.ts';
 import { drill } from '../test/helpers/cli.ts';
+import { bindirWithPgDump } from '../test/helpers/pg-bindir.ts';
 import { latestJournal } from '../test/helpers/journal.ts';
 import { processesMentioning } from '../test/helpers/leftovers.ts';
 import { testRun, type TestRun } from '../test/helpers/test-config.ts';
@@ -72,17 +70,9 @@ describe('negative proofs: the data-validation drill catches real faults', () =>
 });
 
 /** A bindir whose pg_dump is the real one followed by truncating its output: a backup that will not restore. */
-async function truncatingPgDump(run: TestRun): Promise<string> {
-  const real = await findPostgresBinaries({});
-  if (!real.pgDump || !real.pgRestore) throw new Error('this proof needs pg_dump and pg_restore of the server major');
-  const dir = join(run.dir, 'bin');
-  await mkdir(dir, { mode: 0o755 });
-  for (const tool of ['initdb', 'postgres', 'pg_ctl']) await symlink(join(real.bindir, tool), join(dir, tool));
-  await symlink(real.pgRestore, join(dir, 'pg_restore'));
-  await writeFile(
-    join(dir, 'pg_dump'),
-    `#!/bin/sh\n"${real.pgDump}" "$@" || exit $?\nfor a in "$@"; do case "$a" in --file=*) truncate -s 4096 "\${a#--file=}";; esac; done\n`,
+function truncatingPgDump(run: TestRun): Promise<string> {
+  return bindirWithPgDump(
+    run,
+    (real) => `#!/bin/sh\n"${real}" "$@" || exit $?\nfor a in "$@"; do case "$a" in --file=*) truncate -s 4096 "\${a#--file=}";; esac; done\n`,
   );
-  await chmod(join(dir, 'pg_dump'), 0o755);
-  return dir;
 }

@@ -1,10 +1,10 @@
-import { chmod, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findPostgresBinaries } from '../src/database/postgres-binaries.ts';
 import type { Journal } from '../src/drill/journal-types.ts';
 import { drill, untilOutput } from './helpers/cli.ts';
+import { bindirWithPgDump } from './helpers/pg-bindir.ts';
 import { latestJournal } from './helpers/journal.ts';
 import { processesMentioning } from './helpers/leftovers.ts';
 import { testRun, type TestRun } from './helpers/test-config.ts';
@@ -129,17 +129,9 @@ async function waitForV2Write(run: TestRun): Promise<number> {
 }
 
 /** A bindir whose pg_dump answers --version like the real one and fails every dump, as on a full disk. */
-async function failingPgDump(run: TestRun): Promise<string> {
-  const real = await findPostgresBinaries({});
-  if (!real.pgDump || !real.pgRestore) throw new Error('this test needs pg_dump and pg_restore of the server major');
-  const dir = join(run.dir, 'bin');
-  await mkdir(dir, { mode: 0o755 });
-  for (const tool of ['initdb', 'postgres', 'pg_ctl']) await symlink(join(real.bindir, tool), join(dir, tool));
-  await symlink(real.pgRestore, join(dir, 'pg_restore'));
-  await writeFile(
-    join(dir, 'pg_dump'),
-    `#!/bin/sh\ncase "$1" in --version|-V) exec "${real.pgDump}" "$@";; esac\necho 'pg_dump: error: could not write to output file: No space left on device' >&2\nexit 1\n`,
+function failingPgDump(run: TestRun): Promise<string> {
+  return bindirWithPgDump(
+    run,
+    (real) => `#!/bin/sh\ncase "$1" in --version|-V) exec "${real}" "$@";; esac\necho 'pg_dump: error: could not write to output file: No space left on device' >&2\nexit 1\n`,
   );
-  await chmod(join(dir, 'pg_dump'), 0o755);
-  return dir;
 }

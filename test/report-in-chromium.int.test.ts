@@ -8,7 +8,7 @@ import { rollbackBudgetMs } from '../src/report/html/waterfall-geometry.ts';
 import { drill } from './helpers/cli.ts';
 import { openRecording } from './helpers/chromium.ts';
 import { sealedRun } from './helpers/sealed-run.ts';
-import { testRun } from './helpers/test-config.ts';
+import { drilledRun } from './helpers/drilled-run.ts';
 
 /**
  * report.html as a reader sees it: a real drill run's folder, re-rendered by `drill report --pdf`,
@@ -30,13 +30,10 @@ describe('the report of a real drill run', () => {
   let journal: Journal;
 
   beforeAll(async () => {
-    const run = await testRun();
-    dir = run.dir;
-    // Local processes: this test is about the report, and the process target needs no engine.
-    const drilled = await drill(['run', '--config', run.configFile, '--target', 'process', '--report-dir', run.reportDir, '--only', 'rollback-time'], { TMPDIR: run.tmp });
-    expect(drilled.exitCode, drilled.all).toBe(0);
-    runDir = drilled.stdout.match(/^journal: (.*)\/journal\.json$/m)![1]!;
-    journal = JSON.parse(await readFile(join(runDir, 'journal.json'), 'utf8')) as Journal;
+    const drilled = await drilledRun();
+    dir = drilled.run.dir;
+    runDir = drilled.runDir;
+    journal = drilled.journal;
     const reported = await drill(['report', runDir, '--pdf']);
     expect(reported.exitCode, reported.all).toBe(0);
   });

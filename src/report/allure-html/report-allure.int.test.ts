@@ -4,9 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drill, repoRoot } from '../../../test/helpers/cli.ts';
-import { testRun } from '../../../test/helpers/test-config.ts';
+import { repoRoot } from '../../../test/helpers/cli.ts';
 import type { Journal } from '../../drill/journal-types.ts';
+import { drilledRun } from '../../../test/helpers/drilled-run.ts';
 
 /**
  * `npm run report:allure` on a real drill run's folder (local processes, one test): Allure 3's
@@ -37,12 +37,10 @@ let runDir: string;
 let journal: Journal;
 
 beforeAll(async () => {
-  const run = await testRun();
-  dir = run.dir;
-  const drilled = await drill(['run', '--config', run.configFile, '--target', 'process', '--report-dir', run.reportDir, '--only', 'rollback-time'], { TMPDIR: run.tmp });
-  expect(drilled.exitCode, drilled.all).toBe(0);
-  runDir = drilled.stdout.match(/^journal: (.*)\/journal\.json$/m)![1]!;
-  journal = JSON.parse(await readFile(join(runDir, 'journal.json'), 'utf8')) as Journal;
+  const drilled = await drilledRun();
+  dir = drilled.run.dir;
+  runDir = drilled.runDir;
+  journal = drilled.journal;
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
