@@ -27,7 +27,14 @@ export function simulateFailure(world: DrillWorld, state: TestState): StepDefini
   return [
     runSetup(world, state, failure.setup, 'prepare-failure-data', 'Prepare the data the simulated failure needs'),
     stopService(world, state, 'v2', 'setup', 'stop-v2-for-fault'),
-    { ...restart, run: (ctx) => ((state.facts.faultInjectedAt = Date.now()), restart.run(ctx)) },
+    {
+      ...restart,
+      // The fault is injected the moment V2 is restarted with it: time-to-detect counts from here.
+      async run(ctx) {
+        state.facts.faultInjectedAt = Date.now();
+        await restart.run(ctx);
+      },
+    },
     detectFailure(world, state),
   ];
 }
