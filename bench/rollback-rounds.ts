@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../src/config/load-config.ts';
 import type { TargetKind } from '../src/config/schema.ts';
 import { runDrills } from '../src/drill/run-drills.ts';
+export { median } from './figure.ts';
 
 export interface Rounds {
   target: TargetKind;
@@ -30,8 +31,3 @@ export async function rollbackRounds(loaded: LoadedConfig, target: TargetKind, r
   return result;
 }
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
