@@ -2,14 +2,21 @@ import { defineConfig } from './src/config/define-config.ts';
 
 /**
  * The embedded default: the reference Abaco-style KPI pipeline (fixtures/) against an ephemeral
- * PostgreSQL the harness starts and removes itself — as containers of the images in containers/
+ * PostgreSQL and Azurite blob storage the harness starts and removes itself — as containers of the images in containers/
  * when a Docker engine answers, else as local processes (the first line of a run says which and why).
  * Copy this file and point v1/v2 at your own pipeline to drill your rollback (README: "Your own V1/V2").
  */
 const pipeline = (version: 'v1' | 'v2') => ({
   command: process.execPath,
   args: ['--import', 'tsx', `fixtures/pipeline-${version}/main.ts`],
-  env: { DATABASE_URL: '{{databaseUrl}}', PORT: '{{port}}', OUTPUT_DIR: '{{outputDir}}' },
+  env: {
+    DATABASE_URL: '{{databaseUrl}}',
+    PORT: '{{port}}',
+    OUTPUT_DIR: '{{outputDir}}',
+    // Outputs are published to blob storage as well as written to OUTPUT_DIR.
+    BLOB_CONNECTION_STRING: '{{blobConnectionString}}',
+    BLOB_CONTAINER: '{{blobContainer}}',
+  },
   healthPath: '/health',
   metricsPath: '/metrics',
   run: { triggerPath: '/runs', statusPath: '/runs/{runId}' },
@@ -28,6 +35,9 @@ export default defineConfig({
       // engine answers; otherwise the same pipeline as local processes. `--target docker` forces containers.
       target: { kind: 'docker', v1: { image: 'drill-pipeline-v1:latest' }, v2: { image: 'drill-pipeline-v2:latest' }, fallback: 'process' },
       database: { kind: 'ephemeral' },
+      // Azurite (the Azure Storage emulator) started for the run, a container per test; the pipeline publishes its
+      // parquet outputs there and the harness probes it. A real account: { kind: 'account', connectionStringEnv, container }.
+      blob: { kind: 'azurite' },
       // Data set D: 20 000 Cascade loans and their payments (118 600 source rows), generated deterministically.
       setup: [cascade('--loans', '20000')],
       // ABACO_V2_FAULTS reaches V2 only: `ABACO_V2_FAULTS=kpi-skew:2 npm run drill:staging`.

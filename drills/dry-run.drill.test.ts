@@ -35,9 +35,19 @@ describe.each(drillTargets)('Test 1: dry-run rollback (target %s)', (target) => 
 
   it('rolled back within 5 minutes with V1 fully operational', () => {
     expect(t.check('rollback-within-budget')).toMatchObject({ status: 'passed', threshold: 300_000 });
-    for (const id of ['v1-phases-executed', 'v1-health-ok', 'v1-kpis-produced', 'v1-outputs-written', 'v1-no-error-logs', 'v1-db-connectivity', 'v1-operational']) {
+    for (const id of ['v1-phases-executed', 'v1-health-ok', 'v1-kpis-produced', 'v1-outputs-written', 'v1-outputs-published', 'v1-no-error-logs', 'v1-db-connectivity', 'v1-operational']) {
       expect(t.check(id).status, id).toBe('passed');
     }
+  });
+
+  it('found every output V1 wrote in the Azurite blob container, and probed blob storage all along', async () => {
+    const validated = t.step('validate-v1').output!;
+    expect(validated['blobFiles']).toBe(validated['outputFiles']);
+    expect(validated['blobFiles']).toBeGreaterThan(0);
+    expect(t.step('prepare-database').output!['blob']).toMatch(/^Azurite \d+\.\d+\.\d+ at http:\/\/[\d.]+:\d+, container drill-dry-run-[0-9a-f]{6}$/);
+    const telemetry = JSON.parse(await readFile(join(t.run.runDir, 'dry-run', 'v2-telemetry.json'), 'utf8'));
+    expect(telemetry.samples.length).toBeGreaterThan(0);
+    expect(telemetry.samples.every((s: { dependencies?: { blob?: boolean } }) => s.dependencies?.blob === true)).toBe(true);
   });
 
   it('restored all metrics and lost no data', () => {

@@ -19,6 +19,11 @@ describe('Redactor', () => {
     expect(r.redact('connect host=db password=hunter2 failed')).toBe('connect *** failed');
   });
 
+  it('masks the key and SAS token of any storage connection string, registered or not', () => {
+    const text = 'BLOB_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=c2VjcmV0a2V5PT0=;SharedAccessSignature=sv=1&sig=abc';
+    expect(new Redactor().redact(text)).toBe('BLOB_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=***;SharedAccessSignature=***');
+  });
+
   it('leaves text without secrets alone', () => {
     expect(new Redactor().redact('V1 healthy after 812 ms')).toBe('V1 healthy after 812 ms');
   });

@@ -5,6 +5,7 @@ import { accountingSchema } from '../database/record-accounting.ts';
 import { historySchema } from '../database/history.ts';
 import { criteriaOverridesSchema } from '../criteria/criteria-overrides.ts';
 import { telemetryMetricsSchema } from '../telemetry/telemetry-metrics.ts';
+import { blobSchema } from '../blob/blob-schema.ts';
 
 /**
  * The configuration schema. Strict objects everywhere: an unknown or misspelt key is an error
@@ -17,7 +18,7 @@ const commandSchema = z.strictObject({
   args: z.array(z.string()).default([]),
   /** Relative to the config file's folder. */
   cwd: z.string().optional(),
-  /** Values may use {{databaseUrl}}, {{port}}, {{outputDir}}, {{runDir}}. */
+  /** Values may use {{databaseUrl}}, {{port}}, {{outputDir}}, {{runDir}}, {{blobConnectionString}}, {{blobContainer}}. */
   env: z.record(z.string(), z.string()).default({}),
   timeoutMs: z.number().int().positive().default(120_000),
 });
@@ -153,6 +154,8 @@ const decisionSchema = criteriaOverridesSchema.extend({
 const environmentSchema = z.strictObject({
   target: targetSchema,
   database: databaseSchema.prefault({ kind: 'ephemeral' }),
+  /** Blob storage the services publish to ({{blobConnectionString}}, {{blobContainer}}), probed during every drill. */
+  blob: blobSchema.optional(),
   /** Commands run once per test against a fresh database, before V2 is deployed (seed the source). */
   setup: z.array(commandSchema).default([]),
   v1: serviceSchema,

@@ -5,6 +5,8 @@ import type { EnvironmentConfig } from '../config/schema.ts';
 import { selectEnvironment } from '../config/load-config.ts';
 import { Redactor } from '../config/redact.ts';
 import { openServer } from '../database/open-server.ts';
+import { openBlob } from '../blob/open-blob.ts';
+import type { BlobStorage } from '../blob/blob-storage.ts';
 import type { PostgresServer } from '../database/postgres-server.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { renderChecklist } from '../report/checklist.ts';
@@ -92,6 +94,7 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
   let database = 'not started';
   let runError: string | undefined;
   let server: PostgresServer | undefined;
+  let blob: BlobStorage | undefined;
   let session: TargetSession | undefined;
   const warnings: string[] = [];
   try {
@@ -103,8 +106,13 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
     redactor.addDsn(server.dsn);
     database = server.description;
     onInfo(`drill ${runId}: Postgres: ${database}`);
+    if (env.blob) {
+      blob = await openBlob(env.blob, { serviceHost: await session.serviceHost(), env: processEnv });
+      for (const secret of blob.secrets) redactor.add(secret);
+      onInfo(`drill ${runId}: blob storage: ${blob.description}`);
+    }
     const notifier = createNotifier(env.notifications, { env: processEnv, redactor });
-    const world: DrillWorld = { runId, runDir, environmentName, env, baseDir: loaded.baseDir, server, target, redactor, processEnv, notifier };
+    const world: DrillWorld = { runId, runDir, environmentName, env, baseDir: loaded.baseDir, server, ...(blob ? { blob } : {}), target, redactor, processEnv, notifier };
     for (const id of selected) {
       if (signal.aborted) break;
       const evidence = new Evidence(runDir, id, redactor);
@@ -114,6 +122,7 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
     runError = redactor.redact(errorMessage(error));
     onInfo(`drill ${runId}: harness error: ${runError}`);
   } finally {
+    await blob?.stop().catch((error: unknown) => (runError ??= `stopping blob storage failed: ${redactor.redact(errorMessage(error))}`));
     await server?.stop().catch((error: unknown) => (runError ??= `stopping Postgres failed: ${redactor.redact(errorMessage(error))}`));
     const closed = await session?.close().catch((error: unknown) => ({ leftovers: [], errors: [errorMessage(error)] }));
     if (closed?.leftovers.length) warnings.push(`removed at the end of the run, left by a test's cleanup: ${closed.leftovers.join(', ')}`);

@@ -1,7 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
+import { HarnessError } from '../errors.ts';
 import type { Redactor } from '../config/redact.ts';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import type { PostgresServer } from '../database/postgres-server.ts';
+import type { BlobContainer, BlobStorage } from '../blob/blob-storage.ts';
 import type { StartedDeployment, Target } from '../targets/target.ts';
 import type { Evidence } from './evidence.ts';
 import type { Notifier } from '../notifications/notifier.ts';
@@ -25,6 +27,8 @@ export interface DrillWorld {
   /** Folder of the config file; relative paths in the config resolve against it. */
   baseDir: string;
   server: PostgresServer;
+  /** The blob storage of `blob` in the config, opened for the run. */
+  blob?: BlobStorage;
   target: Target;
   redactor: Redactor;
   /** The harness's own environment (for passEnv and the base PATH of services). */
@@ -46,6 +50,8 @@ export interface TestState {
   readonly evidence: Evidence;
   databaseUrl?: string;
   outputDir?: string;
+  /** This test's blob container, when the environment has blob storage. */
+  blob?: BlobContainer;
   running: Partial<Record<ServiceKey, StartedDeployment>>;
   runs: Partial<Record<ServiceKey, PipelineRun>>;
   /** V1's environment as restored from the rollback assets (runbook step 2). */
@@ -124,9 +130,12 @@ export function resolvePath(world: DrillWorld, path: string): string {
   return isAbsolute(path) ? path : resolve(world.baseDir, path);
 }
 
-/** Fills {{databaseUrl}}, {{outputDir}}, {{runDir}}; {{port}} is left for the target. */
+/** Fills {{databaseUrl}}, {{outputDir}}, {{runDir}}, {{blobConnectionString}}, {{blobContainer}}; {{port}} is left for the target. */
 export function fillPlaceholders(value: string, state: TestState, world: DrillWorld): string {
+  if (value.includes('{{blob') && !state.blob) throw new HarnessError(`'${value}' names blob storage, but the environment has no blob: set blob in the config`);
   return value
+    .replaceAll('{{blobConnectionString}}', state.blob?.serviceConnectionString ?? '')
+    .replaceAll('{{blobContainer}}', state.blob?.name ?? '')
     .replaceAll('{{databaseUrl}}', need(state.databaseUrl, 'the drill database'))
     .replaceAll('{{outputDir}}', need(state.outputDir, 'the output folder'))
     .replaceAll('{{runDir}}', world.runDir);

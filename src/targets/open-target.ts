@@ -13,6 +13,7 @@ export interface OpenTargetOptions {
 const processSession = (notice?: string): TargetSession => ({
   target: new ProcessTarget(),
   ...(notice ? { notice } : {}),
+  serviceHost: async () => '127.0.0.1',
   close: async () => ({ leftovers: [], errors: [] }),
 });
 

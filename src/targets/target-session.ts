@@ -10,6 +10,8 @@ export interface TargetSession {
   prepare?(options: { progress: (line: string) => void; signal: AbortSignal }): Promise<void>;
   /** Starts the run's ephemeral Postgres where the services can reach it; absent: the harness's local one. */
   startEphemeralPostgres?(): Promise<PostgresServer>;
+  /** The address services reach a server the harness starts on this machine at (the blob emulator). */
+  serviceHost(): Promise<string>;
   /** Removes what the session created; returns what it had to remove that the tests should have, and errors. */
   close(): Promise<{ leftovers: string[]; errors: string[] }>;
 }

@@ -13,6 +13,8 @@ export interface TelemetrySources {
   probeDatabase(): Promise<boolean>;
   /** Whether the data source answers now, when there is a probe for it. */
   probeSource?(): Promise<boolean>;
+  /** Whether the blob storage the service publishes to answers now, when it has one. */
+  probeBlob?(): Promise<boolean>;
   /**
    * The throughput of the service's healthy run, from every scrape so far (not only the newest): the
    * gauge may show it for less than one interval before the service is restarted with a fault.
@@ -37,7 +39,7 @@ export interface RecorderOptions {
 /**
  * Builds the decision criteria's telemetry series while a drill runs: every intervalMs one sample
  * from the service's newest /metrics scrape (counters as increases since the previous scrape of
- * the same process), its RSS/CPU, a database probe, and the restarts the harness made. The
+ * the same process), its RSS/CPU, database, source and blob probes, and the restarts the harness made. The
  * baseline throughput is the first non-zero throughput seen: the healthy run before any fault.
  */
 export function startTelemetryRecorder(sources: TelemetrySources, options: RecorderOptions): TelemetryRecorder {
@@ -49,8 +51,13 @@ export function startTelemetryRecorder(sources: TelemetrySources, options: Recor
 
   const take = async (): Promise<void> => {
     const at = clock();
-    const [database, source] = await Promise.all([sources.probeDatabase().catch(() => false), sources.probeSource?.().catch(() => false)]);
-    const sample: Sample = { t: new Date(Math.max(at, lastTime() + 1)).toISOString(), dependencies: { database, ...(source === undefined ? {} : { source }) } };
+    const [database, source, blob] = await Promise.all([
+      sources.probeDatabase().catch(() => false),
+      sources.probeSource?.().catch(() => false),
+      sources.probeBlob?.().catch(() => false),
+    ]);
+    const dependencies = { database, ...(source === undefined ? {} : { source }), ...(blob === undefined ? {} : { blob }) };
+    const sample: Sample = { t: new Date(Math.max(at, lastTime() + 1)).toISOString(), dependencies };
     const scrape = sources.latestScrape();
     if (scrape?.sample.metrics && lastByProcess.get(scrape.process) !== scrape.sample) {
       Object.assign(sample, metricFields(metrics, scrape.sample.metrics, lastByProcess.get(scrape.process)?.metrics));

@@ -22,6 +22,7 @@ export function sameDataRun(world: DrillWorld, state: TestState, key: ServiceKey
       const kpis = need(world.env.kpis, 'the kpis config');
       const shadow = newTestState(state.testId, state.evidence);
       shadow.restoredEnv = state.restoredEnv;
+      if (state.blob) shadow.blob = state.blob;
       const dbName = `drill_${state.testId.replaceAll('-', '_')}_same_${randomBytes(3).toString('hex')}`;
       shadow.databaseUrl = await world.server.createDatabase(dbName);
       world.redactor.addDsn(shadow.databaseUrl);

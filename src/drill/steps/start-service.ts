@@ -106,6 +106,7 @@ function recordTelemetry(world: DrillWorld, state: TestState, ctx: StepContext):
       latestResources: () => state.resources.v2?.at(-1)?.readings().at(-1),
       probeDatabase: () => canConnect(dsn, 2000),
       ...(world.env.decision.sourceProbeQuery ? { probeSource: () => canConnect(dsn, 2000, world.env.decision.sourceProbeQuery) } : {}),
+      ...(state.blob ? { probeBlob: state.blob.probe } : {}),
       baselineThroughput: () => {
         const selector = world.env.decision.metrics.gauges.throughputRowsPerSec;
         if (!selector) return undefined;

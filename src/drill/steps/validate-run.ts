@@ -1,3 +1,4 @@
+import { publishedOutputs } from '../../blob/published-outputs.ts';
 import { outputsSince, readParquetOutput } from '../outputs.ts';
 import { triggerRun } from '../pipeline-run.ts';
 import type { StepDefinition } from '../runner.ts';
@@ -6,7 +7,8 @@ import { newClient } from '../../database/pg-session.ts';
 
 /**
  * Runbook step 4: trigger a KPI run on the restored version and prove it worked — the run
- * succeeded, it wrote KPI rows (counted in the database) and output files that decode.
+ * succeeded, it wrote KPI rows (counted in the database) and output files that decode, and (with
+ * blob storage) published each of them there.
  */
 export function validateRun(world: DrillWorld, state: TestState, key: ServiceKey): StepDefinition {
   const name = serviceName[key];
@@ -36,6 +38,11 @@ export function validateRun(world: DrillWorld, state: TestState, key: ServiceKey
       if (empty.length > 0) throw new Error(`${name} wrote empty output files: ${empty.map((o) => o.path).join(', ')}`);
       ctx.record('outputFiles', outputs.length);
       ctx.record('outputRows', outputs.reduce((n, o) => n + o.rows, 0));
+      if (state.blob) {
+        const published = await publishedOutputs(state.blob, need(state.outputDir, 'the output folder'), files);
+        ctx.record('blobFiles', published.found);
+        if (published.missing.length > 0) ctx.record('blobMissing', published.missing);
+      }
     },
   };
 }

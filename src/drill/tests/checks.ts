@@ -77,6 +77,22 @@ export function verificationChecks(world: DrillWorld, state: TestState): CheckDe
     },
     { id: 'v1-db-connectivity', title: 'Database connectivity confirmed', threshold: true, comparator: '==', measure: () => (v() ? { value: v()!.dbOk } : notMeasured('database connectivity')) },
   ];
+  if (world.blob) {
+    items.push({
+      id: 'v1-outputs-published',
+      title: 'Output files published to blob storage (every file V1 wrote, same path and size)',
+      unit: 'files missing',
+      threshold: 0,
+      comparator: '<=',
+      measure: (test) => {
+        const written = output(test, 'validate-v1', 'outputFiles');
+        const found = output(test, 'validate-v1', 'blobFiles');
+        if (typeof written !== 'number' || typeof found !== 'number') return notMeasured('V1 outputs in blob storage');
+        const missing = output(test, 'validate-v1', 'blobMissing');
+        return { value: written - found, ...(Array.isArray(missing) && missing.length ? { message: missing.slice(0, 3).join('; ') } : {}) };
+      },
+    });
+  }
   if (world.env.verification.phases.length > 0) {
     items.unshift({
       id: 'v1-phases-executed',

@@ -32,6 +32,14 @@ export async function openDockerSession(engine: Engine, config: DockerTargetConf
       const built = outcomes.filter((o) => o.action === 'built').map((o) => o.image);
       progress(`images: ${built.length > 0 ? `built ${built.join(', ')}` : 'all up to date'} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     },
+    // The network's gateway is this machine as the containers see it: a server bound there is reachable from
+    // the containers and the harness, not from other hosts.
+    async serviceHost() {
+      const inspected = (await docker.getNetwork(network).inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
+      const gateway = inspected.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+      if (!gateway) throw new Error(`docker network ${network} has no gateway address for the services to reach the harness's servers at`);
+      return gateway;
+    },
     startEphemeralPostgres: () => startContainerPostgres({ image: config.postgresImage, network, alias: 'postgres', labels }),
     async close() {
       const removed = await removeLabelled(docker, RUN_ID_LABEL, runId);

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { HarnessError } from '../errors.ts';
+import { waitFor } from '../util/wait-for.ts';
+import type { BlobStorage } from './blob-storage.ts';
+import { azuriteConnectionString, AZURITE_KEY } from './connection-string.ts';
+import { containerName, sdkContainer } from './sdk-container.ts';
+
+export interface AzuriteOptions {
+  /** The address Azurite listens on: 127.0.0.1 for local processes, the run network's gateway for containers. */
+  host: string;
+  startTimeoutMs: number;
+  probeTimeoutMs: number;
+  stopGraceMs?: number;
+  /** Each line Azurite prints (its own log), already split. */
+  onLogLine?: (line: string) => void;
+}
+
+const LISTENING = /successfully listens on (http:\/\/\S+)/;
+
+function azuriteEntry(): { script: string; version: string } {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('azurite/package.json');
+  const { version } = require(manifest) as { version: string };
+  return { script: join(dirname(manifest), 'dist', 'src', 'blob', 'main.js'), version };
+}
+
+/**
+ * Azurite's blob service as a child process: in memory, on a port the OS picks, offline
+ * (no telemetry), ready when it prints the address it listens on.
+ */
+export async function startAzurite(options: AzuriteOptions): Promise<BlobStorage & { readonly endpoint: string; kill(): void }> {
+  const { script, version } = azuriteEntry();
+  const child: ResultPromise = execa(
+    process.execPath,
+    [script, '--blobHost', options.host, '--blobPort', '0', '--inMemoryPersistence', '--extentMemoryLimit', '512', '--skipApiVersionCheck', '--loose', '--disableTelemetry'],
+    { reject: false, all: true, buffer: false, cleanup: true, env: { PATH: process.env['PATH'] ?? '' }, extendEnv: false },
+  );
+  let endpoint: string | undefined;
+  const recent: string[] = [];
+  let rest = '';
+  child.all?.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString('utf8')).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) {
+      endpoint ??= LISTENING.exec(line)?.[1];
+      recent.push(line);
+      if (recent.length > 20) recent.shift();
+      options.onLogLine?.(line);
+    }
+  });
+  let exited = false;
+  void child.then(() => (exited = true));
+  try {
+    await waitFor(async () => {
+      if (exited) throw new Error('exited');
+      return endpoint;
+    }, {
+      timeoutMs: options.startTimeoutMs,
+      intervalMs: 25,
+      what: `Azurite (blob storage) to listen on ${options.host}`,
+    });
+  } catch (error) {
+    child.kill('SIGKILL');
+    await child;
+    const said = recent.filter((l) => l.trim()).slice(-5).join(' | ') || 'nothing';
+    throw new HarnessError(
+      exited
+        ? `Azurite (blob storage) exited before listening on ${options.host}; it said: ${said}`
+        : `${(error as Error).message}; it said: ${said}`,
+    );
+  }
+  const address = endpoint!;
+  const connectionString = azuriteConnectionString(address);
+  return {
+    description: `Azurite ${version} at ${address}`,
+    endpoint: address,
+    secrets: [AZURITE_KEY],
+    containerFor: (testId) =>
+      sdkContainer({
+        harnessConnectionString: connectionString,
+        serviceConnectionString: connectionString,
+        name: containerName(testId, randomBytes(3).toString('hex')),
+        probeTimeoutMs: options.probeTimeoutMs,
+        owned: true,
+      }),
+    kill: () => void child.kill('SIGKILL'),
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), options.stopGraceMs ?? 5000);
+      await child;
+      clearTimeout(timer);
+    },
+  };
+}
