@@ -67,6 +67,29 @@ describe('fault matrix', () => {
     expect(journal.tests[0]!.incident).toMatchObject({ trigger: { id: 'v1-healthy' }, recovered: true });
   });
 
+  it('a corrupted parquet file among V1’s outputs: validate-v1 fails naming the file, the emergency path restores the backup', async () => {
+    // Written during the cutover with a later modification time, so it counts among the files V1's run wrote.
+    const corrupt = [
+      "const fs = require('fs'); const path = require('path');",
+      "const file = path.join(process.env.OUT, 'metrics', '2024-12-31', 'v1-corrupt.parquet');",
+      "fs.mkdirSync(path.dirname(file), { recursive: true });",
+      "fs.writeFileSync(file, Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 7), Buffer.from('PAR1')]));",
+      "const later = new Date(Date.now() + 3600e3); fs.utimesSync(file, later, later);",
+    ].join(' ');
+    current = await testRun((staging) => {
+      staging['cutover'] = { command: process.execPath, args: ['-e', corrupt], env: { OUT: '{{outputDir}}' } };
+    });
+    const result = await drill(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'data-validation'], { TMPDIR: current.tmp });
+    expect(result.exitCode, result.all).toBe(1);
+    const journal = await latestJournal(current.reportDir);
+    expect(step(journal, 'validate-v1')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^output file \/\S+\/data-validation\/outputs\/metrics\/2024-12-31\/v1-corrupt\.parquet is not readable parquet: /),
+    });
+    expect(journal.tests[0]!.incident).toMatchObject({ trigger: { id: 'validate-v1' }, recovered: true });
+    expect(result.all).toContain('v1-corrupt.parquet is not readable parquet');
+  });
+
   it('V2 killed with SIGKILL in the middle of a write: the rollback goes on, and the data checks prove nothing was half-written or lost', async () => {
     current = await testRun((staging) => {
       // Every batch holds its transaction open for 1.5 s before committing: a kill lands mid-write.
@@ -111,6 +134,21 @@ describe.runIf(process.getuid?.() === 0)('fault matrix: disk full (a 1 MiB tmpfs
     expect(step(journal, 'stop-v2').status).toBe('skipped');
     const verify = await drill(['verify', join(reportDir, journal.runId)]);
     expect(verify.exitCode, verify.all).toBe(0);
+  });
+
+  it('the report folder is already full: refused before anything starts, exit 3 naming the lock file and ENOSPC, no lock left', async () => {
+    current = await testRun();
+    mountPoint = join(current.dir, 'full');
+    await mkdir(mountPoint);
+    await execa('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint]);
+    // Fill it to the last block: dd stops at ENOSPC.
+    await execa('dd', ['if=/dev/zero', `of=${join(mountPoint, 'filler')}`, 'bs=4k'], { reject: false });
+    const reportDir = join(mountPoint, 'reports');
+    const result = await drill(['run', '--config', current.configFile, '--report-dir', reportDir, '--only', 'rollback-time'], { TMPDIR: current.tmp });
+    expect(result.exitCode, result.all).toBe(3);
+    expect(result.stderr).toContain(`cannot write the environment lock ${join(reportDir, 'staging.lock')}: ENOSPC: no space left on device`);
+    expect(result.stderr).toContain('--report-dir');
+    expect(await readdir(reportDir)).toEqual([]);
   });
 });
 

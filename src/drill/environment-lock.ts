@@ -1,7 +1,7 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { HarnessError } from '../errors.ts';
+import { HarnessError, errorMessage } from '../errors.ts';
 import { pidAlive } from '../util/pid-alive.ts';
 
 export interface LockHolder {
@@ -29,13 +29,21 @@ export async function lockEnvironment(reportDir: string, environment: string, ho
   const me: LockHolder = { ...holder, pid: process.pid, host: hostname() };
   let replaced: LockHolder | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const file = await open(path, 'wx');
-      await file.writeFile(JSON.stringify(me, null, 2) + '\n');
+    const file = await open(path, 'wx').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') return undefined;
+      throw new HarnessError(`cannot create the environment lock ${path}: ${errorMessage(error)}`);
+    });
+    if (file) {
+      try {
+        await file.writeFile(JSON.stringify(me, null, 2) + '\n');
+      } catch (error) {
+        // A lock that says nothing must not stay behind (a full disk): nothing has started yet.
+        await file.close();
+        await rm(path, { force: true });
+        throw new HarnessError(`cannot write the environment lock ${path}: ${errorMessage(error)} — free space in the report folder or choose another with --report-dir`);
+      }
       await file.close();
       return { ...(replaced ? { replaced } : {}), release: () => releaseIfMine(path, me) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const current = await readHolder(path);
     if (current && (current.host !== me.host || alive(current.pid))) {
