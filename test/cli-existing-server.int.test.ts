@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEphemeralPostgres, type EphemeralPostgres } from '../src/database/ephemeral-postgres.ts';
+import { AZURITE_KEY } from '../src/blob/connection-string.ts';
 import { drill } from './helpers/cli.ts';
 import { latestJournal } from './helpers/journal.ts';
 import { testRun } from './helpers/test-config.ts';
@@ -12,7 +13,7 @@ describe('drill run against an existing server (DRILL_DATABASE_URL)', () => {
   beforeAll(async () => (server = await startEphemeralPostgres()));
   afterAll(() => server.stop());
 
-  it('uses that server, leaves it running, drops its drill database, and no file of the run holds the password', async () => {
+  it('uses that server, leaves it running, drops its drill database, and no file of the run holds the password or the blob key', async () => {
     const run = await testRun();
     const result = await drill(['run', '--config', run.configFile, '--report-dir', run.reportDir, '--only', 'data-validation'], {
       DRILL_DATABASE_URL: server.dsn,
@@ -20,6 +21,7 @@ describe('drill run against an existing server (DRILL_DATABASE_URL)', () => {
     expect(result.exitCode, result.all).toBe(0);
     expect(result.all).toContain(`Postgres: existing PostgreSQL at postgres://drill:***@127.0.0.1:${server.port}/postgres`);
     expect(result.all).not.toContain(server.password);
+    expect(result.all).not.toContain(AZURITE_KEY);
 
     const journal = await latestJournal(run.reportDir);
     expect(journal.status).toBe('passed');
@@ -28,7 +30,10 @@ describe('drill run against an existing server (DRILL_DATABASE_URL)', () => {
     expect(files.length).toBeGreaterThan(20);
     for (const file of files) {
       const path = join(file.parentPath, file.name);
-      expect((await readFile(path)).includes(Buffer.from(server.password)), path).toBe(false);
+      const bytes = await readFile(path);
+      expect(bytes.includes(Buffer.from(server.password)), path).toBe(false);
+      // The blob account key the services were given (Azurite's, handled as a secret like any account's).
+      expect(bytes.includes(Buffer.from(AZURITE_KEY)), path).toBe(false);
     }
 
     const databases = await server.createDatabase('probe_after_run').then(async () => {

@@ -18,6 +18,13 @@ export interface AzuriteOptions {
   onLogLine?: (line: string) => void;
 }
 
+/** PATH, and TMPDIR so that a run's own temporary folder is where Azurite (and any test looking for leftovers) finds it. */
+function azuriteEnv(): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '' };
+  if (process.env['TMPDIR']) env['TMPDIR'] = process.env['TMPDIR'];
+  return env;
+}
+
 const LISTENING = /successfully listens on (http:\/\/\S+)/;
 
 function azuriteEntry(): { script: string; version: string } {
@@ -36,7 +43,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<BlobStorage
   const child: ResultPromise = execa(
     process.execPath,
     [script, '--blobHost', options.host, '--blobPort', '0', '--inMemoryPersistence', '--extentMemoryLimit', '512', '--skipApiVersionCheck', '--loose', '--disableTelemetry'],
-    { reject: false, all: true, buffer: false, cleanup: true, env: { PATH: process.env['PATH'] ?? '' }, extendEnv: false },
+    { reject: false, all: true, buffer: false, cleanup: true, env: azuriteEnv(), extendEnv: false },
   );
   let endpoint: string | undefined;
   const recent: string[] = [];
