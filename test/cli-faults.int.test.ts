@@ -53,9 +53,9 @@ describe('rollback-time drill faults', () => {
   });
 
   it('fails when V1 never becomes healthy, naming the URL and the last status', async () => {
-    const { result, step } = await runDrill((s) => Object.assign(s['v1'], { healthPath: '/not-health', healthTimeoutMs: 1500 }));
+    const { result, step } = await runDrill((s) => Object.assign(s['v1'], { healthPath: '/not-health', healthTimeoutMs: 5000 }));
     expect(result.exitCode, result.all).toBe(1);
-    expect(step('v1-healthy').error).toMatch(/^V1 not healthy after 1500 ms \(GET http:\/\/127\.0\.0\.1:\d+\/not-health → 404\b/);
+    expect(step('v1-healthy').error).toMatch(/^V1 not healthy after 5000 ms \(GET http:\/\/127\.0\.0\.1:\d+\/not-health → 404\b/);
   });
 
   it('escalates to SIGKILL when V2 ignores SIGTERM, and records that it had to', async () => {
