@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { pidAlive } from '../util/pid-alive.ts';
 import { startAzurite } from './azurite.ts';
 import { azuriteConnectionString } from './connection-string.ts';
 import { publishedOutputs } from './published-outputs.ts';
@@ -59,6 +61,28 @@ describe('Azurite started by the harness', () => {
     const started = performance.now();
     expect(await container.probe()).toBe(false);
     expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('exits on its own when the process that started it is killed without stopping it', async () => {
+    const script = [
+      "import { startAzurite } from './src/blob/azurite.ts';",
+      "const a = await startAzurite({ host: '127.0.0.1', startTimeoutMs: 30000, probeTimeoutMs: 500 });",
+      "console.log('pid ' + a.pid);",
+      "setInterval(() => undefined, 1000);",
+    ].join(' ');
+    const parent = execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd(), reject: false, buffer: false });
+    const pid = await new Promise<number>((resolve, reject) => {
+      parent.stdout!.on('data', (chunk: Buffer) => {
+        const match = /pid (\d+)/.exec(chunk.toString());
+        if (match) resolve(Number(match[1]));
+      });
+      void parent.then(() => reject(new Error('the parent exited before Azurite listened')));
+    });
+    expect(pidAlive(pid)).toBe(true);
+    parent.kill('SIGKILL');
+    await parent;
+    // No request is made: a write to the dead parent's pipe would end Azurite anyway, and prove nothing.
+    await expect.poll(() => pidAlive(pid), { timeout: 10_000, interval: 100 }).toBe(false);
   });
 
   it('an address it cannot listen on is named with what Azurite said', async () => {

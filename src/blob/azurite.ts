@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { HarnessError } from '../errors.ts';
 import { waitFor } from '../util/wait-for.ts';
@@ -25,6 +26,8 @@ function azuriteEnv(): Record<string, string> {
   return env;
 }
 
+const LEASH = fileURLToPath(new URL('./parent-leash.mjs', import.meta.url));
+
 const LISTENING = /successfully listens on (http:\/\/\S+)/;
 
 function azuriteEntry(): { script: string; version: string } {
@@ -38,11 +41,11 @@ function azuriteEntry(): { script: string; version: string } {
  * Azurite's blob service as a child process: in memory, on a port the OS picks, offline
  * (no telemetry), ready when it prints the address it listens on.
  */
-export async function startAzurite(options: AzuriteOptions): Promise<BlobStorage & { readonly endpoint: string; kill(): void }> {
+export async function startAzurite(options: AzuriteOptions): Promise<BlobStorage & { readonly endpoint: string; readonly pid: number | undefined; kill(): void }> {
   const { script, version } = azuriteEntry();
   const child: ResultPromise = execa(
     process.execPath,
-    [script, '--blobHost', options.host, '--blobPort', '0', '--inMemoryPersistence', '--extentMemoryLimit', '512', '--skipApiVersionCheck', '--loose', '--disableTelemetry'],
+    ['--import', LEASH, script, '--blobHost', options.host, '--blobPort', '0', '--inMemoryPersistence', '--extentMemoryLimit', '512', '--skipApiVersionCheck', '--loose', '--disableTelemetry'],
     { reject: false, all: true, buffer: false, cleanup: true, env: azuriteEnv(), extendEnv: false },
   );
   let endpoint: string | undefined;
@@ -84,6 +87,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<BlobStorage
   return {
     description: `Azurite ${version} at ${address}`,
     endpoint: address,
+    pid: child.pid,
     secrets: [AZURITE_KEY],
     containerFor: (testId) =>
       sdkContainer({
