@@ -23,7 +23,8 @@ describe.each(drillTargets)('Test 1: dry-run rollback (target %s)', (target) => 
     // crash-after:1 makes every run die after its first batch; the harness restarts V2 like a service manager.
     // Under load a check may see one more restart before the sample that fires; the crash loop must be what fired.
     expect(observed).toMatchObject({ decision: 'rollback', fired: expect.arrayContaining([expect.objectContaining({ id: 'crash-loop', threshold: 3 })]) });
-    expect(observed['restartsByHarness']).toBeGreaterThanOrEqual(3);
+    // On a swarm the orchestrator restarts V2 itself (restart policy); the harness counts its task history.
+    expect(observed[target === 'swarm' ? 'restartsByTarget' : 'restartsByHarness']).toBeGreaterThanOrEqual(3);
     const crashLoop = (observed['fired'] as Array<{ id: string; value: number }>).find((f) => f.id === 'crash-loop')!;
     expect(crashLoop.value).toBeGreaterThanOrEqual(3);
     expect(observed['timeToDetectMs']).toBeGreaterThan(0);

@@ -5,10 +5,14 @@ import type { ImageRecipe } from './image-recipe.ts';
 import { nodeBaseRecipe } from './node-base-recipe.ts';
 import { pipelineRecipe } from './pipeline-recipe.ts';
 import { postgresRecipe } from './postgres-recipe.ts';
+import { systemdHostRecipe } from './systemd-host-recipe.ts';
 
 export const REPOSITORY_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 
 /** Every image the docker target uses, parents before children. */
 export function imageRecipes(root: string = REPOSITORY_ROOT): ImageRecipe[] {
-  return [debianBaseRecipe(), postgresRecipe(root), nodeBaseRecipe(root), pipelineRecipe('v1', root), pipelineRecipe('v2', root)];
+  const recipes: ImageRecipe[] = [debianBaseRecipe(), postgresRecipe(root), nodeBaseRecipe(root), pipelineRecipe('v1', root), pipelineRecipe('v2', root)];
+  // The ssh-systemd target's test host copies from the node and pipeline images: after them.
+  recipes.push(systemdHostRecipe(root, () => recipes));
+  return recipes;
 }

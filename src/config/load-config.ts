@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { HarnessError, errorMessage } from '../errors.ts';
+import { swarmTargetSchema } from '../targets/swarm/swarm-schema.ts';
+import { sshSystemdTargetSchema } from '../targets/ssh-systemd/ssh-systemd-schema.ts';
 import { configSchema, dockerTargetSchema, targetKinds, type DrillConfig, type EnvironmentConfig, type TargetConfig, type TargetKind } from './schema.ts';
 
 export interface LoadedConfig {
@@ -86,5 +88,13 @@ function overrideTarget(target: TargetConfig, kind: TargetKind): TargetConfig {
     const { fallback: _ignored, ...forced } = target.kind === 'docker' ? target : dockerTargetSchema.parse({ kind: 'docker' });
     return forced;
   }
+  if (kind === 'swarm') {
+    if (target.kind === 'swarm') return target;
+    // A docker environment's images are the ones a swarm of the same engine runs.
+    const images = target.kind === 'docker' ? { v1: target.v1, v2: target.v2, postgresImage: target.postgresImage, buildImages: target.buildImages, runAs: target.runAs } : {};
+    return swarmTargetSchema.parse({ kind: 'swarm', ...images });
+  }
+  // ssh-systemd's defaults are the test host container the harness starts itself.
+  if (kind === 'ssh-systemd') return target.kind === kind ? target : sshSystemdTargetSchema.parse({ kind });
   return target.kind === kind ? target : { kind };
 }

@@ -6,6 +6,8 @@ import { historySchema } from '../database/history.ts';
 import { criteriaOverridesSchema } from '../criteria/criteria-overrides.ts';
 import { telemetryMetricsSchema } from '../telemetry/telemetry-metrics.ts';
 import { blobSchema } from '../blob/blob-schema.ts';
+import { swarmTargetSchema } from '../targets/swarm/swarm-schema.ts';
+import { sshSystemdTargetSchema } from '../targets/ssh-systemd/ssh-systemd-schema.ts';
 
 /**
  * The configuration schema. Strict objects everywhere: an unknown or misspelt key is an error
@@ -77,9 +79,9 @@ export const dockerTargetSchema = z.strictObject({
   engineTimeoutMs: z.number().int().positive().default(5000),
 });
 
-export const targetKinds = ['process', 'docker'] as const;
+export const targetKinds = ['process', 'docker', 'swarm', 'ssh-systemd'] as const;
 
-const targetSchema = z.discriminatedUnion('kind', [processTargetSchema, dockerTargetSchema]);
+const targetSchema = z.discriminatedUnion('kind', [processTargetSchema, dockerTargetSchema, swarmTargetSchema, sshSystemdTargetSchema]);
 
 const databaseSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -195,6 +197,8 @@ export type CommandConfig = z.output<typeof commandSchema>;
 export type TargetConfig = z.output<typeof targetSchema>;
 export type TargetKind = TargetConfig['kind'];
 export type DockerTargetConfig = z.output<typeof dockerTargetSchema>;
+export type { SwarmTargetConfig } from '../targets/swarm/swarm-schema.ts';
+export type { SshSystemdTargetConfig } from '../targets/ssh-systemd/ssh-systemd-schema.ts';
 export type DatabaseConfig = z.output<typeof databaseSchema>;
 export type VerificationConfig = z.output<typeof verificationSchema>;
 export type DecisionConfig = z.output<typeof decisionSchema>;

@@ -98,7 +98,7 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
   let session: TargetSession | undefined;
   const warnings: string[] = [];
   try {
-    session = await openTarget(env.target, { runId, env: processEnv });
+    session = await openTarget(env.target, { runId, runDir, env: processEnv });
     const { target } = session;
     onInfo(`drill ${runId}: environment ${environmentName} · target ${target.kind} (${target.description})${session.notice ? ` — ${session.notice}` : ''}`);
     await session.prepare?.({ progress: onInfo, signal });

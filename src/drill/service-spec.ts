@@ -35,6 +35,7 @@ export async function serviceSpec(
       hostEnv: baseEnv(world.processEnv),
       writableDirs: state.outputDir ? [state.outputDir] : [],
       onLogLine: log.writeLine,
+      stopGraceMs: config.stopGraceMs,
     },
     closeLog: log.close,
   };

@@ -3,10 +3,14 @@ import { HarnessError } from '../errors.ts';
 import { openDockerSession } from './docker/docker-session.ts';
 import { ENGINE_HINT, probeEngine } from './docker/engine.ts';
 import { ProcessTarget } from './process-target.ts';
+import { openSwarmSession } from './swarm/swarm-session.ts';
+import { openSshSystemdSession } from './ssh-systemd/ssh-systemd-session.ts';
 import type { TargetSession } from './target-session.ts';
 
 export interface OpenTargetOptions {
   runId: string;
+  /** The run's folder (reports/<runId>): the ssh-systemd test host mounts it so the units' outputs land where the harness reads them. */
+  runDir?: string;
   env: NodeJS.ProcessEnv;
 }
 
@@ -35,6 +39,13 @@ export async function openTarget(config: TargetConfig, options: OpenTargetOption
       const why = config.fallback === 'process' ? ' (CI=true: no fallback to local processes in CI)' : '';
       throw new HarnessError(`target docker: ${probe.why}${why}; ${ENGINE_HINT}`);
     }
+    case 'swarm': {
+      const probe = await probeEngine(options.env, config.engineTimeoutMs);
+      if (!probe.ok) throw new HarnessError(`target swarm: ${probe.why}; ${ENGINE_HINT}`);
+      return openSwarmSession(probe.engine, config, options.runId);
+    }
+    case 'ssh-systemd':
+      return openSshSystemdSession(config, { runId: options.runId, env: options.env, ...(options.runDir ? { runDir: options.runDir } : {}) });
     default: {
       const never: never = config;
       throw new HarnessError(`no target implementation for kind '${(never as { kind: string }).kind}'`);

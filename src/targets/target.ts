@@ -1,6 +1,7 @@
 /**
  * How a pipeline version is deployed. One interface, one file per implementation
- * (process-target.ts, docker/docker-target.ts; ssh-systemd and swarm later), opened by open-target.ts.
+ * (process-target.ts, docker/docker-target.ts, swarm/swarm-target.ts; ssh-systemd later), opened by open-target.ts.
+ * Design notes, and how a Kubernetes target would fit: README.md beside this file.
  *
  * Each lifecycle state is its own type: a Deployment can only be started, and only a
  * StartedDeployment can be stopped, health-checked or asked for logs.
@@ -25,6 +26,11 @@ export interface ServiceSpec {
   writableDirs: string[];
   /** Every output line of the service, already split; the caller writes it (redacted) to evidence. */
   onLogLine?: (line: string) => void;
+  /**
+   * The grace period stop() will be given, for targets that fix it when they deploy (a swarm
+   * service's StopGracePeriod, a Kubernetes pod's terminationGracePeriodSeconds).
+   */
+  stopGraceMs?: number;
 }
 
 export interface Target {
@@ -76,4 +82,10 @@ export interface StartedDeployment extends AsyncDisposable {
   logs(lines: number): string[];
   /** RSS and CPU of the service, or undefined when it is not running. */
   sample(): Promise<ResourceSample | undefined>;
+  /**
+   * Present where the target's orchestrator restarts a crashed service itself (a swarm's restart
+   * policy): how many times it has since start(). The harness then counts these restarts instead
+   * of restarting the service.
+   */
+  restartCount?(): Promise<number>;
 }

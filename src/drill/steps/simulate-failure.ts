@@ -50,12 +50,16 @@ function detectFailure(world: DrillWorld, state: TestState): StepDefinition {
       const injectedAt = need(state.facts.faultInjectedAt, 'the time the fault was injected');
       const { criteria, notTrigger } = world.env.decision;
       let restarts = 0;
+      let restartsByTarget = 0;
       let lastTrigger = 0;
       let decision: Decision | undefined;
       const observed = await waitFor(
         async () => {
           const v2 = need(state.running.v2, 'V2');
-          if (!(await v2.isRunning()) && failure.restartOnExit) {
+          // An orchestrator that restarts V2 itself (a swarm's restart policy): count its restarts, restart nothing.
+          const byTarget = v2.restartCount ? await v2.restartCount() : undefined;
+          for (; byTarget !== undefined && restartsByTarget < byTarget; restartsByTarget++) recorder.noteRestart();
+          if (byTarget === undefined && !(await v2.isRunning()) && failure.restartOnExit) {
             restarts++;
             recorder.noteRestart();
             await restartV2(world, state, ctx, restarts).catch(() => undefined); // a failed restart is one more crash to count
@@ -73,7 +77,7 @@ function detectFailure(world: DrillWorld, state: TestState): StepDefinition {
           timeoutMs: failure.observeTimeoutMs,
           intervalMs: world.env.decision.intervalMs,
           signal: ctx.signal,
-          lastSeen: () => (decision ? describeNoDecision(decision, restarts) : undefined),
+          lastSeen: () => (decision ? describeNoDecision(decision, restarts + restartsByTarget) : undefined),
         },
       );
       const first = observed.fired.reduce((a, b) => (Date.parse(b.firedAt) < Date.parse(a.firedAt) ? b : a));
@@ -90,6 +94,7 @@ function detectFailure(world: DrillWorld, state: TestState): StepDefinition {
       ctx.record('heldBack', observed.heldBack.map((h) => h.reason));
       ctx.record('timeToDetectMs', timeToDetectMs);
       ctx.record('restartsByHarness', restarts);
+      if (restartsByTarget > 0) ctx.record('restartsByTarget', restartsByTarget);
       ctx.record('telemetrySamples', observed.samples);
       ctx.record('evidence', evidence);
     },
@@ -112,5 +117,5 @@ async function triggerRun(world: DrillWorld, state: TestState): Promise<void> {
 function describeNoDecision(decision: Decision, restarts: number): string {
   const held = decision.heldBack.map((h) => h.reason);
   const clear = decision.evaluated.filter((e) => e.status === 'clear').length;
-  return `${decision.samples} samples, ${restarts} restarts by the harness, ${clear} criteria clear${held.length ? `, held back: ${held.slice(0, 3).join('; ')}` : ''}; telemetry window ${formatMs(decision.to && decision.from ? Date.parse(decision.to) - Date.parse(decision.from) : 0)}`;
+  return `${decision.samples} samples, ${restarts} restarts, ${clear} criteria clear${held.length ? `, held back: ${held.slice(0, 3).join('; ')}` : ''}; telemetry window ${formatMs(decision.to && decision.from ? Date.parse(decision.to) - Date.parse(decision.from) : 0)}`;
 }

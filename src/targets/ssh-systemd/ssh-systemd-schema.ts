@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/**
+ * The ssh-systemd target's configuration. Everything that ends up in a remote command line is validated
+ * here by a strict pattern (unit names, paths, user, host) and is single-quoted again when sent, so no
+ * config text is ever interpreted by the remote shell.
+ */
+
+/** A systemd unit name: letters, digits and `:_.@-` (systemd's own set), optionally with its `.service` suffix. */
+export const UNIT_NAME = /^[A-Za-z0-9][A-Za-z0-9:_.@-]{0,200}$/;
+/** An absolute path of plain segments: no `..`, no spaces, no shell metacharacters. */
+export const REMOTE_PATH = /^(?:\/[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*)+\/?$/;
+/** A host name, IPv4 or IPv6 address. */
+export const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.:-]{0,252}[A-Za-z0-9])?$/;
+export const USER_NAME = /^[a-z_][a-z0-9_.-]{0,31}$/;
+
+const noDotDot = (path: string) => !path.split('/').includes('..') && !path.split('/').includes('.');
+const remotePath = z.string().regex(REMOTE_PATH, 'an absolute path of letters, digits and ._@+- segments').refine(noDotDot, 'no . or .. segments');
+
+const unitSchema = (unit: string, port: number) =>
+  z
+    .strictObject({
+      /** The systemd unit of this version. */
+      unit: z.string().regex(UNIT_NAME, 'a systemd unit name (letters, digits, :_.@-)').default(unit),
+      /** The port the unit listens on; {{port}} in the service's env is filled with it. */
+      port: z.number().int().positive().max(65_535).default(port),
+      /** The unit's EnvironmentFile the deployment's environment is written to; absent: the one `systemctl show` names. */
+      envFile: remotePath.optional(),
+    })
+    .prefault({});
+
+export const sshHostSchema = z.strictObject({
+  kind: z.literal('ssh'),
+  /** The remote host, as the harness reaches it over SSH. */
+  address: z.string().regex(HOST_NAME, 'a host name or IP address'),
+  port: z.number().int().positive().max(65_535).default(22),
+  user: z.string().regex(USER_NAME, 'a POSIX user name'),
+  /** Private key file (OpenSSH or PEM). Absent: the SSH agent at $SSH_AUTH_SOCK. */
+  identityFile: z.string().min(1).optional(),
+  /** Environment variable holding the key's passphrase (never the passphrase itself). */
+  passphraseEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  /** The host's key must be listed here (plain or hashed entries); `~` is your home. */
+  knownHostsFile: z.string().min(1).default('~/.ssh/known_hosts'),
+  /** Verify the host key against knownHostsFile. Turn off only for a throwaway host: it allows a man in the middle. */
+  hostKeyChecking: z.boolean().default(true),
+  /** Where the harness reaches the units' HTTP ports; default: `address`. */
+  serviceAddress: z.string().regex(HOST_NAME).optional(),
+  /** Where the remote host reaches servers the harness starts (the blob emulator); needed only with `blob: { kind: 'azurite' }`. */
+  harnessAddress: z.string().regex(HOST_NAME).optional(),
+});
+
+export const testHostSchema = z.strictObject({
+  /** The harness starts a container of the test host image (containers/systemd-host) for the run and removes it after. */
+  kind: z.literal('test-container'),
+  image: z.string().min(1).default('drill-systemd-host:latest'),
+  postgresImage: z.string().min(1).default('drill-postgres:latest'),
+  /** Build the test host and Postgres images (containers/) when missing or out of date. */
+  buildImages: z.boolean().default(true),
+  /** How long the engine may take to answer the first ping. */
+  engineTimeoutMs: z.number().int().positive().default(5000),
+  /** How long systemd and sshd may take to come up. */
+  bootTimeoutMs: z.number().int().positive().default(60_000),
+});
+
+export const sshSystemdTargetSchema = z.strictObject({
+  kind: z.literal('ssh-systemd'),
+  /** The remote host, or the test host container the harness starts itself (the default). */
+  host: z.discriminatedUnion('kind', [sshHostSchema, testHostSchema]).prefault({ kind: 'test-container' }),
+  v1: unitSchema('abaco-pipeline-v1', 8081),
+  v2: unitSchema('abaco-pipeline-v2', 8082),
+  /** Prefix systemctl/journalctl/install with `sudo -n` (a non-root SSH user with a sudoers rule for them). */
+  sudo: z.boolean().default(false),
+  connectTimeoutMs: z.number().int().positive().default(10_000),
+  /** A keepalive every interval; the connection counts as lost after keepaliveCountMax unanswered ones. */
+  keepaliveIntervalMs: z.number().int().positive().default(2000),
+  keepaliveCountMax: z.number().int().positive().default(3),
+  /** Deadline of one remote command (systemctl, journalctl, …). */
+  commandTimeoutMs: z.number().int().positive().default(30_000),
+  /** How often the unit's state is read while it runs (exit detection) and while waiting for it. */
+  pollIntervalMs: z.number().int().positive().default(200),
+  /** How long `systemctl start` may take to report the unit active. */
+  startTimeoutMs: z.number().int().positive().default(30_000),
+});
+
+export type SshSystemdTargetConfig = z.output<typeof sshSystemdTargetSchema>;
+export type SshHostConfig = z.output<typeof sshHostSchema>;
+export type TestHostConfig = z.output<typeof testHostSchema>;
+export type UnitConfig = SshSystemdTargetConfig['v1'];

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { execStartPath, exitInfo, firstEnvironmentFile, hasExited, parseShow, unitState } from './unit-state.ts';
+
+const show = (props: Record<string, string>) =>
+  unitState(parseShow(Object.entries({ ActiveState: 'active', SubState: 'running', InvocationID: 'abc', MainPID: '42', ExecMainCode: '0', ExecMainStatus: '0', NRestarts: '0', ...props }).map(([k, v]) => `${k}=${v}`).join('\n')));
+
+describe('unit state', () => {
+  it('reads systemctl show output', () => {
+    expect(show({})).toMatchObject({ activeState: 'active', subState: 'running', invocationId: 'abc', mainPid: 42, nRestarts: 0 });
+  });
+
+  it('maps ExecMainCode/ExecMainStatus to an exit code or a signal name', () => {
+    expect(exitInfo('1', '2')).toEqual({ exitCode: 2, signal: null });
+    expect(exitInfo('2', '9')).toEqual({ exitCode: null, signal: 'SIGKILL' });
+    expect(exitInfo('2', '15')).toEqual({ exitCode: null, signal: 'SIGTERM' });
+    expect(exitInfo('0', '0')).toEqual({ exitCode: null, signal: null });
+  });
+
+  it('counts inactive, failed, waiting for systemd to restart it, or another invocation as exited', () => {
+    expect(hasExited(show({}), 'abc')).toBe(false);
+    expect(hasExited(show({ ActiveState: 'deactivating', SubState: 'stop-sigterm' }), 'abc')).toBe(false);
+    expect(hasExited(show({ ActiveState: 'inactive', SubState: 'dead' }), 'abc')).toBe(true);
+    expect(hasExited(show({ ActiveState: 'failed', SubState: 'failed' }), 'abc')).toBe(true);
+    expect(hasExited(show({ ActiveState: 'activating', SubState: 'auto-restart' }), 'abc')).toBe(true);
+    expect(hasExited(show({ InvocationID: 'def' }), 'abc')).toBe(true);
+  });
+
+  it('finds the ExecStart program and the first EnvironmentFile', () => {
+    expect(execStartPath('{ path=/usr/local/bin/node ; argv[]=/usr/local/bin/node --import tsx main.ts ; ignore_errors=no ; start_time=[n/a] }')).toBe('/usr/local/bin/node');
+    expect(execStartPath('')).toBeUndefined();
+    expect(firstEnvironmentFile('/etc/abaco/abaco-pipeline-v1.env (ignore_errors=no)')).toBe('/etc/abaco/abaco-pipeline-v1.env');
+    expect(firstEnvironmentFile('')).toBeUndefined();
+  });
+});
+
+describe('the exit of a cleanly stopped unit', () => {
+  it('is code 0: systemd clears ExecMainCode and reports Result=success', () => {
+    expect(show({ ActiveState: 'inactive', SubState: 'dead', InvocationID: '', Result: 'success' }).exit).toEqual({ exitCode: 0, signal: null });
+    expect(show({ ActiveState: 'failed', Result: 'signal', ExecMainCode: '2', ExecMainStatus: '9' }).exit).toEqual({ exitCode: null, signal: 'SIGKILL' });
+  });
+});
