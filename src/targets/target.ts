@@ -1,6 +1,6 @@
 /**
  * How a pipeline version is deployed. One interface, one file per implementation
- * (process-target.ts, docker/docker-target.ts, swarm/swarm-target.ts; ssh-systemd later), opened by open-target.ts.
+ * (process-target.ts, docker/, ssh-systemd/, swarm/), opened by open-target.ts.
  * Design notes, and how a Kubernetes target would fit: README.md beside this file.
  *
  * Each lifecycle state is its own type: a Deployment can only be started, and only a
