@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountedBucketsSql, bucketDiffSql, mismatchedBuckets, sourceBucketsSql } from './key-buckets.ts';
+import { accountedBucketsSql, bucketDiffSql, mismatchedBuckets, sourceBucketsSql, summariesAgree, wholeAccountedSql, wholeSourceSql } from './key-buckets.ts';
 
 const b = (bucket: number, n: number, s1 = `${n}1`, s2 = `${n}2`) => ({ bucket, n, s1, s2 });
 
@@ -19,11 +19,32 @@ describe('mismatchedBuckets', () => {
   });
 });
 
+describe('summariesAgree', () => {
+  it('needs the count and both hash sums equal', () => {
+    const s = { n: 3, s1: '-12', s2: '99' };
+    expect(summariesAgree(s, { ...s })).toBe(true);
+    expect(summariesAgree(s, { ...s, n: 4 })).toBe(false);
+    expect(summariesAgree(s, { ...s, s1: '-13' })).toBe(false);
+    expect(summariesAgree(s, { ...s, s2: '98' })).toBe(false);
+  });
+});
+
 describe('bucket SQL', () => {
+  it('summarises each side in one aggregate over its configured query, hashing the key text byte-wise', () => {
+    const whole = wholeSourceSql('select id as key from t');
+    expect(whole.match(/\(\nselect id as key from t\n\)/g)).toHaveLength(1);
+    expect(whole).toContain('collate "C"');
+    const accounted = wholeAccountedSql('select 1 as key', 'select 2 as key');
+    expect(accounted).toContain('select 1 as key');
+    expect(accounted).toContain('select 2 as key');
+    expect(sourceBucketsSql('select id as key from t').match(/\(\nselect id as key from t\n\)/g)).toHaveLength(1);
+  });
+
   it('nests the configured queries safely and names them in its errors', () => {
     expect(sourceBucketsSql('select id as key from t; ')).toContain('(\nselect id as key from t\n) as src');
     expect(accountedBucketsSql('select 1 as key -- trailing comment', 'select 2 as key')).toContain('-- trailing comment\n) as src');
     expect(() => bucketDiffSql('select 1 as key; drop table t', 'select 1 as key', 'select 1 as key')).toThrow('sourceKeysQuery must be a single query');
     expect(() => accountedBucketsSql('select 1 as key', '  ')).toThrow('quarantinedKeysQuery is empty');
+    expect(() => wholeAccountedSql('select 1 as key', 'select 1; select 2')).toThrow('quarantinedKeysQuery must be a single query');
   });
 });

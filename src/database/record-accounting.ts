@@ -3,9 +3,11 @@ import { HarnessError, errorMessage } from '../errors.ts';
 import {
   accountedBucketsSql,
   bucketDiffSql,
-  doublySampleSql,
   mismatchedBuckets,
   sourceBucketsSql,
+  summariesAgree,
+  wholeAccountedSql,
+  wholeSourceSql,
   type BucketSummary,
 } from './key-buckets.ts';
 import { redactedFor, withSession, type Queryable } from './pg-session.ts';
@@ -55,20 +57,27 @@ export interface RecordAccounting {
   /** Extra occurrences of source keys that appear more than once (they collapse into one key). */
   duplicateSourceKeys: number;
   buckets: { total: number; mismatched: number };
-  /** Rows brought into Node by every query together: bounded by the buckets, never by the data. */
+  /** Rows brought into Node by every query together: 2 when all agree; bounded by the buckets, never by the data. */
   rowsFetched: number;
   durationMs: number;
 }
 
 /**
- * Reconciles source keys with processed ∪ quarantined keys in the database: each side is
- * summarised per key-hash bucket by its own query (so the two could later run on different
- * databases), the summaries are compared here, and only the mismatched buckets are diffed key by
- * key — in SQL, counting exactly and returning at most `sampleSize` keys of each kind.
+ * Reconciles source keys with processed ∪ quarantined keys in the database (key-buckets.ts). Each
+ * side is first summarised whole by its own query (so the two could later run on different
+ * databases): one scan of each, a count and two hash sums, one row each into Node. When they agree,
+ * every source key is accounted for exactly once and the proof is done. When they differ, both sides
+ * are summarised per key-hash bucket, compared here, and only the mismatched buckets are diffed key
+ * by key — in SQL, counting exactly and returning at most `sampleSize` keys of each kind.
+ *
+ * Counts are exact in the buckets that differ. Where the sides agree, each source key occurrence is
+ * matched by one accounted occurrence, and occurrences are what is counted there: a source key
+ * duplicated n times and accounted n times (e.g. processed once and quarantined once) agrees and is
+ * counted as n keys, not as a duplicate nor as doubly accounted.
  *
  * Given a DSN, everything runs in one repeatable-read, read-only transaction, so a pipeline writing
- * meanwhile cannot make the bucket summaries and the diff disagree. Given a client (one
- * connection, not a pool), it runs in that client's current transaction state.
+ * meanwhile cannot make the summaries and the diff disagree. Given a client (one connection, not a
+ * pool), it runs in that client's current transaction state.
  */
 export async function reconcileRecords(
   target: string | Queryable,
@@ -110,47 +119,98 @@ async function reconcileOn(client: Queryable, config: Config, sampleSize: number
     });
   }
 
+  // One scan of each side, summarised whole. When they agree, that is the proof.
+  const [wholeSource] = (await client.query<Record<string, string>>(wholeSourceSql(sourceKeysQuery))).rows;
+  const [wholeAccounted] = (await client.query<Record<string, string>>(wholeAccountedSql(processedKeysQuery, quarantinedKeysQuery))).rows;
+  const sourceSummary = { n: Number(wholeSource!.n), s1: wholeSource!.s1!, s2: wholeSource!.s2! };
+  const accountedSummary = { n: Number(wholeAccounted!.n), s1: wholeAccounted!.s1!, s2: wholeAccounted!.s2! };
+  const nullSourceKeys = Number(wholeSource!.nulls);
+  if (summariesAgree(sourceSummary, accountedSummary)) {
+    return {
+      ...noDifference(),
+      sourceKeys: sourceSummary.n,
+      processedKeys: Number(wholeAccounted!.processed),
+      quarantinedKeys: Number(wholeAccounted!.quarantined),
+      accountedKeys: accountedSummary.n,
+      nullSourceKeys,
+      buckets: { total: buckets, mismatched: 0 },
+    };
+  }
+
+  // They differ: the same summaries per key-hash bucket say where.
   const source = (await client.query<Record<string, string | number>>(sourceBucketsSql(sourceKeysQuery), [buckets])).rows;
   const accounted = (await client.query<Record<string, string | number>>(accountedBucketsSql(processedKeysQuery, quarantinedKeysQuery), [buckets])).rows;
-  const sourceBuckets = source.map(summary);
-  const accountedBuckets = accounted.map(summary);
-  const total = (rows: Record<string, string | number>[], column: string, bucketFilter = (b: number) => b >= 0) =>
-    rows.filter((r) => bucketFilter(Number(r.bucket))).reduce((sum, r) => sum + Number(r[column]), 0);
+  const mismatched = mismatchedBuckets(source.map(summary), accounted.map(summary));
 
-  const mismatched = mismatchedBuckets(sourceBuckets, accountedBuckets);
-  let diff = { missing: 0, unexpected: 0, missingSample: [] as string[], unexpectedSample: [] as string[] };
-  if (mismatched.length > 0) {
-    const { rows } = await client.query<{ missing: string; unexpected: string; missing_sample: string[]; unexpected_sample: string[] }>(
-      bucketDiffSql(sourceKeysQuery, processedKeysQuery, quarantinedKeysQuery),
-      [buckets, mismatched, sampleSize],
-    );
-    const row = rows[0]!;
-    diff = { missing: Number(row.missing), unexpected: Number(row.unexpected), missingSample: row.missing_sample, unexpectedSample: row.unexpected_sample };
-  }
+  // Buckets that agree hold the same key occurrences on both sides, each source key accounted once:
+  // their counts are the totals there. Buckets that differ are counted again, exactly, key by key.
+  const differing = new Set(mismatched);
+  const agreeing = (rows: Record<string, string | number>[], column: string) =>
+    rows.filter((r) => Number(r.bucket) >= 0 && !differing.has(Number(r.bucket))).reduce((sum, r) => sum + Number(r[column]), 0);
+  const agreed = { keys: agreeing(source, 'n'), processed: agreeing(accounted, 'processed'), quarantined: agreeing(accounted, 'quarantined') };
+  const exact = mismatched.length > 0 ? await diffBuckets(client, config, mismatched, sampleSize) : noBucketDiff();
 
-  const doublyAccounted = total(accounted, 'doubly');
-  let doublySample: string[] = [];
-  if (doublyAccounted > 0 && sampleSize > 0) {
-    const withDoubles = accounted.filter((r) => Number(r.doubly) > 0).map((r) => Number(r.bucket));
-    const { rows } = await client.query<{ k: string }>(doublySampleSql(processedKeysQuery, quarantinedKeysQuery), [buckets, withDoubles, sampleSize]);
-    doublySample = rows.map((r) => r.k);
-  }
-
-  const sourceKeys = total(source, 'n');
   return {
-    sourceKeys,
-    processedKeys: total(accounted, 'processed'),
-    quarantinedKeys: total(accounted, 'quarantined'),
-    accountedKeys: total(accounted, 'n'),
-    missingKeys: diff.missing,
-    missingSample: diff.missingSample,
-    doublyAccounted,
-    doublySample,
-    unexpectedKeys: diff.unexpected,
-    unexpectedSample: diff.unexpectedSample,
-    nullSourceKeys: total(source, 'occurrences', (b) => b < 0),
-    duplicateSourceKeys: total(source, 'occurrences') - sourceKeys,
+    sourceKeys: agreed.keys + exact.sourceKeys,
+    processedKeys: agreed.processed + exact.processed,
+    quarantinedKeys: agreed.quarantined + exact.quarantined,
+    accountedKeys: agreed.keys + exact.accounted,
+    missingKeys: exact.missing,
+    missingSample: exact.missingSample,
+    doublyAccounted: exact.doubly,
+    doublySample: exact.doublySample,
+    unexpectedKeys: exact.unexpected,
+    unexpectedSample: exact.unexpectedSample,
+    nullSourceKeys,
+    duplicateSourceKeys: exact.sourceOccurrences - exact.sourceKeys,
     buckets: { total: buckets, mismatched: mismatched.length },
+  };
+}
+
+/** The counts that are zero, and the samples that are empty, when everything is accounted for once. */
+function noDifference(): Pick<RecordAccounting, 'missingKeys' | 'missingSample' | 'doublyAccounted' | 'doublySample' | 'unexpectedKeys' | 'unexpectedSample' | 'duplicateSourceKeys'> {
+  return { missingKeys: 0, missingSample: [], doublyAccounted: 0, doublySample: [], unexpectedKeys: 0, unexpectedSample: [], duplicateSourceKeys: 0 };
+}
+
+interface BucketDiff {
+  sourceKeys: number;
+  sourceOccurrences: number;
+  processed: number;
+  quarantined: number;
+  accounted: number;
+  doubly: number;
+  missing: number;
+  unexpected: number;
+  missingSample: string[];
+  unexpectedSample: string[];
+  doublySample: string[];
+}
+
+function noBucketDiff(): BucketDiff {
+  return {
+    sourceKeys: 0, sourceOccurrences: 0, processed: 0, quarantined: 0, accounted: 0, doubly: 0, missing: 0, unexpected: 0,
+    missingSample: [], unexpectedSample: [], doublySample: [],
+  };
+}
+
+async function diffBuckets(client: Queryable, config: Config, mismatched: number[], sampleSize: number): Promise<BucketDiff> {
+  const { rows } = await client.query<Record<string, string> & { missing_sample: string[]; unexpected_sample: string[]; doubly_sample: string[] }>(
+    bucketDiffSql(config.sourceKeysQuery, config.processedKeysQuery, config.quarantinedKeysQuery),
+    [config.buckets, mismatched, sampleSize],
+  );
+  const row = rows[0]!;
+  return {
+    sourceKeys: Number(row.source_keys),
+    sourceOccurrences: Number(row.source_occurrences),
+    processed: Number(row.processed),
+    quarantined: Number(row.quarantined),
+    accounted: Number(row.accounted),
+    doubly: Number(row.doubly),
+    missing: Number(row.missing),
+    unexpected: Number(row.unexpected),
+    missingSample: row.missing_sample,
+    unexpectedSample: row.unexpected_sample,
+    doublySample: row.doubly_sample,
   };
 }
 
