@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'fixtures/**/*.test.ts', 'containers/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'fixtures/**/*.test.ts', 'containers/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
       },

@@ -1,51 +1,123 @@
 /**
- * Benchmark, measured side by side in one run: the rollback window on local processes and on
- * containers (one target after the other, same drill, same data), per step; and V1's cold start
- * alone, the floor under "start V1" + "healthy". Prints medians, ranges and ratios.
+ * The benchmark of issue 8, measured side by side in one run and printed as one table:
+ * figure | this project (median, min–max) | anchor (label, median) | ratio | goal | met?
  *
- *   npm run bench [-- --rounds 3 --cold-starts 5 --targets process,docker]
+ *   npm run bench                      full sizes (≈ 15 min): rollback on processes and, when an engine answers, containers
+ *   npm run bench -- --quick           small sizes, 3 rounds each, no containers (< 2 min)
+ *   npm run bench -- --json out.json   also writes the figures (for bench/RESULTS.md)
+ *
+ * Exit 0 when every figure was measured (goals not met are printed, not an error); 1 when a
+ * measurement failed (the table then lists what was measured and names what failed).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/load-config.ts';
-import type { TargetKind } from '../src/config/schema.ts';
-import { formatMs } from '../src/util/format.ts';
-import { dockerTestsRun } from '../test/helpers/docker.ts';
-import { measureColdStarts } from './cold-start.ts';
-import { median, rollbackRounds, type Rounds } from './rollback-rounds.ts';
+import { errorMessage } from '../src/errors.ts';
+import type { Figure } from './figure.ts';
+import { generateFigure } from './generate-data.ts';
+import { kpiCompareFigures } from './kpi-compare-figures.ts';
+import { openStage } from './overhead-stage.ts';
+import { overheadFigure, seedProcedureFigure, targetFigure } from './overhead.ts';
+import { rollbackRounds, type Rounds } from './rollback-rounds.ts';
+import { findCurl, seedProcedureRound, type SeedRound } from './seed-procedure.ts';
+import { renderTable } from './table.ts';
+import { zeroLossFigures } from './zero-loss.ts';
 
-const { values } = parseArgs({
-  options: { rounds: { type: 'string', default: '3' }, 'cold-starts': { type: 'string', default: '5' }, targets: { type: 'string' } },
-});
-const rounds = Number(values.rounds);
-const coldStarts = Number(values['cold-starts']);
-const targets = (values.targets?.split(',') ?? (dockerTestsRun ? ['process', 'docker'] : ['process'])) as TargetKind[];
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } } });
+const quick = values.quick;
+const plan = quick
+  ? { rounds: 3, dockerRounds: 0, kpiRounds: 3, kpiLarger: 20_000, zeroLossSizes: [10_000, 100_000], zeroLossRounds: 3, generationRows: 100_000, docker: false }
+  : { rounds: 5, dockerRounds: 3, kpiRounds: 3, kpiLarger: 100_000, zeroLossSizes: [100_000, 1_000_000, 10_000_000], zeroLossRounds: 3, generationRows: 10_000_000, docker: true };
 
-const loaded = await loadConfig('drill.config.ts');
-const reportDir = await mkdtemp(join(tmpdir(), 'drill-bench-'));
-try {
-  const measured: Rounds[] = [];
-  for (const target of targets) measured.push(await rollbackRounds(loaded, target, rounds, reportDir, console.log));
-  const cold = await measureColdStarts(loaded, coldStarts);
+const started = performance.now();
+const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+// Printed in the issue's order, whatever order they are measured in.
+const sections = ['overhead', 'zero-loss', 'kpi-compare', 'generation', 'targets'] as const;
+const measured = new Map<(typeof sections)[number], Figure[]>(sections.map((s) => [s, []]));
+const failures: string[] = [];
 
-  const range = (times: number[]) => `${formatMs(median(times))} (${formatMs(Math.min(...times))}–${formatMs(Math.max(...times))})`;
-  const width = 32;
-  console.log(`\nmedian of ${rounds} rounds (min–max)`);
-  console.log(`  ${'step'.padEnd(22)}${targets.map((t) => t.padStart(width)).join('')}`);
-  for (const id of measured[0]!.steps.keys()) {
-    console.log(`  ${id.padEnd(22)}${measured.map((m) => range(m.steps.get(id) ?? [0]).padStart(width)).join('')}`);
+/** Runs one figure's measurement; a failure is recorded and the bench goes on with the next. */
+async function measure(section: (typeof sections)[number], what: string, work: () => Promise<Figure[]>): Promise<void> {
+  log(`${what} …`);
+  try {
+    measured.get(section)!.push(...(await work()));
+  } catch (error) {
+    failures.push(`${what}: ${errorMessage(error)}`);
+    log(`${what} FAILED: ${errorMessage(error)}`);
   }
-  console.log(`  ${'rollback window'.padEnd(22)}${measured.map((m) => range(m.windows).padStart(width)).join('')}`);
-  const processRounds = measured.find((m) => m.target === 'process');
-  const dockerRounds = measured.find((m) => m.target === 'docker');
-  if (processRounds && dockerRounds) {
-    console.log(`\nratio rollback window containers / local processes: ${(median(dockerRounds.windows) / median(processRounds.windows)).toFixed(2)}`);
-  }
-  const floor = median(cold);
-  console.log(`V1 cold start as a local process (spawn → /health 200), median of ${coldStarts}: ${formatMs(floor)}  [${cold.map((c) => formatMs(c)).join(', ')}]`);
-  if (processRounds) console.log(`ratio rollback window (local processes) / V1 cold start: ${(median(processRounds.windows) / floor).toFixed(2)}`);
-} finally {
-  await rm(reportDir, { recursive: true, force: true });
 }
+
+log(`bench ${quick ? '--quick' : 'full'} on ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+const loaded = await loadConfig('drill.config.ts');
+const work = await mkdtemp(join(tmpdir(), 'drill-bench-'));
+try {
+  // Figure 1: the rollback-time drill on local processes, each round followed by one round of the
+  // seed's procedure on the same drill state without the harness (which also times V2's stop and
+  // V1's start-to-healthy alone), so both see the same machine. The stage also yields figure 3's
+  // real outputs.
+  let processRounds: Rounds | undefined;
+  let reference: { v1: string; v2: string } | undefined;
+  await measure('overhead', `rollback-time drill ×${plan.rounds} on local processes, alternating with the seed procedure`, async () => {
+    const curl = await findCurl();
+    const stage = await openStage(loaded);
+    try {
+      const seed: SeedRound[] = [];
+      processRounds = await rollbackRounds(loaded, 'process', plan.rounds, join(work, 'reports'), log, async () => {
+        const staged = await stage.round();
+        try {
+          seed.push(await seedProcedureRound(staged, curl, log));
+        } finally {
+          await staged.close();
+        }
+      });
+      reference = await stage.referenceOutputs(join(work, 'reference-outputs'));
+      const alone = { stop: seed.map((s) => s.stopMs), startToHealthy: seed.map((s) => s.startToHealthyMs) };
+      return [overheadFigure(processRounds, alone), seedProcedureFigure(processRounds, seed.map((s) => s.seedMs))];
+    } finally {
+      await stage.close();
+    }
+  });
+
+  // The same drill on containers when an engine answers (full run only): informative.
+  let dockerRounds: Rounds | undefined;
+  let dockerSkipped: string | undefined = quick ? 'not run by --quick' : undefined;
+  if (plan.docker) {
+    const { dockerTestsRun } = await import('../test/helpers/docker.ts');
+    if (!dockerTestsRun) dockerSkipped = 'no Docker engine answers';
+    else {
+      await measure('targets', `rollback-time drill ×${plan.dockerRounds} on docker containers`, async () => {
+        dockerRounds = await rollbackRounds(loaded, 'docker', plan.dockerRounds, join(work, 'reports'), log);
+        return [];
+      });
+    }
+  }
+  if (processRounds) measured.get('targets')!.push(targetFigure(processRounds, dockerRounds, dockerSkipped));
+
+  // Figure 3: real V1/V2 outputs of the reference pipelines, then larger ones in the same schema.
+  await measure('kpi-compare', 'KPI comparison over parquet outputs, harness vs DuckDB', async () => {
+    if (!reference) throw new Error('no reference outputs: the stage of figure 1 did not complete');
+    return kpiCompareFigures({ reference, larger: plan.kpiLarger, rounds: plan.kpiRounds, workDir: join(work, 'kpis'), log });
+  });
+
+  // The zero-loss proof and the source data generation (bench/zero-loss.ts, bench/generate-data.ts).
+  await measure('zero-loss', `zero-loss proof at ${plan.zeroLossSizes.join(', ')} rows`, () =>
+    zeroLossFigures({ sizes: plan.zeroLossSizes, rounds: plan.zeroLossRounds, naiveMax: 1_000_000, log }),
+  );
+  await measure('generation', `source data generation, ${plan.generationRows} rows`, async () => [await generateFigure({ rows: plan.generationRows, rounds: 3, log })]);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+
+const wallMs = performance.now() - started;
+const figures = sections.flatMap((s) => measured.get(s)!);
+console.log(`\n${renderTable(figures)}`);
+console.log(`\n${figures.length} figures in ${(wallMs / 1000).toFixed(1)} s (${quick ? '--quick' : 'full'}); load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+for (const failure of failures) console.log(`NOT MEASURED — ${failure}`);
+if (values.json) {
+  const report = { startedAt: new Date(Date.now() - wallMs).toISOString(), quick, wallMs, cores: cpus().length, node: process.version, figures, failures };
+  await writeFile(values.json, JSON.stringify(report, null, 2) + '\n');
+  console.log(`figures written to ${values.json}`);
+}
+process.exitCode = failures.length > 0 ? 1 : 0;
