@@ -115,6 +115,18 @@ describe('compareKpis', () => {
     expect(describeWorst(result, { reference: 'previous V2', candidate: 'V2 again' })).toBe('disbursements 2025-06-30 consumer: V2 again 103 vs previous V2 100 (3.00%)');
   });
 
+  it('keeps the same worst points as sorting every difference would, in any input order', () => {
+    const kpis = Array.from({ length: 300 }, (_, i) => `k${String(i).padStart(3, '0')}`);
+    const reference = kpis.map((kpi) => p(kpi, 100));
+    // Variances repeat (ties broken by key) and arrive in a scrambled order.
+    const candidate = kpis.map((kpi, i) => p(kpi, 100 + ((i * 37) % 11)));
+    const everything = compareKpis(reference, candidate, { worst: 300 }).worst;
+    const expected = [...everything].sort((a, b) => b.variance - a.variance || (a.kpi < b.kpi ? -1 : 1)).slice(0, 7);
+    expect(compareKpis(reference, candidate, { worst: 7 }).worst).toEqual(expected);
+    expect(compareKpis([...reference].reverse(), [...candidate].reverse(), { worst: 7 }).worst).toEqual(expected);
+    expect(compareKpis(reference, candidate, { worst: 0 }).worst).toEqual([]);
+  });
+
   it('rejects a meaningless tolerance as a harness error', () => {
     expect(() => compareKpis([], [], { tolerance: 0 })).toThrow(HarnessError);
     expect(() => compareKpis([], [], { epsilon: -1 })).toThrow(/epsilon/);

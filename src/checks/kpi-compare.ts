@@ -84,7 +84,7 @@ export function compareKpis(reference: readonly KpiPoint[], candidate: readonly 
       continue;
     }
     maxVariance = Math.max(maxVariance, variance);
-    if (variance > 0) differences.push({ ...keyOf(r), reference: r.value, candidate: c.value, variance });
+    if (variance > 0) keepWorst(differences, keep, r, c, variance);
   }
   for (const [id, c] of cand.points) {
     if (!duplicates.has(id) && !ref.points.has(id)) missingInReference.push(keyOf(c));
@@ -96,7 +96,7 @@ export function compareKpis(reference: readonly KpiPoint[], candidate: readonly 
     maxVariance,
     withinTolerance: problems === 0 && maxVariance < tolerance,
     tolerance,
-    worst: differences.sort((a, b) => b.variance - a.variance || byKey(a, b)).slice(0, keep),
+    worst: differences,
     missingInCandidate: missingInCandidate.sort(byKey),
     missingInReference: missingInReference.sort(byKey),
     duplicates: [...duplicates.values()].sort(byKey),
@@ -127,8 +127,28 @@ function index(points: readonly KpiPoint[]): { points: Map<string, KpiPoint>; du
 }
 
 // JSON of the tuple, not a joined string: "a|b" + "c" and "a" + "b|c" must stay different keys.
-function idOf(key: KpiKey): string {
-  return JSON.stringify([key.asOf, key.segment, key.kpi]);
+/** One string per (asOf, segment, kpi); the separator cannot occur in a date and is not printable. */
+export function kpiId(key: KpiKey): string {
+  return `${key.asOf}\u0000${key.segment}\u0000${key.kpi}`;
+}
+
+const idOf = kpiId;
+
+const worse = (a: KpiDifference, b: KpiDifference) => b.variance - a.variance || byKey(a, b);
+
+/**
+ * Keeps the `keep` largest differences, largest first (ties by key), in `into`: the same as sorting
+ * every difference and slicing, without building or sorting one object per compared point.
+ */
+function keepWorst(into: KpiDifference[], keep: number, r: KpiPoint, c: KpiPoint, variance: number): void {
+  if (keep === 0) return;
+  const last = into[into.length - 1];
+  if (into.length === keep && last && (variance < last.variance || (variance === last.variance && byKey(r, last) > 0))) return;
+  const difference: KpiDifference = { ...keyOf(r), reference: r.value, candidate: c.value, variance };
+  let at = into.length;
+  while (at > 0 && worse(difference, into[at - 1]!) < 0) at--;
+  into.splice(at, 0, difference);
+  if (into.length > keep) into.pop();
 }
 
 function keyOf(point: KpiKey): KpiKey {

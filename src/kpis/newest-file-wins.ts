@@ -1,4 +1,4 @@
-import type { KpiPoint } from '../checks/kpi-compare.ts';
+import { kpiId, type KpiPoint } from '../checks/kpi-compare.ts';
 
 export interface KpiFile {
   path: string;
@@ -19,7 +19,7 @@ export function newestFileWins(files: readonly KpiFile[]): KpiPoint[] {
   const kept = new Map<string, { file: number; points: KpiPoint[] }>();
   ordered.forEach((file, index) => {
     for (const point of file.points) {
-      const id = JSON.stringify([point.asOf, point.segment, point.kpi]);
+      const id = kpiId(point);
       const current = kept.get(id);
       if (current && current.file === index) current.points.push(point);
       else kept.set(id, { file: index, points: [point] });

@@ -19,10 +19,24 @@ const isoDay = /^(\d{4})-(\d{2})-(\d{2})(?=$|[T ])/;
  * real calendar day ('2024-01-31', '2024-01-31 00:00:00+00', '2024-01-31T00:00:00Z').
  * `where` names the row for the error message.
  */
-export function normaliseAsOf(value: unknown, where: string): string {
+/** Where a value came from, for messages; a function when building the text for every row would cost more than reading it. */
+export type Where = string | (() => string);
+const place = (where: Where) => (typeof where === 'string' ? where : where());
+
+// Parquet dates come back as Date objects, the same few days over and over: format each once.
+const days = new Map<number, string>();
+
+export function normaliseAsOf(value: unknown, where: Where): string {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new Error(`${where}: as-of is an invalid date`);
-    return value.toISOString().slice(0, 10);
+    const time = value.getTime();
+    if (Number.isNaN(time)) throw new Error(`${place(where)}: as-of is an invalid date`);
+    let day = days.get(time);
+    if (day === undefined) {
+      if (days.size > 100_000) days.clear();
+      day = value.toISOString().slice(0, 10);
+      days.set(time, day);
+    }
+    return day;
   }
   if (typeof value === 'string') {
     const match = isoDay.exec(value.trim());
@@ -32,11 +46,11 @@ export function normaliseAsOf(value: unknown, where: string): string {
       if (new Date(Date.UTC(Number(y), Number(m) - 1, Number(d))).toISOString().slice(0, 10) === day) return day;
     }
   }
-  throw new Error(`${where}: as-of ${describe(value)} is not a date (expected a date or 'YYYY-MM-DD' text)`);
+  throw new Error(`${place(where)}: as-of ${describe(value)} is not a date (expected a date or 'YYYY-MM-DD' text)`);
 }
 
 /** A KPI value as a number; null stays null ("no value"), numeric text and bigint are converted. */
-export function normaliseValue(value: unknown, where: string): number | null {
+export function normaliseValue(value: unknown, where: Where): number | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') return value;
   // Counts written as INT64 come back as bigint; a KPI beyond 2^53 is not compared to the unit anyway.
@@ -44,18 +58,18 @@ export function normaliseValue(value: unknown, where: string): number | null {
   if (typeof value === 'string' && /^\s*([+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?|[+-]?Infinity|NaN)\s*$/i.test(value)) {
     return Number(value.trim().replace(/^([+-]?)infinity$/i, '$1Infinity').replace(/^nan$/i, 'NaN'));
   }
-  throw new Error(`${where}: value ${describe(value)} is not a number`);
+  throw new Error(`${place(where)}: value ${describe(value)} is not a number`);
 }
 
 /** Segment and KPI names are text; a missing one cannot be paired with the other version's point. */
-export function normaliseLabel(value: unknown, field: 'segment' | 'kpi', where: string): string {
+export function normaliseLabel(value: unknown, field: 'segment' | 'kpi', where: Where): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  throw new Error(`${where}: ${field} ${describe(value)} is not text`);
+  throw new Error(`${place(where)}: ${field} ${describe(value)} is not text`);
 }
 
 /** Maps one row to a KpiPoint through the column mapping. */
-export function toKpiPoint(row: Readonly<Record<string, unknown>>, columns: KpiColumns, where: string): KpiPoint {
+export function toKpiPoint(row: Readonly<Record<string, unknown>>, columns: KpiColumns, where: Where): KpiPoint {
   return {
     asOf: normaliseAsOf(row[columns.asOf], where),
     segment: normaliseLabel(row[columns.segment], 'segment', where),

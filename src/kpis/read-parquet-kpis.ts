@@ -46,7 +46,14 @@ export async function readKpiFile(path: string, columns: KpiColumns, filter: Kpi
   } catch (error) {
     throw new Error(`KPI file ${path} is not readable parquet: ${errorMessage(error)}`);
   }
-  return rows.flatMap((row, i) => (matchesFilter(row, filter) ? [toKpiPoint(row, columns, `KPI file ${path} row ${i + 1}`)] : []));
+  const points: KpiPoint[] = [];
+  const filtered = Object.keys(filter).length > 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (filtered && !matchesFilter(row, filter)) continue;
+    points.push(toKpiPoint(row, columns, () => `KPI file ${path} row ${i + 1}`));
+  }
+  return points;
 }
 
 async function listFiles(dir: string, extension: string): Promise<string[]> {
