@@ -1,11 +1,10 @@
 import type { DockerTargetConfig } from '../../config/schema.ts';
 import { startContainerPostgres } from '../../database/container-postgres.ts';
-import { ensureImages } from '../../../containers/build/ensure-images.ts';
-import { imageRecipes } from '../../../containers/build/recipes.ts';
 import type { TargetSession } from '../target-session.ts';
 import { DockerTarget } from './docker-target.ts';
 import type { Engine } from './engine.ts';
-import { recipesFor } from './reference-images.ts';
+import { networkGateway } from './network-gateway.ts';
+import { prepareImages } from './prepare-images.ts';
 import { RUN_ID_LABEL, removeLabelled, removeOrphans, runLabels } from './run-labels.ts';
 
 /**
@@ -24,22 +23,8 @@ export async function openDockerSession(engine: Engine, config: DockerTargetConf
   return {
     target: new DockerTarget({ engine, config, network, labels }),
     ...(orphanNotice ? { notice: orphanNotice } : {}),
-    async prepare({ progress, signal }) {
-      const recipes = config.buildImages ? recipesFor(images, imageRecipes()) : [];
-      if (recipes.length === 0) return;
-      const started = performance.now();
-      const outcomes = await ensureImages({ recipes, signal, progress: (line) => progress(`images: ${line}`) });
-      const built = outcomes.filter((o) => o.action === 'built').map((o) => o.image);
-      progress(`images: ${built.length > 0 ? `built ${built.join(', ')}` : 'all up to date'} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    },
-    // The network's gateway is this machine as the containers see it: a server bound there is reachable from
-    // the containers and the harness, not from other hosts.
-    async serviceHost() {
-      const inspected = (await docker.getNetwork(network).inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
-      const gateway = inspected.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
-      if (!gateway) throw new Error(`docker network ${network} has no gateway address for the services to reach the harness's servers at`);
-      return gateway;
-    },
+    prepare: (options) => (config.buildImages ? prepareImages(images, options) : Promise.resolve()),
+    serviceHost: () => networkGateway(docker, network, 'the containers'),
     startEphemeralPostgres: () => startContainerPostgres({ image: config.postgresImage, network, alias: 'postgres', labels }),
     async close() {
       const removed = await removeLabelled(docker, RUN_ID_LABEL, runId);

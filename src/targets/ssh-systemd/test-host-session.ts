@@ -1,5 +1,3 @@
-import { ensureImages } from '../../../containers/build/ensure-images.ts';
-import { imageRecipes } from '../../../containers/build/recipes.ts';
 import { SYSTEMD_HOST_COPIES_FROM } from '../../../containers/build/systemd-host-recipe.ts';
 import { startContainerPostgres } from '../../database/container-postgres.ts';
 import { postgresByAddress } from './postgres-by-address.ts';
@@ -7,7 +5,8 @@ import { HarnessError, errorMessage } from '../../errors.ts';
 import { waitFor } from '../../util/wait-for.ts';
 import { ENGINE_HINT, probeEngine } from '../docker/engine.ts';
 import { inspectImage } from '../docker/images.ts';
-import { recipesFor } from '../docker/reference-images.ts';
+import { networkGateway } from '../docker/network-gateway.ts';
+import { prepareImages } from '../docker/prepare-images.ts';
 import { RUN_ID_LABEL, removeLabelled, removeOrphans, runLabels } from '../docker/run-labels.ts';
 import type { TargetSession } from '../target-session.ts';
 import { sshEndpoint } from './ssh-endpoint.ts';
@@ -67,12 +66,7 @@ export async function openTestHostSession(config: SshSystemdTargetConfig, testHo
     target: new SshSystemdTarget({ config, hostLabel: `the test host container ${name} (${testHost.image})`, host }),
     ...(orphanNotice ? { notice: orphanNotice } : {}),
     async prepare({ progress, signal }) {
-      if (testHost.buildImages) {
-        const recipes = recipesFor([testHost.image, testHost.postgresImage, ...SYSTEMD_HOST_COPIES_FROM], imageRecipes());
-        const outcomes = await ensureImages({ recipes, signal, progress: (line) => progress(`images: ${line}`) });
-        const built = outcomes.filter((o) => o.action === 'built').map((o) => o.image);
-        if (built.length > 0) progress(`images: built ${built.join(', ')}`);
-      }
+      if (testHost.buildImages) await prepareImages([testHost.image, testHost.postgresImage, ...SYSTEMD_HOST_COPIES_FROM], { progress, signal });
       const started = performance.now();
       const { ssh: connection } = await host();
       progress(`ssh: test host ${name} booted, connected to ${connection.label} in ${Math.round(performance.now() - started)} ms (host key verified)`);
@@ -82,12 +76,7 @@ export async function openTestHostSession(config: SshSystemdTargetConfig, testHo
       return postgresByAddress(server, docker, network, name);
     },
     // The network's gateway is this machine as the test host sees it (the blob emulator binds there).
-    async serviceHost() {
-      const inspected = (await docker.getNetwork(network).inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
-      const gateway = inspected.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
-      if (!gateway) throw new Error(`docker network ${network} has no gateway address for the test host to reach the harness's servers at`);
-      return gateway;
-    },
+    serviceHost: () => networkGateway(docker, network, 'the test host'),
     async close() {
       const errors: string[] = [];
       await ssh?.close().catch((error: unknown) => errors.push(`closing SSH: ${errorMessage(error)}`));

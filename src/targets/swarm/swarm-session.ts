@@ -1,9 +1,8 @@
-import { ensureImages } from '../../../containers/build/ensure-images.ts';
-import { imageRecipes } from '../../../containers/build/recipes.ts';
 import { startContainerPostgres } from '../../database/container-postgres.ts';
 import { HarnessError, errorMessage } from '../../errors.ts';
 import type { Engine } from '../docker/engine.ts';
-import { recipesFor } from '../docker/reference-images.ts';
+import { networkGateway } from '../docker/network-gateway.ts';
+import { prepareImages } from '../docker/prepare-images.ts';
 import { RUN_ID_LABEL, removeLabelled, removeOrphans, runLabels } from '../docker/run-labels.ts';
 import type { TargetSession } from '../target-session.ts';
 import { removeNetwork, removeOrphanServices, removeRunServices } from './swarm-cleanup.ts';
@@ -49,22 +48,10 @@ export async function openSwarmSession(engine: Engine, config: SwarmTargetConfig
   return {
     target: new SwarmTarget({ engine, config, network, labels, taskLabels: { [RUN_ID_LABEL]: runId }, serviceNames }),
     ...(notices.length > 0 ? { notice: notices.join('; ') } : {}),
-    async prepare({ progress, signal }) {
-      const recipes = config.buildImages ? recipesFor(images, imageRecipes()) : [];
-      if (recipes.length === 0) return;
-      const started = performance.now();
-      const outcomes = await ensureImages({ recipes, signal, progress: (line) => progress(`images: ${line}`) });
-      const built = outcomes.filter((o) => o.action === 'built').map((o) => o.image);
-      progress(`images: ${built.length > 0 ? `built ${built.join(', ')}` : 'all up to date'} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    },
+    prepare: (options) => (config.buildImages ? prepareImages(images, options) : Promise.resolve()),
     // Tasks on an overlay network also sit on docker_gwbridge, whose gateway is this machine as they see it
     // (the overlay's own gateway is not): a server bound there is reachable from the tasks and the harness.
-    async serviceHost() {
-      const inspected = (await docker.getNetwork('docker_gwbridge').inspect().catch(() => undefined)) as { IPAM?: { Config?: Array<{ Gateway?: string }> } } | undefined;
-      const gateway = inspected?.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
-      if (!gateway) throw new Error('docker_gwbridge (made when the first container joins an overlay network) has no gateway address for the services to reach the harness at');
-      return gateway;
-    },
+    serviceHost: () => networkGateway(docker, 'docker_gwbridge', 'the service tasks'),
     startEphemeralPostgres: () => startContainerPostgres({ image: config.postgresImage, network, alias: 'postgres', labels }),
     async close() {
       return withSwarmLock(async () => {
