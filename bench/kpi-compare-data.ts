@@ -1,6 +1,6 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parquetWriteFile } from 'hyparquet-writer';
+import { publishParquet } from '../fixtures/pipeline-v2/kpi/parquet.ts';
 
 /**
  * The V1 and V2 KPI outputs figure 3 compares, as the reference pipelines lay them out:
@@ -28,19 +28,10 @@ async function parquetFiles(dir: string): Promise<number> {
 }
 
 const kpis = ['outstanding_principal', 'disbursements', 'collections', 'collection_rate', 'par30', 'default_rate', 'active_loans', 'weighted_average_rate'];
-const schema = [
-  { name: 'root', num_children: 6 },
-  { name: 'as_of', type: 'INT32', converted_type: 'DATE', repetition_type: 'REQUIRED' },
-  { name: 'segment', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
-  { name: 'kpi', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
-  { name: 'value', type: 'DOUBLE', repetition_type: 'REQUIRED' },
-  { name: 'run_id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
-  { name: 'produced_by', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
-] as const;
 
 /**
- * Larger outputs in the same schema, written with hyparquet-writer as the reference V2 writes
- * them: `asOfs` month ends × segments × the 8 reference KPIs ≈ `points` per version. V1's values
+ * Larger outputs written by the reference V2's own parquet writer: `asOfs` month ends × segments
+ * × the 8 reference KPIs ≈ `points` per version. V1's values
  * are V2's within ±0.5% (deterministic), so every point is compared and all pass, as in a good drill.
  */
 export async function synthesizeOutputs(into: string, points: number, asOfs = 120): Promise<KpiOutputs> {
@@ -56,21 +47,9 @@ export async function synthesizeOutputs(into: string, points: number, asOfs = 12
     const v2 = Float64Array.from({ length: n }, () => random() * 1_000_000);
     const v1 = Float64Array.from(v2, (value) => value * (1 + (random() - 0.5) / 100));
     for (const [version, values] of [['v2', v2], ['v1', v1]] as const) {
-      const dir = join(into, version, 'metrics', asOf);
-      await mkdir(dir, { recursive: true });
-      const runId = `${version}-bench`;
-      parquetWriteFile({
-        filename: join(dir, `${runId}.parquet`),
-        schema: schema.map((element) => ({ ...element })),
-        columnData: [
-          { name: 'as_of', data: Array.from({ length: n }, () => end) },
-          { name: 'segment', data: segment },
-          { name: 'kpi', data: kpi },
-          { name: 'value', data: values },
-          { name: 'run_id', data: Array.from({ length: n }, () => runId) },
-          { name: 'produced_by', data: Array.from({ length: n }, () => version) },
-        ],
-      });
+      // The reference V2's own writer: the same schema and layout the drill reads (produced_by says v2 on both sides;
+      // the comparison reads as_of, segment, kpi and value only).
+      publishParquet(join(into, version), `${version}-bench`, Array.from(values, (value, i) => ({ asOf, segment: segment[i]!, kpi: kpi[i]!, value })));
     }
   }
   return { v1: join(into, 'v1'), v2: join(into, 'v2'), points: segments * kpis.length * asOfs, files: asOfs };
