@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitHealthy } from '../src/targets/health.ts';
+import { probeHealth, waitHealthy } from '../src/targets/health.ts';
 import { waitFor } from '../src/util/wait-for.ts';
 import type { ServiceRole, ServiceSpec, StartedDeployment } from '../src/targets/target.ts';
 import type { TargetSession } from '../src/targets/target-session.ts';
@@ -98,6 +98,27 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
     expect(failure).toContain('abaco-pipeline-v1.service: Main process exited');
     await v1.stop({ graceMs: 5000 });
     expect((await host.exec(['systemctl', 'is-active', 'abaco-pipeline-v1'])).stdout.trim()).toMatch(/^(inactive|failed)$/);
+  });
+
+  it('V1 killed on its host: systemd restarts it (Restart=on-failure), the harness counts that from NRestarts and follows the new invocation', async () => {
+    const v1 = await start(spec('v1'));
+    await waitHealthy(v1, { path: '/health', timeoutMs: 30_000 });
+    expect(v1.restartCount).toBeDefined();
+    expect(await v1.restartCount!()).toBe(0);
+    const pid = (await host.exec(['systemctl', 'show', '--property=MainPID', '--value', 'abaco-pipeline-v1'])).stdout.trim();
+    expect((await host.exec(['kill', '-KILL', pid])).exitCode).toBe(0);
+    expect(await v1.exited).toEqual({ exitCode: null, signal: 'SIGKILL' });
+    expect(await waitFor(async () => ((await v1.restartCount!()) === 1 ? 1 : undefined), { what: 'systemd did not restart V1', timeoutMs: 30_000 })).toBe(1);
+    // The restarted invocation answers on the same address (waitHealthy would stop at the first invocation's exit).
+    await waitFor(async () => ((await probeHealth(v1.baseUrl + '/health')).ok ? true : undefined), { what: 'the restarted V1 not healthy', timeoutMs: 30_000 });
+    expect(await v1.isRunning()).toBe(true);
+    const restartedPid = (await host.exec(['systemctl', 'show', '--property=MainPID', '--value', 'abaco-pipeline-v1'])).stdout.trim();
+    expect(restartedPid).not.toBe(pid);
+    expect(await v1.sample()).toMatchObject({ rssBytes: expect.any(Number) });
+    const stopped = await v1.stop({ graceMs: 10_000 });
+    expect(stopped.escalatedToKill).toBe(false);
+    expect(await v1.isRunning()).toBe(false);
+    expect((await host.exec(['systemctl', 'is-active', 'abaco-pipeline-v1'])).stdout.trim()).toBe('inactive');
   });
 
   it('a unit that is not installed: named, with the host', async () => {

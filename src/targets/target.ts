@@ -83,9 +83,9 @@ export interface StartedDeployment extends AsyncDisposable {
   /** RSS and CPU of the service, or undefined when it is not running. */
   sample(): Promise<ResourceSample | undefined>;
   /**
-   * Present where the target's orchestrator restarts a crashed service itself (a swarm's restart
-   * policy): how many times it has since start(). The harness then counts these restarts instead
-   * of restarting the service.
+   * Present where the target restarts a crashed service itself (a swarm's restart policy, a systemd
+   * unit's Restart=): how many times it has since start(). The harness then counts these restarts
+   * instead of restarting the service.
    */
   restartCount?(): Promise<number>;
 }

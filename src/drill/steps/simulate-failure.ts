@@ -56,7 +56,7 @@ function detectFailure(world: DrillWorld, state: TestState): StepDefinition {
       const observed = await waitFor(
         async () => {
           const v2 = need(state.running.v2, 'V2');
-          // An orchestrator that restarts V2 itself (a swarm's restart policy): count its restarts, restart nothing.
+          // A target that restarts V2 itself (a swarm's restart policy, a unit's Restart=): count its restarts, restart nothing.
           const byTarget = v2.restartCount ? await v2.restartCount() : undefined;
           for (; byTarget !== undefined && restartsByTarget < byTarget; restartsByTarget++) recorder.noteRestart();
           if (byTarget === undefined && !(await v2.isRunning()) && failure.restartOnExit) {

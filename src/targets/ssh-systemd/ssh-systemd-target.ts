@@ -4,7 +4,7 @@ import type { SshConnection } from './ssh-connection.ts';
 import type { SshSystemdTargetConfig } from './ssh-systemd-schema.ts';
 import { StartedUnit } from './started-unit.ts';
 import { ARTIFACT_PROPERTIES, SystemdCommands } from './systemd-commands.ts';
-import { execStartPath, firstEnvironmentFile, hasExited, parseShow, unitState } from './unit-state.ts';
+import { execStartPath, firstEnvironmentFile, hasExited, parseShow, restartsItself, unitState, type UnitState } from './unit-state.ts';
 import { waitFor } from '../../util/wait-for.ts';
 
 /** The remote host once it answers: the connection, and where the harness reaches the units' HTTP ports. */
@@ -28,6 +28,8 @@ interface UnitFacts {
   envFile: string | undefined;
   user: string;
   group: string;
+  /** The unit's Restart= setting: anything but `no` means systemd restarts a crashed invocation itself. */
+  restart: string;
 }
 
 /**
@@ -86,14 +88,17 @@ export class SshSystemdTarget implements Target {
     if (started.code !== 0) {
       throw new Error(`${where}: \`systemctl ${verb} ${unit}\` failed (exit ${started.code}: ${started.stderr.trim().split('\n')[0] ?? ''}); journal:\n${await this.journal(ssh, unit, cursor)}`);
     }
-    const invocationId = await this.waitActive(ssh, unit, where, cursor, replace ? before.invocationId : undefined);
+    const active = await this.waitActive(ssh, unit, where, cursor, replace ? before.invocationId : undefined);
     const service = new StartedUnit({
       name: spec.name,
       unit,
       ssh,
       commands: this.commands,
       baseUrl: `http://${serviceAddress}:${port}`,
-      invocationId,
+      invocationId: active.invocationId,
+      // systemd keeps NRestarts across a `systemctl restart` of a unit waiting to restart, and zeroes it on
+      // other starts: its restarts of this deployment are counted from what it says now.
+      ...(restartsItself(facts.restart) ? { systemdRestarts: { since: active.nRestarts } } : {}),
       cursor,
       pollIntervalMs: config.pollIntervalMs,
       ...(spec.onLogLine ? { onLogLine: spec.onLogLine } : {}),
@@ -102,8 +107,8 @@ export class SshSystemdTarget implements Target {
     return service;
   }
 
-  /** Polls `systemctl show` until the unit is active; its invocation id. */
-  private async waitActive(ssh: SshConnection, unit: string, where: string, cursor: string | undefined, previous?: string): Promise<string> {
+  /** Polls `systemctl show` until the unit is active; its state then. */
+  private async waitActive(ssh: SshConnection, unit: string, where: string, cursor: string | undefined, previous?: string): Promise<UnitState> {
     const { config } = this.context;
     let seen = 'no state read yet';
     const state = await waitFor(
@@ -118,7 +123,7 @@ export class SshSystemdTarget implements Target {
       },
       { what: `${where} not active`, timeoutMs: config.startTimeoutMs, intervalMs: config.pollIntervalMs, lastSeen: () => seen },
     );
-    return state.invocationId;
+    return state;
   }
 
   private async journal(ssh: SshConnection, unit: string, cursor: string | undefined): Promise<string> {
@@ -138,6 +143,7 @@ export class SshSystemdTarget implements Target {
       envFile: firstEnvironmentFile(show['EnvironmentFiles']),
       user: show['User'] ?? '',
       group: show['Group'] ?? '',
+      restart: show['Restart'] ?? 'no',
     };
   }
 }

@@ -17,6 +17,11 @@ export interface UnitHandle {
   /** Journal position before the start: this deployment's log lines come after it. */
   cursor: string | undefined;
   pollIntervalMs: number;
+  /**
+   * Present when the unit restarts a crashed invocation itself (Restart=on-failure, …): its NRestarts
+   * when this deployment became active. The harness then counts systemd's restarts instead of making its own.
+   */
+  systemdRestarts?: { since: number };
   onLogLine?: (line: string) => void;
 }
 
@@ -29,6 +34,9 @@ const FINAL_LINES = 200;
  * invocation); its journal is followed from the start. Stop is the runbook's `systemctl stop`,
  * queued with --no-block so the harness applies its own grace period, then `systemctl kill -s SIGKILL`
  * (recorded as escalatedToKill). At exit or stop, the runbook's `journalctl -u <unit> -n …` is kept.
+ * With a unit that restarts itself, `exited` settles at this invocation's end, as a swarm's first task
+ * end does, and the deployment goes on in systemd's restarts: isRunning() and sample() follow them, and
+ * restartCount() reads how many there were from NRestarts.
  */
 export class StartedUnit implements StartedDeployment {
   readonly name: string;
@@ -47,7 +55,17 @@ export class StartedUnit implements StartedDeployment {
     this.name = handle.name;
     this.baseUrl = handle.baseUrl;
     this.exited = new Promise((resolve) => (this.settle = resolve));
+    const restarts = handle.systemdRestarts;
+    this.restartCount = restarts
+      ? async () => {
+          await this.observe(`counting ${this.describe()}'s restarts by systemd`).catch(() => undefined);
+          return Math.max(0, (this.lastState?.nRestarts ?? restarts.since) - restarts.since);
+        }
+      : undefined;
   }
+
+  /** systemd's restarts of this deployment (NRestarts since it became active); absent when the unit has Restart=no. */
+  readonly restartCount: (() => Promise<number>) | undefined;
 
   /** Follows the journal and starts watching the unit's state; resolves once the journal is attached. */
   async watch(): Promise<void> {
@@ -59,9 +77,9 @@ export class StartedUnit implements StartedDeployment {
   }
 
   async isRunning(): Promise<boolean> {
-    if (this.exitInfo) return false;
+    if (this.exitInfo && !this.handle.systemdRestarts) return false;
     await this.observe('checking whether it runs');
-    return !this.exitInfo;
+    return !this.exitInfo || this.restartedBySystemd();
   }
 
   stop({ graceMs }: { graceMs: number }): Promise<StopResult> {
@@ -76,11 +94,13 @@ export class StartedUnit implements StartedDeployment {
   }
 
   async sample(): Promise<ResourceSample | undefined> {
-    if (this.exitInfo) return undefined;
-    // The first sample is taken right after start, before the watcher has read the MainPID.
-    if (!this.lastState) await this.observe(`reading ${this.describe()}'s MainPID`).catch(() => undefined);
+    if (this.exitInfo && !this.handle.systemdRestarts) return undefined;
+    // The first sample is taken right after start, before the watcher has read the MainPID; after this
+    // invocation's end the watcher has stopped, and the MainPID is that of systemd's restart, if any.
+    if (!this.lastState || this.exitInfo) await this.observe(`reading ${this.describe()}'s MainPID`).catch(() => undefined);
+    if (this.exitInfo && !this.restartedBySystemd()) return undefined;
     const pid = this.lastState?.mainPid;
-    if (this.exitInfo || !pid) return undefined;
+    if (!pid) return undefined;
     const result = await this.handle.ssh.exec(this.handle.commands.procStats(pid), `sampling ${this.describe()}'s RSS/CPU`).catch(() => undefined);
     if (!result || result.code !== 0) return undefined;
     const lines = result.stdout.trimEnd().split('\n');
@@ -117,6 +137,15 @@ export class StartedUnit implements StartedDeployment {
       await this.waitDown(KILL_TIMEOUT_MS, `${this.describe()} still running after \`systemctl kill --signal=SIGKILL\``);
     }
     return { alreadyExited, escalatedToKill, graceMs, durationMs: Date.now() - started, exit: await this.exited };
+  }
+
+  /** After this invocation's end: systemd waits to restart the unit, or has restarted it and nothing stopped it since. */
+  private restartedBySystemd(): boolean {
+    const state = this.lastState;
+    const since = this.handle.systemdRestarts?.since;
+    if (!state || since === undefined) return false;
+    if (state.activeState === 'activating' && state.subState === 'auto-restart') return true;
+    return (state.activeState === 'active' || state.activeState === 'activating' || state.activeState === 'reloading') && state.nRestarts > since;
   }
 
   private unitDown(): boolean {

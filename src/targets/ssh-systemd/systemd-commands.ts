@@ -5,7 +5,7 @@ import { REMOTE_PATH, UNIT_NAME } from './ssh-systemd-schema.ts';
  * here, so a caller that bypassed the schema cannot smuggle an option in) and nothing else from config.
  */
 export const UNIT_PROPERTIES = ['ActiveState', 'SubState', 'InvocationID', 'MainPID', 'ExecMainCode', 'ExecMainStatus', 'NRestarts', 'Result'] as const;
-export const ARTIFACT_PROPERTIES = ['LoadState', 'FragmentPath', 'ExecStart', 'WorkingDirectory', 'EnvironmentFiles', 'User', 'Group', 'UnitFileState'] as const;
+export const ARTIFACT_PROPERTIES = ['LoadState', 'FragmentPath', 'ExecStart', 'WorkingDirectory', 'EnvironmentFiles', 'User', 'Group', 'UnitFileState', 'Restart'] as const;
 
 export function checkedUnit(unit: string): string {
   if (!UNIT_NAME.test(unit)) throw new Error(`invalid systemd unit name '${unit}'`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execStartPath, exitInfo, firstEnvironmentFile, hasExited, parseShow, unitState } from './unit-state.ts';
+import { execStartPath, exitInfo, firstEnvironmentFile, hasExited, parseShow, restartsItself, unitState } from './unit-state.ts';
 
 const show = (props: Record<string, string>) =>
   unitState(parseShow(Object.entries({ ActiveState: 'active', SubState: 'running', InvocationID: 'abc', MainPID: '42', ExecMainCode: '0', ExecMainStatus: '0', NRestarts: '0', ...props }).map(([k, v]) => `${k}=${v}`).join('\n')));
@@ -30,6 +30,12 @@ describe('unit state', () => {
     expect(execStartPath('')).toBeUndefined();
     expect(firstEnvironmentFile('/etc/abaco/abaco-pipeline-v1.env (ignore_errors=no)')).toBe('/etc/abaco/abaco-pipeline-v1.env');
     expect(firstEnvironmentFile('')).toBeUndefined();
+  });
+
+  it('says systemd restarts a crashed invocation itself for every Restart= but no (or none read)', () => {
+    for (const restart of ['on-failure', 'always', 'on-abnormal', 'on-abort', 'on-watchdog', 'on-success']) expect(restartsItself(restart), restart).toBe(true);
+    expect(restartsItself('no')).toBe(false);
+    expect(restartsItself('')).toBe(false);
   });
 });
 

@@ -58,6 +58,11 @@ export function hasExited(state: UnitState, invocationId: string): boolean {
   return state.activeState === 'activating' && state.subState === 'auto-restart';
 }
 
+/** Restart= other than `no` (on-failure, always, on-abnormal, …): systemd restarts a crashed invocation itself. */
+export function restartsItself(restart: string): boolean {
+  return restart !== '' && restart !== 'no';
+}
+
 /** `{ path=/usr/bin/node ; argv[]=/usr/bin/node --import tsx … ; … }` → the program's path. */
 export function execStartPath(execStart: string | undefined): string | undefined {
   return /\bpath=([^ ;]+)/.exec(execStart ?? '')?.[1];
