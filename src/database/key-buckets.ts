@@ -31,7 +31,7 @@ const keyText = '((src.key)::text collate "C")';
  * count. From hashtext (32 bits; hashtextextended with seed 0 extends it), not from the sums' seeds,
  * so keys sharing a bucket still differ in all 64 bits of both sums' hashes.
  */
-export function bucketOf(textExpr: string, bucketsParam: string): string {
+function bucketOf(textExpr: string, bucketsParam: string): string {
   return `((hashtext(${textExpr}) & 2147483647) % ${bucketsParam})::int`;
 }
 
