@@ -28,6 +28,14 @@ describe('newestFileWins', () => {
     expect(newestFileWins([dup, { path: 'b', mtimeMs: 2, points: [p('k', 3)] }])).toEqual([p('k', 3)]);
   });
 
+  it('keeps the points of an as-of only one file holds, duplicates included, beside as-ofs several files hold', () => {
+    const first = { path: 'run-1', mtimeMs: 1, points: [p('k', 1, '2024-10-31'), p('k', 1.1, '2024-10-31'), p('k', 2, '2024-11-30'), p('j', 3, '2024-11-30')] };
+    const rerun = { path: 'run-2', mtimeMs: 2, points: [p('k', 20, '2024-11-30')] };
+    const result = newestFileWins([rerun, first]);
+    expect(result).toHaveLength(4);
+    expect(result).toEqual(expect.arrayContaining([p('k', 1, '2024-10-31'), p('k', 1.1, '2024-10-31'), p('k', 20, '2024-11-30'), p('j', 3, '2024-11-30')]));
+  });
+
   it('treats segment and kpi as parts of the key, not a joined string', () => {
     const points = [p('b|c', 1, '2024-01-31', 'a'), p('c', 2, '2024-01-31', 'a|b')];
     expect(newestFileWins([{ path: 'a', mtimeMs: 1, points: [points[0]!] }, { path: 'b', mtimeMs: 2, points: [points[1]!] }])).toEqual(points);

@@ -80,10 +80,11 @@ export function toKpiPoint(row: Readonly<Record<string, unknown>>, columns: KpiC
 
 /** True when every filtered column's text equals the wanted value (a Date is compared as its UTC day). */
 export function matchesFilter(row: Readonly<Record<string, unknown>>, filter: KpiFilter): boolean {
-  return Object.entries(filter).every(([column, wanted]) => textOf(row[column]) === wanted);
+  return Object.entries(filter).every(([column, wanted]) => filterText(row[column]) === wanted);
 }
 
-function textOf(value: unknown): string | null {
+/** A filtered column's value as the text a filter compares it to (a Date as its UTC day; null for no value). */
+export function filterText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   return String(value);
