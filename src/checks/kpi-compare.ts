@@ -63,6 +63,8 @@ export function compareKpis(reference: readonly KpiPoint[], candidate: readonly 
   const ref = index(reference);
   const cand = index(candidate);
   const duplicates = new Map<string, KpiKey>([...ref.duplicates, ...cand.duplicates]);
+  // A key's id is only built when some key is duplicated: most comparisons have none.
+  const duplicated = duplicates.size === 0 ? () => false : (point: KpiPoint) => duplicates.has(kpiId(point));
   const missingInCandidate: KpiKey[] = [];
   const missingInReference: KpiKey[] = [];
   const nonFinite: KpiKey[] = [];
@@ -70,9 +72,9 @@ export function compareKpis(reference: readonly KpiPoint[], candidate: readonly 
   let compared = 0;
   let maxVariance = 0;
 
-  for (const [id, r] of ref.points) {
-    if (duplicates.has(id)) continue;
-    const c = cand.points.get(id);
+  for (const r of pointsOf(ref.points)) {
+    if (duplicated(r)) continue;
+    const c = lookup(cand.points, r);
     if (!c) {
       missingInCandidate.push(keyOf(r));
       continue;
@@ -86,8 +88,8 @@ export function compareKpis(reference: readonly KpiPoint[], candidate: readonly 
     maxVariance = Math.max(maxVariance, variance);
     if (variance > 0) keepWorst(differences, keep, r, c, variance);
   }
-  for (const [id, c] of cand.points) {
-    if (!duplicates.has(id) && !ref.points.has(id)) missingInReference.push(keyOf(c));
+  for (const c of pointsOf(cand.points)) {
+    if (!duplicated(c) && !lookup(ref.points, c)) missingInReference.push(keyOf(c));
   }
 
   const problems = missingInCandidate.length + missingInReference.length + duplicates.size + nonFinite.length;
@@ -115,24 +117,35 @@ function varianceOf(reference: number | null, candidate: number | null, epsilon:
   return Number.isFinite(variance) ? variance : undefined;
 }
 
-function index(points: readonly KpiPoint[]): { points: Map<string, KpiPoint>; duplicates: Map<string, KpiKey> } {
-  const byId = new Map<string, KpiPoint>();
+/** as-of → segment → KPI → point: lookups of the points' own strings, never a joined key built per point. */
+type KpiIndex = Map<string, Map<string, Map<string, KpiPoint>>>;
+
+function index(points: readonly KpiPoint[]): { points: KpiIndex; duplicates: Map<string, KpiKey> } {
+  const byAsOf: KpiIndex = new Map();
   const duplicates = new Map<string, KpiKey>();
   for (const point of points) {
-    const id = idOf(point);
-    if (byId.has(id)) duplicates.set(id, keyOf(point));
-    else byId.set(id, point);
+    let bySegment = byAsOf.get(point.asOf);
+    if (!bySegment) byAsOf.set(point.asOf, (bySegment = new Map()));
+    let byKpi = bySegment.get(point.segment);
+    if (!byKpi) bySegment.set(point.segment, (byKpi = new Map()));
+    if (byKpi.has(point.kpi)) duplicates.set(kpiId(point), keyOf(point));
+    else byKpi.set(point.kpi, point);
   }
-  return { points: byId, duplicates };
+  return { points: byAsOf, duplicates };
 }
 
-// JSON of the tuple, not a joined string: "a|b" + "c" and "a" + "b|c" must stay different keys.
+function lookup(points: KpiIndex, key: KpiKey): KpiPoint | undefined {
+  return points.get(key.asOf)?.get(key.segment)?.get(key.kpi);
+}
+
+function* pointsOf(points: KpiIndex): Generator<KpiPoint> {
+  for (const bySegment of points.values()) for (const byKpi of bySegment.values()) yield* byKpi.values();
+}
+
 /** One string per (asOf, segment, kpi); the separator cannot occur in a date and is not printable. */
 export function kpiId(key: KpiKey): string {
   return `${key.asOf}\u0000${key.segment}\u0000${key.kpi}`;
 }
-
-const idOf = kpiId;
 
 const worse = (a: KpiDifference, b: KpiDifference) => b.variance - a.variance || byKey(a, b);
 
