@@ -72,25 +72,24 @@ export function compareKpis(reference: readonly KpiPoint[], candidate: readonly 
   let compared = 0;
   let maxVariance = 0;
 
-  for (const r of pointsOf(ref.points)) {
-    if (duplicated(r)) continue;
-    const c = lookup(cand.points, r);
+  forEachPoint(ref.points, cand.points, (r, c) => {
+    if (duplicated(r)) return;
     if (!c) {
       missingInCandidate.push(keyOf(r));
-      continue;
+      return;
     }
     compared += 1;
     const variance = varianceOf(r.value, c.value, epsilon);
     if (variance === undefined) {
       nonFinite.push(keyOf(r));
-      continue;
+      return;
     }
     maxVariance = Math.max(maxVariance, variance);
     if (variance > 0) keepWorst(differences, keep, r, c, variance);
-  }
-  for (const c of pointsOf(cand.points)) {
-    if (!duplicated(c) && !lookup(ref.points, c)) missingInReference.push(keyOf(c));
-  }
+  });
+  forEachPoint(cand.points, ref.points, (c, r) => {
+    if (!r && !duplicated(c)) missingInReference.push(keyOf(c));
+  });
 
   const problems = missingInCandidate.length + missingInReference.length + duplicates.size + nonFinite.length;
   return {
@@ -134,12 +133,15 @@ function index(points: readonly KpiPoint[]): { points: KpiIndex; duplicates: Map
   return { points: byAsOf, duplicates };
 }
 
-function lookup(points: KpiIndex, key: KpiKey): KpiPoint | undefined {
-  return points.get(key.asOf)?.get(key.segment)?.get(key.kpi);
-}
-
-function* pointsOf(points: KpiIndex): Generator<KpiPoint> {
-  for (const bySegment of points.values()) for (const byKpi of bySegment.values()) yield* byKpi.values();
+/** Calls `visit` with every point of `points` and the point of `other` at the same key, if any. */
+function forEachPoint(points: KpiIndex, other: KpiIndex, visit: (point: KpiPoint, match: KpiPoint | undefined) => void): void {
+  for (const [asOf, bySegment] of points) {
+    const otherBySegment = other.get(asOf);
+    for (const [segment, byKpi] of bySegment) {
+      const otherByKpi = otherBySegment?.get(segment);
+      for (const [kpi, point] of byKpi) visit(point, otherByKpi?.get(kpi));
+    }
+  }
 }
 
 /** One string per (asOf, segment, kpi); the separator cannot occur in a date and is not printable. */

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parquetMetadata, parquetRead, parquetSchema, type FileMetaData } from 'hyparquet';
 import type { KpiPoint } from '../checks/kpi-compare.ts';
@@ -20,17 +20,22 @@ export async function readParquetKpis(dir: string, columns: KpiColumns, options:
   // A few files at a time: a pipeline writes one small file per as-of and run, and waiting for each read in
   // turn cost as much as decoding them all.
   const files: KpiFile[] = await mapInOrder(await listFiles(dir, extension), FILES_IN_FLIGHT, async (path) => {
-    const { mtimeMs } = await stat(path);
-    return { path, mtimeMs, points: await readKpiFile(path, columns, filter) };
+    // One open for the file's mtime and its bytes.
+    const handle = await open(path, 'r');
+    try {
+      const { mtimeMs } = await handle.stat();
+      return { path, mtimeMs, points: await readKpiFile(path, await handle.readFile(), columns, filter) };
+    } finally {
+      await handle.close();
+    }
   });
   return newestFileWins(files);
 }
 
 const FILES_IN_FLIGHT = 8;
 
-/** One file's points. Not parquet, or lacking a mapped or filtered column: an error naming the file. */
-export async function readKpiFile(path: string, columns: KpiColumns, filter: KpiFilter = {}): Promise<KpiPoint[]> {
-  const buffer = await readFile(path);
+/** One file's points, from its bytes. Not parquet, or lacking a mapped or filtered column: an error naming the file. */
+async function readKpiFile(path: string, buffer: Buffer, columns: KpiColumns, filter: KpiFilter): Promise<KpiPoint[]> {
   const file = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer;
   let metadata: FileMetaData;
   try {
