@@ -29,7 +29,7 @@ const { values } = parseArgs({ options: { quick: { type: 'boolean', default: fal
 const quick = values.quick;
 const plan = quick
   ? { rounds: 3, dockerRounds: 0, kpiRounds: 3, kpiLarger: 20_000, zeroLossSizes: [10_000, 100_000], zeroLossRounds: 3, generationRows: 100_000, docker: false }
-  : { rounds: 5, dockerRounds: 3, kpiRounds: 3, kpiLarger: 100_000, zeroLossSizes: [100_000, 1_000_000, 10_000_000], zeroLossRounds: 3, generationRows: 10_000_000, docker: true };
+  : { rounds: 5, dockerRounds: 3, kpiRounds: 9, kpiLarger: 100_000, zeroLossSizes: [100_000, 1_000_000, 10_000_000], zeroLossRounds: 3, generationRows: 10_000_000, docker: true };
 
 const started = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
