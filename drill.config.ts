@@ -85,8 +85,9 @@ export default defineConfig({
       // 500 new loans (and their first payments) arrive while V2 is down.
       cutover: cascade('--append', '500'),
       // The dry-run's failure: 6 000 new loans (4 batches of V2's 5 000 rows), then V2 restarted to crash after
-      // the first batch of every run. The harness restarts it as a service manager would, until the crash-loop
-      // criterion (3 restarts within 10 minutes) calls for the rollback; V1 processes what is left.
+      // the first batch of every run. It is restarted as a service manager would (by the harness, or by the target
+      // itself where it can: swarm, systemd), until the crash-loop criterion (3 restarts within 10 minutes) calls for
+      // the rollback; V1 processes what is left.
       failure: {
         setup: [cascade('--append', '6000')],
         env: { ABACO_V2_FAULTS: 'crash-after:1' },
