@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -134,6 +135,40 @@ describe.runIf(process.getuid?.() === 0)('fault matrix: disk full (a 1 MiB tmpfs
     expect(step(journal, 'stop-v2').status).toBe('skipped');
     const verify = await drill(['verify', join(reportDir, journal.runId)]);
     expect(verify.exitCode, verify.all).toBe(0);
+  });
+
+  it('the report folder fills up mid-rollback, after the backup: V1 fails, the emergency path and cleanup run, exit 3 saying how the run ended and which file could not be written', async () => {
+    // The cutover gap (while V2 is down) fills the folder to its last byte.
+    const filler = (dir: string) =>
+      [
+        "const fs = require('fs');",
+        `const fd = fs.openSync(${JSON.stringify(join(dir, 'filler'))}, 'w');`,
+        'for (const size of [65536, 512, 1]) { const block = Buffer.alloc(size, 1);',
+        "  try { for (;;) fs.writeSync(fd, block); } catch (error) { if (error.code !== 'ENOSPC') throw error; } }",
+      ].join(' ');
+    mountPoint = await mkdtemp(join(tmpdir(), 'drill-fills-'));
+    await execa('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mountPoint]);
+    current = await testRun((staging) => {
+      staging['cutover'] = { command: process.execPath, args: ['-e', filler(mountPoint!)] };
+    });
+    const reportDir = join(mountPoint, 'reports');
+    const result = await drill(['run', '--config', current.configFile, '--report-dir', reportDir, '--only', 'data-validation'], { TMPDIR: current.tmp });
+    expect(result.exitCode, result.all).toBe(3);
+    const [runId] = (await readdir(reportDir)).filter((name) => /^\d{4}-/.test(name));
+    const runDir = join(reportDir, runId!);
+    // Before: the backup was written and proven. After: V1 cannot write its outputs, the emergency path runs.
+    expect(result.all).toMatch(/✓ \[pre-rollback\] Prove the backup restores/);
+    expect(result.all).toMatch(/✗ \[rollback\] Validate V1: .*\n.*ENOSPC: no space left on device/);
+    expect(result.all).toContain('✓ [emergency] Emergency: halt all pipeline execution (V1 and V2)');
+    // Every failed write names its file, and the last line says how the run ended.
+    expect(result.all).toContain(`cleanup "close V1 log" failed: cannot write ${join(runDir, 'data-validation', 'v1.log')}: ENOSPC: no space left on device`);
+    expect(result.stderr).toContain(
+      `drill: the run ended failed (data-validation failed), but its results could not be written to ${runDir}: cannot write ${join(runDir, 'journal.json')}: ENOSPC: no space left on device`,
+    );
+    expect(result.stderr).toContain('free space there, or pass another --report-dir, and run again');
+    expect(result.all).not.toContain('Unhandled');
+    // The lock is released; V1, V2, Postgres and Azurite are gone (afterEach).
+    expect(await readdir(reportDir)).toEqual([runId]);
   });
 
   it('the report folder is already full: refused before anything starts, exit 3 naming the lock file and ENOSPC, no lock left', async () => {

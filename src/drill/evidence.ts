@@ -1,7 +1,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { Redactor } from '../config/redact.ts';
+import { writeNamed } from '../util/write-named.ts';
 
 /**
  * Files a test keeps next to the journal (logs, exports, diffs), under <runDir>/<testId>/.
@@ -23,23 +24,39 @@ export class Evidence {
   async write(name: string, content: string): Promise<string> {
     const path = join(this.dir, name);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, this.redactor.redact(content));
+    await writeNamed(path, this.redactor.redact(content));
     return this.track(path);
   }
 
-  /** A file written line by line as a service logs; close() flushes it. */
+  /**
+   * A file written line by line as a service logs; close() flushes it. A write that fails (a full
+   * disk) never throws into the service's log callback: writing stops, the service goes on, and
+   * close() rejects naming the file and the error.
+   */
   async lineWriter(name: string): Promise<{ path: string; writeLine(line: string): void; close(): Promise<void> }> {
     const path = join(this.dir, name);
     await mkdir(dirname(path), { recursive: true });
     // Appending: a version restarted in the same test keeps one log.
     const stream: WriteStream = createWriteStream(path, { flags: 'a' });
+    // Without a listener, a failed write would be an uncaught 'error' event: the harness itself would die.
+    stream.on('error', () => undefined);
+    const failure = () => (stream.errored ? new Error(`cannot write ${path}: ${stream.errored.message}`) : undefined);
     const rel = this.track(path);
     return {
       path: rel,
       writeLine: (line) => {
-        if (!stream.writableEnded) stream.write(this.redactor.redact(line) + '\n');
+        if (!stream.errored && !stream.writableEnded) stream.write(this.redactor.redact(line) + '\n');
       },
-      close: () => new Promise<void>((resolve) => (stream.writableEnded ? resolve() : stream.end(resolve))),
+      close: () =>
+        new Promise<void>((resolve, reject) => {
+          const settle = () => {
+            const error = failure();
+            if (error) reject(error);
+            else resolve();
+          };
+          if (stream.destroyed || stream.writableEnded) settle();
+          else stream.end(settle);
+        }),
     };
   }
 

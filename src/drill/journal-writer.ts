@@ -1,19 +1,20 @@
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redactor } from '../config/redact.ts';
+import { writeNamed } from '../util/write-named.ts';
 import type { Journal } from './journal-types.ts';
 
 /** Writes <runDir>/journal.json, redacted; the run folder is then copied to <reportDir>/latest. */
 export async function writeJournal(runDir: string, journal: Journal, redactor: Redactor): Promise<string> {
   await mkdir(runDir, { recursive: true });
   const path = join(runDir, 'journal.json');
-  await writeFile(path, redactor.redact(JSON.stringify(journal, null, 2)) + '\n');
+  await writeNamed(path, redactor.redact(JSON.stringify(journal, null, 2)) + '\n');
   return path;
 }
 
 export async function writeReportFile(runDir: string, name: string, content: string, redactor: Redactor): Promise<string> {
   const path = join(runDir, name);
-  await writeFile(path, redactor.redact(content));
+  await writeNamed(path, redactor.redact(content));
   return path;
 }
 

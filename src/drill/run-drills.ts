@@ -144,19 +144,28 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
     ...(runError ? { error: runError } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
-  await writeJournal(runDir, journal, redactor);
-  await writeReportFile(runDir, 'checklist.md', renderChecklist(journal), redactor);
-  await writeReportFile(runDir, 'junit.xml', renderJunit(journal), redactor);
-  // Large evidence (the database backup) stays in the run folder and is listed, not copied into allure-results.
-  await writeAllureResults(journal, runDir, { redactor, maxAttachmentBytes: 1024 * 1024 });
-  // report.html (+ report.pdf when Chromium is installed), history.jsonl, then manifest.sha256 last:
-  // nothing may be written into the run folder after it, or `drill verify` reports the file as added.
-  const signoff = await writeSignoffArtifacts({ runDir, reportDir, journal, redactor, pdf: env.report.pdf, historyRatio: env.report.regressionRatio });
-  if (signoff.pdfSkipped) onInfo(`drill ${runId}: report.pdf not written: ${signoff.pdfSkipped}`);
-  for (const t of signoff.regressions) {
-    onInfo(`drill ${runId}: regression: ${t.id} rolled back in ${formatMs(t.current ?? 0)}, ${(((t.change ?? 1) - 1) * 100).toFixed(0)}% slower than the median ${formatMs(t.median ?? 0)} of its last ${t.baselineRuns} runs`);
+  let latestDir: string;
+  try {
+    await writeJournal(runDir, journal, redactor);
+    await writeReportFile(runDir, 'checklist.md', renderChecklist(journal), redactor);
+    await writeReportFile(runDir, 'junit.xml', renderJunit(journal), redactor);
+    // Large evidence (the database backup) stays in the run folder and is listed, not copied into allure-results.
+    await writeAllureResults(journal, runDir, { redactor, maxAttachmentBytes: 1024 * 1024 });
+    // report.html (+ report.pdf when Chromium is installed), history.jsonl, then manifest.sha256 last:
+    // nothing may be written into the run folder after it, or `drill verify` reports the file as added.
+    const signoff = await writeSignoffArtifacts({ runDir, reportDir, journal, redactor, pdf: env.report.pdf, historyRatio: env.report.regressionRatio });
+    if (signoff.pdfSkipped) onInfo(`drill ${runId}: report.pdf not written: ${signoff.pdfSkipped}`);
+    for (const t of signoff.regressions) {
+      onInfo(`drill ${runId}: regression: ${t.id} rolled back in ${formatMs(t.current ?? 0)}, ${(((t.change ?? 1) - 1) * 100).toFixed(0)}% slower than the median ${formatMs(t.median ?? 0)} of its last ${t.baselineRuns} runs`);
+    }
+    latestDir = await copyToLatest(reportDir, runDir);
+  } catch (error) {
+    // The run is over and cleaned up; only its record is lost. Say how it ended, since no file will.
+    const failed = tests.filter((t) => t.status !== 'passed').map((t) => `${t.id} ${t.status}`);
+    const why = redactor.redact(errorMessage(error));
+    const fix = why.includes('ENOSPC') ? 'free space there, or pass another --report-dir,' : 'pass a --report-dir it can write';
+    throw new HarnessError(`the run ended ${status}${failed.length ? ` (${failed.join(', ')})` : ''}, but its results could not be written to ${runDir}: ${why} — ${fix} and run again`);
   }
-  const latestDir = await copyToLatest(reportDir, runDir);
   return { journal, runDir, latestDir };
 }
 
