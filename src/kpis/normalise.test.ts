@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesFilter, normaliseAsOf, normaliseLabel, normaliseValue, toKpiPoint } from './normalise.ts';
+import { filterText, normaliseAsOf, normaliseLabel, normaliseValue, toKpiPoint } from './normalise.ts';
 
 describe('normaliseAsOf', () => {
   it('reads a Date in UTC, whatever the process time zone', () => {
@@ -51,7 +51,7 @@ describe('normaliseLabel', () => {
   });
 });
 
-describe('toKpiPoint and matchesFilter', () => {
+describe('toKpiPoint and filterText', () => {
   const row = { day: new Date('2024-03-31T00:00:00Z'), seg: 'auto', name: 'par30', v: 0.031, run: 'v2-1', n: 3n };
   const columns = { asOf: 'day', segment: 'seg', kpi: 'name', value: 'v' };
 
@@ -59,11 +59,11 @@ describe('toKpiPoint and matchesFilter', () => {
     expect(toKpiPoint(row, columns, 'r')).toEqual({ asOf: '2024-03-31', segment: 'auto', kpi: 'par30', value: 0.031 });
   });
 
-  it('filters by the text of each column', () => {
-    expect(matchesFilter(row, {})).toBe(true);
-    expect(matchesFilter(row, { run: 'v2-1' })).toBe(true);
-    expect(matchesFilter(row, { run: 'v2-1', seg: 'sme' })).toBe(false);
-    expect(matchesFilter(row, { day: '2024-03-31', n: '3' })).toBe(true);
-    expect(matchesFilter(row, { missing: 'x' })).toBe(false);
+  it('gives a filtered column the text a filter compares: a date as its UTC day, no value as null', () => {
+    expect(filterText(row.run)).toBe('v2-1');
+    expect(filterText(row.day)).toBe('2024-03-31');
+    expect(filterText(row.n)).toBe('3');
+    expect(filterText(null)).toBeNull();
+    expect(filterText(undefined)).toBeNull();
   });
 });

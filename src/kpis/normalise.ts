@@ -78,11 +78,6 @@ export function toKpiPoint(row: Readonly<Record<string, unknown>>, columns: KpiC
   };
 }
 
-/** True when every filtered column's text equals the wanted value (a Date is compared as its UTC day). */
-export function matchesFilter(row: Readonly<Record<string, unknown>>, filter: KpiFilter): boolean {
-  return Object.entries(filter).every(([column, wanted]) => filterText(row[column]) === wanted);
-}
-
 /** A filtered column's value as the text a filter compares it to (a Date as its UTC day; null for no value). */
 export function filterText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
