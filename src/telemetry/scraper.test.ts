@@ -59,6 +59,18 @@ describe('startScraper with an injected fetch', () => {
     expect(JSON.stringify(sample)).not.toContain('w0rd');
   });
 
+  it('scrapeNow takes a sample besides the interval\'s, kept with the others', async () => {
+    let value = 0;
+    const counting: FetchLike = async () => new Response(`rows_per_second ${++value}\n`, { status: 200 });
+    const scraper = startScraper({ url: 'http://127.0.0.1:9/metrics', intervalMs: 60_000, fetchImpl: counting });
+    const now = await scraper.scrapeNow();
+    await scraper.stop(); // waits for the interval's first scrape too
+    expect(now).toMatchObject({ ok: true, metrics: { rows_per_second: expect.any(Number) } });
+    expect(scraper.samples()).toHaveLength(2);
+    expect(scraper.samples()).toContainEqual(now);
+    expect(scraper.samples().map((s) => s.metrics?.['rows_per_second']).sort()).toEqual([1, 2]);
+  });
+
   it('rejects a nonsensical interval as a configuration error', () => {
     expect(() => startScraper({ url: 'http://127.0.0.1:9/metrics', intervalMs: 0, label: 'v2' })).toThrow(/scraper v2: intervalMs and timeoutMs must be positive/);
   });

@@ -33,6 +33,8 @@ export interface ScraperOptions {
 export interface Scraper {
   /** Every sample so far, oldest first. */
   samples(): ScrapeSample[];
+  /** Takes one sample now, besides the interval's: e.g. right after a run, before the service may stop. */
+  scrapeNow(): Promise<ScrapeSample>;
   /** Cancels the next scrape and waits for one in flight; idempotent. */
   stop(): Promise<void>;
 }
@@ -60,7 +62,7 @@ export function startScraper(options: ScraperOptions): Scraper {
   const target = prepareUrl(options.url);
   const what = `scrape${label ? ` ${label}` : ''} (GET ${target.shown})`;
   const taken: ScrapeSample[] = [];
-  const loop = startPollLoop(async () => {
+  const take = async (): Promise<ScrapeSample> => {
     const sample = await scrapeOnce(target, what, timeoutMs, fetchImpl, clock);
     const withLabel = label === undefined ? sample : { ...sample, label };
     taken.push(withLabel);
@@ -69,9 +71,12 @@ export function startScraper(options: ScraperOptions): Scraper {
     } catch {
       // A failing listener must not stop the scraping that feeds the evidence.
     }
-  }, intervalMs, clock);
+    return withLabel;
+  };
+  const loop = startPollLoop(async () => void (await take()), intervalMs, clock);
   return {
     samples: () => [...taken],
+    scrapeNow: take,
     stop: () => loop.stop(),
   };
 }

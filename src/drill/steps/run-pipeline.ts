@@ -16,6 +16,9 @@ export function runPipeline(world: DrillWorld, state: TestState, key: ServiceKey
       ctx.record('runId', run.runId);
       ctx.record('runMs', run.durationMs);
       if (run.status !== 'succeeded') throw new Error(`${name} run ${run.runId} ended ${run.status}: ${JSON.stringify(run.body['error'] ?? run.body)}`);
+      // The run's own metrics (its throughput: V2's baseline for the decision criteria) are in the series
+      // even when the service is stopped before the next interval's scrape.
+      await state.scrapers[key]?.at(-1)?.scrapeNow();
     },
   };
 }
