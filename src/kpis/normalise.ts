@@ -13,12 +13,6 @@ export type KpiFilter = Readonly<Record<string, string>>;
 
 const isoDay = /^(\d{4})-(\d{2})-(\d{2})(?=$|[T ])/;
 
-/**
- * 'YYYY-MM-DD' from a Date (read in UTC: hyparquet decodes a DATE column as UTC midnight, and a
- * local-time reading would shift it a day west of Greenwich) or from text that starts with a
- * real calendar day ('2024-01-31', '2024-01-31 00:00:00+00', '2024-01-31T00:00:00Z').
- * `where` names the row for the error message.
- */
 /** Where a value came from, for messages; a function when building the text for every row would cost more than reading it. */
 export type Where = string | (() => string);
 const place = (where: Where) => (typeof where === 'string' ? where : where());
@@ -26,17 +20,28 @@ const place = (where: Where) => (typeof where === 'string' ? where : where());
 // Parquet dates come back as Date objects, the same few days over and over: format each once.
 const days = new Map<number, string>();
 
+/** A valid Date's day in UTC, 'YYYY-MM-DD'. */
+function utcDay(date: Date): string {
+  const time = date.getTime();
+  let day = days.get(time);
+  if (day === undefined) {
+    if (days.size > 100_000) days.clear();
+    day = date.toISOString().slice(0, 10);
+    days.set(time, day);
+  }
+  return day;
+}
+
+/**
+ * 'YYYY-MM-DD' from a Date (read in UTC: hyparquet decodes a DATE column as UTC midnight, and a
+ * local-time reading would shift it a day west of Greenwich) or from text that starts with a
+ * real calendar day ('2024-01-31', '2024-01-31 00:00:00+00', '2024-01-31T00:00:00Z').
+ * `where` names the row for the error message.
+ */
 export function normaliseAsOf(value: unknown, where: Where): string {
   if (value instanceof Date) {
-    const time = value.getTime();
-    if (Number.isNaN(time)) throw new Error(`${place(where)}: as-of is an invalid date`);
-    let day = days.get(time);
-    if (day === undefined) {
-      if (days.size > 100_000) days.clear();
-      day = value.toISOString().slice(0, 10);
-      days.set(time, day);
-    }
-    return day;
+    if (Number.isNaN(value.getTime())) throw new Error(`${place(where)}: as-of is an invalid date`);
+    return utcDay(value);
   }
   if (typeof value === 'string') {
     const match = isoDay.exec(value.trim());
@@ -81,7 +86,7 @@ export function toKpiPoint(row: Readonly<Record<string, unknown>>, columns: KpiC
 /** A filtered column's value as the text a filter compares it to (a Date as its UTC day; null for no value). */
 export function filterText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (value instanceof Date) return utcDay(value);
   return String(value);
 }
 
