@@ -4,7 +4,7 @@ import { parseProcSample } from '../proc-stats.ts';
 import type { ExitInfo, ResourceSample, StartedDeployment, StopResult } from '../target.ts';
 import type { Follow, SshConnection } from './ssh-connection.ts';
 import type { SystemdCommands } from './systemd-commands.ts';
-import { hasExited, parseShow, unitState, type UnitState } from './unit-state.ts';
+import { hasExited, parseShow, restartedBySystemd, unitState, waitingToRestart, type UnitState } from './unit-state.ts';
 
 export interface UnitHandle {
   name: string;
@@ -79,7 +79,7 @@ export class StartedUnit implements StartedDeployment {
   async isRunning(): Promise<boolean> {
     if (this.exitInfo && !this.handle.systemdRestarts) return false;
     await this.observe('checking whether it runs');
-    return !this.exitInfo || this.restartedBySystemd();
+    return !this.exitInfo || this.restartedAfterExit();
   }
 
   stop({ graceMs }: { graceMs: number }): Promise<StopResult> {
@@ -98,7 +98,7 @@ export class StartedUnit implements StartedDeployment {
     // The first sample is taken right after start, before the watcher has read the MainPID; after this
     // invocation's end the watcher has stopped, and the MainPID is that of systemd's restart, if any.
     if (!this.lastState || this.exitInfo) await this.observe(`reading ${this.describe()}'s MainPID`).catch(() => undefined);
-    if (this.exitInfo && !this.restartedBySystemd()) return undefined;
+    if (this.exitInfo && !this.restartedAfterExit()) return undefined;
     const pid = this.lastState?.mainPid;
     if (!pid) return undefined;
     const result = await this.handle.ssh.exec(this.handle.commands.procStats(pid), `sampling ${this.describe()}'s RSS/CPU`).catch(() => undefined);
@@ -139,13 +139,10 @@ export class StartedUnit implements StartedDeployment {
     return { alreadyExited, escalatedToKill, graceMs, durationMs: Date.now() - started, exit: await this.exited };
   }
 
-  /** After this invocation's end: systemd waits to restart the unit, or has restarted it and nothing stopped it since. */
-  private restartedBySystemd(): boolean {
-    const state = this.lastState;
+  /** After this invocation's end: systemd restarts the unit, and nothing stopped it since. */
+  private restartedAfterExit(): boolean {
     const since = this.handle.systemdRestarts?.since;
-    if (!state || since === undefined) return false;
-    if (state.activeState === 'activating' && state.subState === 'auto-restart') return true;
-    return (state.activeState === 'active' || state.activeState === 'activating' || state.activeState === 'reloading') && state.nRestarts > since;
+    return this.lastState !== undefined && since !== undefined && restartedBySystemd(this.lastState, since);
   }
 
   private unitDown(): boolean {
@@ -171,7 +168,7 @@ export class StartedUnit implements StartedDeployment {
     if (!this.exitInfo && hasExited(state, this.handle.invocationId)) {
       // The exit status belongs to this invocation only while systemd has not started another one.
       // (systemd clears InvocationID once the unit is inactive: the status read then is still this invocation's.)
-      const ours = state.invocationId === this.handle.invocationId || state.invocationId === '' || state.subState === 'auto-restart';
+      const ours = state.invocationId === this.handle.invocationId || state.invocationId === '' || waitingToRestart(state);
       const exit = ours ? state.exit : { exitCode: null, signal: null };
       this.exitInfo = exit;
       await this.keepFinalLines();

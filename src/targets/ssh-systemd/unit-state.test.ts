@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execStartPath, exitInfo, firstEnvironmentFile, hasExited, parseShow, restartsItself, unitState } from './unit-state.ts';
+import { execStartPath, exitInfo, firstEnvironmentFile, hasExited, parseShow, restartedBySystemd, restartsItself, unitState } from './unit-state.ts';
 
 const show = (props: Record<string, string>) =>
   unitState(parseShow(Object.entries({ ActiveState: 'active', SubState: 'running', InvocationID: 'abc', MainPID: '42', ExecMainCode: '0', ExecMainStatus: '0', NRestarts: '0', ...props }).map(([k, v]) => `${k}=${v}`).join('\n')));
@@ -36,6 +36,14 @@ describe('unit state', () => {
     for (const restart of ['on-failure', 'always', 'on-abnormal', 'on-abort', 'on-watchdog', 'on-success']) expect(restartsItself(restart), restart).toBe(true);
     expect(restartsItself('no')).toBe(false);
     expect(restartsItself('')).toBe(false);
+  });
+
+  it('follows systemd restarting a deployment: waiting to restart, or up again with more restarts than when it began', () => {
+    expect(restartedBySystemd(show({ ActiveState: 'activating', SubState: 'auto-restart', NRestarts: '0' }), 0)).toBe(true);
+    expect(restartedBySystemd(show({ NRestarts: '1' }), 0)).toBe(true);
+    expect(restartedBySystemd(show({ NRestarts: '2' }), 2)).toBe(false); // up, but not restarted since
+    expect(restartedBySystemd(show({ ActiveState: 'failed', SubState: 'failed', NRestarts: '5' }), 0)).toBe(false); // start limit hit
+    expect(restartedBySystemd(show({ ActiveState: 'inactive', SubState: 'dead', NRestarts: '3' }), 0)).toBe(false); // stopped
   });
 });
 

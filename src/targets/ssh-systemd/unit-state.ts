@@ -55,7 +55,21 @@ export function exitInfo(code: string | undefined, status: string | undefined): 
 export function hasExited(state: UnitState, invocationId: string): boolean {
   if (state.invocationId !== invocationId) return true;
   if (state.activeState === 'inactive' || state.activeState === 'failed') return true;
+  return waitingToRestart(state);
+}
+
+/** systemd waits out RestartSec= before restarting the unit on its own (Restart=on-failure, …). */
+export function waitingToRestart(state: UnitState): boolean {
   return state.activeState === 'activating' && state.subState === 'auto-restart';
+}
+
+/**
+ * After the invocation a deployment started has ended: systemd is about to restart the unit, or has
+ * restarted it (NRestarts above its value `since` the deployment became active) and it is up.
+ */
+export function restartedBySystemd(state: UnitState, since: number): boolean {
+  if (waitingToRestart(state)) return true;
+  return (state.activeState === 'active' || state.activeState === 'activating' || state.activeState === 'reloading') && state.nRestarts > since;
 }
 
 /** Restart= other than `no` (on-failure, always, on-abnormal, …): systemd restarts a crashed invocation itself. */
