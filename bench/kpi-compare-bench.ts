@@ -9,7 +9,7 @@ const columns = { asOf: 'as_of', segment: 'segment', kpi: 'kpi', value: 'value' 
 const source = (dir: string): KpiSource => ({ kind: 'parquet', dir, columns });
 
 /** What the harness does in a drill: read V2's outputs (the reference), read V1's, compare. */
-export async function harnessCompare(outputs: KpiOutputs): Promise<KpiComparison> {
+async function harnessCompare(outputs: KpiOutputs): Promise<KpiComparison> {
   const reference = await readKpis(source(outputs.v2));
   const candidate = await readKpis(source(outputs.v1));
   return compareKpis(reference, candidate, { tolerance: 0.01 });
