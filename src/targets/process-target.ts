@@ -6,7 +6,7 @@ import { LineBuffer } from '../util/line-buffer.ts';
 import { delay, waitFor } from '../util/wait-for.ts';
 import { sampleProcess } from './proc-stats.ts';
 import { killAllOnExit, signalGroup, groupAlive } from './process-groups.ts';
-import type { Deployment, ExitInfo, ServiceSpec, StartedDeployment, StopResult, Target } from './target.ts';
+import type { Deployment, ExecOptions, ExecResult, ExitInfo, ServiceSpec, StartedDeployment, StopResult, Target } from './target.ts';
 
 /** V1 and V2 as local child processes, each the leader of its own process group. */
 export class ProcessTarget implements Target {
@@ -53,21 +53,44 @@ async function startProcess(spec: ServiceSpec, port: number): Promise<StartedDep
     unregister();
     return { exitCode: result.exitCode ?? null, signal: result.signal ?? null };
   });
-  return new StartedProcess(spec.name, `http://127.0.0.1:${port}`, pid, child, exited, log);
+  return new StartedProcess(spec, port, pid, child, exited, log);
 }
 
 class StartedProcess implements StartedDeployment {
   private exitInfo: ExitInfo | undefined;
+  readonly name: string;
+  readonly baseUrl: string;
+  readonly address: { host: string; port: number };
 
   constructor(
-    readonly name: string,
-    readonly baseUrl: string,
+    private readonly spec: ServiceSpec,
+    port: number,
     private readonly pid: number,
     private readonly child: ResultPromise,
     readonly exited: Promise<ExitInfo>,
     private readonly log: LineBuffer,
   ) {
+    this.name = spec.name;
+    this.address = { host: '127.0.0.1', port };
+    this.baseUrl = `http://127.0.0.1:${port}`;
     void exited.then((info) => (this.exitInfo = info));
+  }
+
+  async exec(command: string, args: string[], options: ExecOptions): Promise<ExecResult> {
+    return execLocally(command, args, { cwd: this.spec.cwd, env: { ...this.spec.env, ...options.env }, timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+  }
+
+  async pause(): Promise<void> {
+    signalGroup(this.pid, 'SIGSTOP');
+  }
+
+  async resume(): Promise<void> {
+    signalGroup(this.pid, 'SIGCONT');
+  }
+
+  async kill(): Promise<void> {
+    signalGroup(this.pid, 'SIGKILL');
+    await this.exited;
   }
 
   async isRunning(): Promise<boolean> {
@@ -81,6 +104,8 @@ class StartedProcess implements StartedDeployment {
       return { alreadyExited: true, escalatedToKill: false, graceMs, durationMs: 0, exit: this.exitInfo };
     }
     signalGroup(this.pid, 'SIGTERM');
+    // A paused (SIGSTOPped) service cannot act on SIGTERM until it is continued.
+    signalGroup(this.pid, 'SIGCONT');
     const grace = new AbortController();
     const graceful = await Promise.race([
       this.exited.then(() => true),
@@ -114,4 +139,32 @@ class StartedProcess implements StartedDeployment {
     this.child.stdout?.destroy();
     this.child.stderr?.destroy();
   }
+}
+
+/**
+ * Runs a program on this machine with exactly `env` (nothing inherited), as an argument array. Every
+ * expected failure is in the result: a non-zero exit, a timeout, a program that cannot be started.
+ */
+export async function execLocally(command: string, args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult> {
+  const started = Date.now();
+  const result = await execa(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    timeout: options.timeoutMs,
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const startError = result.failed && result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined ? result.shortMessage : undefined;
+  return {
+    exitCode: result.exitCode ?? null,
+    signal: result.signal ?? null,
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? ''),
+    durationMs: Date.now() - started,
+    timedOut: result.timedOut,
+    ...(startError ? { startError } : {}),
+  };
 }

@@ -65,6 +65,26 @@ export interface StopResult {
   exit: ExitInfo;
 }
 
+export interface ExecOptions {
+  /** Added to the service's own environment (the one it was deployed with, {{port}} filled). */
+  env?: Record<string, string>;
+  /** The command is killed after this long; the result then says timedOut. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  /** null when it was killed (timeout, abort) or could not be started. */
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+  /** Set when the command could not be started at all (ENOENT, no such container…): names what was tried. */
+  startError?: string;
+}
+
 export interface ResourceSample {
   rssBytes: number;
   cpuSeconds: number;
@@ -76,12 +96,29 @@ export interface StartedDeployment extends AsyncDisposable {
   readonly baseUrl: string;
   /** Settles when the service exits, for whatever reason. */
   readonly exited: Promise<ExitInfo>;
+  /** Where a TCP client (a `tcp` health check) reaches the service: the host and the port the target published. */
+  readonly address: { host: string; port: number };
   isRunning(): Promise<boolean>;
   /** Graceful stop (SIGTERM or the target's equivalent), kill after graceMs, then verify it is gone. */
   stop(options: { graceMs: number }): Promise<StopResult>;
   logs(lines: number): string[];
   /** RSS and CPU of the service, or undefined when it is not running. */
   sample(): Promise<ResourceSample | undefined>;
+  /**
+   * Runs a command where the service runs, with the service's environment (plus options.env): a local
+   * process in the service's folder, `docker exec` in its container, over SSH on its host, in its swarm
+   * task's container. Never through a shell built from strings: argument arrays only. Expected failures
+   * (non-zero exit, timeout, a program that does not exist) are in the result, never thrown.
+   */
+  exec(command: string, args: string[], options: ExecOptions): Promise<ExecResult>;
+  /** Freezes every process of the service (SIGSTOP to its group, `docker pause`, the unit's cgroup frozen): a hang. */
+  pause(): Promise<void>;
+  /** Thaws what pause() froze; a no-op when the service is not paused. */
+  resume(): Promise<void>;
+  /** Kills the service abruptly (SIGKILL, no grace), as a crash would; a supervisor that restarts on failure does so. */
+  kill(): Promise<void>;
+  /** ssh-systemd only: the unit's ActiveState (`active`, `activating`, `failed`, …) for a `systemd` health check. */
+  unitState?(): Promise<string>;
   /**
    * Present where the target restarts a crashed service itself (a swarm's restart policy, a systemd
    * unit's Restart=): how many times it has since start(). The harness then counts these restarts
