@@ -17,9 +17,11 @@ const pipeline = (version: 'v1' | 'v2') => ({
     BLOB_CONNECTION_STRING: '{{blobConnectionString}}',
     BLOB_CONTAINER: '{{blobContainer}}',
   },
-  healthPath: '/health',
+  // Healthy when /health answers 2xx; its answer also carries the last run's phases and the database's state.
+  health: { kind: 'http' as const, path: '/health' },
   metricsPath: '/metrics',
-  run: { triggerPath: '/runs', statusPath: '/runs/{runId}' },
+  // POST /runs answers { runId }; GET /runs/{runId} answers { status } until it is no longer running.
+  run: { kind: 'http-async' as const, triggerPath: '/runs', statusPath: '/runs/{runId}' },
 });
 
 const cascade = (...args: string[]) => ({
@@ -53,13 +55,15 @@ export default defineConfig({
         ],
       },
       validation: {
-        kpiRowsQuery: 'select count(*) from abaco.kpi_metrics where run_id = $1',
-        outputsDir: '{{outputDir}}/metrics',
-        outputsExtension: '.parquet',
+        kpiRows: { query: 'select count(*) from abaco.kpi_metrics where run_id = {{runId}}' },
+        outputs: { dir: '{{outputDir}}/metrics', format: 'parquet' },
       },
       verification: {
         schemas: ['abaco', 'cascade'],
-        phases: ['extract', 'transform', 'load', 'kpis'],
+        // The health answer lists the last run's phases: each must have succeeded.
+        phases: { kind: 'health', path: 'lastRun.phases', names: ['extract', 'transform', 'load', 'kpis'] },
+        // V1's own word on its database, from its health answer.
+        dbConnectivity: { kind: 'health', path: 'db.reachable', equals: true },
       },
       kpis: {
         source: { kind: 'sql', query: 'select as_of, segment, kpi, value from abaco.kpi_metrics' },
@@ -81,6 +85,8 @@ export default defineConfig({
         query: 'select as_of, segment, kpi, value, run_id, produced_by from abaco.kpi_metrics',
         periodColumn: 'as_of',
         keyColumns: ['as_of', 'segment', 'kpi'],
+        // A run always recomputes the latest month-end; every earlier one must stay as it was.
+        mayChange: { kind: 'latest', count: 1 },
       },
       // 500 new loans (and their first payments) arrive while V2 is down.
       cutover: cascade('--append', '500'),
@@ -89,6 +95,7 @@ export default defineConfig({
       // itself where it can: swarm, systemd), until the crash-loop criterion (3 restarts within 10 minutes) calls for
       // the rollback; V1 processes what is left.
       failure: {
+        kind: 'env',
         setup: [cascade('--append', '6000')],
         env: { ABACO_V2_FAULTS: 'crash-after:1' },
       },

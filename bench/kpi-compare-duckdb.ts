@@ -12,7 +12,8 @@ import type { KpiColumns } from '../src/kpis/normalise.ts';
  * A fresh in-memory instance per call: the cost the harness would pay in each drill.
  */
 export async function compareKpiParquetDuckDb(referenceDir: string, candidateDir: string, columns: KpiColumns, options: CompareOptions = {}): Promise<KpiComparison> {
-  const { tolerance = 0.01, epsilon = 1e-9, worst: keep = 10 } = options;
+  const { tolerance = 0.01, absoluteTolerance = 1e-6, worst: keep = 10 } = options;
+  const epsilon = absoluteTolerance / tolerance;
   const [reference, candidate] = await Promise.all([rankedFiles(referenceDir), rankedFiles(candidateDir)]);
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
@@ -20,6 +21,7 @@ export async function compareKpiParquetDuckDb(referenceDir: string, candidateDir
     await connection.run(`create temp table classified as ${classifySql(reference, candidate, columns, epsilon)}`);
     const [totals] = await rows(connection, `
       select count(*) filter (kind = 'compared')::integer as compared,
+             count(*) filter (kind = 'compared' and variance >= ${Number(tolerance)})::integer as out_of_tolerance,
              coalesce(max(variance) filter (kind = 'compared'), 0)::double as max_variance
         from classified`);
     const keys = (await rows(connection, `
@@ -27,16 +29,18 @@ export async function compareKpiParquetDuckDb(referenceDir: string, candidateDir
        where kind <> 'compared' or variance is null
        order by as_of, segment, kpi`));
     const worst = (await rows(connection, `
-      select as_of, segment, kpi, rv as reference, cv as candidate, variance from classified
+      select as_of, segment, kpi, rv as reference, cv as candidate, variance, abs(rv) < ${Number(epsilon)} as near_zero from classified
        where kind = 'compared' and variance > 0
        order by variance desc, as_of, segment, kpi limit ${Number(keep)}`));
     const of = (kind: string) => keys.filter((k) => k['kind'] === kind).map(keyOf);
     const nonFinite = keys.filter((k) => k['kind'] === 'compared' && k['non_finite'] === true).map(keyOf);
     const result = {
       compared: Number(totals!['compared']),
+      outOfTolerance: Number(totals!['out_of_tolerance']),
+      absoluteTolerance,
       maxVariance: Number(totals!['max_variance']),
       tolerance,
-      worst: worst.map((w): KpiDifference => ({ ...keyOf(w), reference: w['reference'] as number | null, candidate: w['candidate'] as number | null, variance: Number(w['variance']) })),
+      worst: worst.map((w): KpiDifference => ({ ...keyOf(w), reference: w['reference'] as number | null, candidate: w['candidate'] as number | null, variance: Number(w['variance']), nearZero: w['near_zero'] === true })),
       missingInCandidate: of('missing-in-candidate'),
       missingInReference: of('missing-in-reference'),
       duplicates: of('duplicate'),

@@ -10,13 +10,13 @@ import { startEphemeralPostgres, type EphemeralPostgres } from '../src/database/
 import { newClient } from '../src/database/pg-session.ts';
 import { CleanupStack } from '../src/drill/cleanup-stack.ts';
 import { Evidence } from '../src/drill/evidence.ts';
-import { triggerRun } from '../src/drill/pipeline-run.ts';
+import { runPipeline } from '../src/pipeline/run-pipeline.ts';
 import type { StepContext } from '../src/drill/runner.ts';
 import { serviceSpec } from '../src/drill/service-spec.ts';
 import { runSetup } from '../src/drill/steps/run-setup.ts';
 import { need, newTestState, type DrillWorld, type ServiceKey, type TestState } from '../src/drill/world.ts';
 import { createNotifier } from '../src/notifications/notifier.ts';
-import { waitHealthy } from '../src/targets/health.ts';
+import { waitHealthy } from '../src/pipeline/health-check.ts';
 import { ProcessTarget } from '../src/targets/process-target.ts';
 import type { Deployment, StartedDeployment } from '../src/targets/target.ts';
 
@@ -108,13 +108,13 @@ export async function openStage(loaded: LoadedConfig): Promise<Stage> {
           const v2 = await startHealthy(world, state, 'v2');
           round.defer('close the V2 log', v2.closeLog);
           round.defer('stop V2', () => v2.service[Symbol.asyncDispose]());
-          await runOnce(world, v2.service);
+          await runOnce(world, state, v2.service);
           const v1 = await serviceSpec(world, state, 'v1');
           round.defer('close the V1 log', v1.closeLog);
           return {
             v2: v2.service,
             v1: await world.target.deploy(v1.spec),
-            v1HealthPath: env.v1.healthPath,
+            v1HealthPath: env.v1.health.kind === 'http' ? env.v1.health.path : '/health',
             v2GraceMs: env.v2.stopGraceMs,
             close: () => closeAll(round),
           };
@@ -155,7 +155,7 @@ async function startHealthy(world: DrillWorld, state: TestState, key: ServiceKey
   const { spec, closeLog } = await serviceSpec(world, state, key);
   const service = await (await world.target.deploy(spec)).start();
   try {
-    await waitHealthy(service, { path: world.env[key].healthPath, timeoutMs: world.env[key].healthTimeoutMs });
+    await waitHealthy(service, world.env[key].health, { timeoutMs: world.env[key].healthTimeoutMs });
   } catch (error) {
     await service[Symbol.asyncDispose]();
     await closeLog();
@@ -168,16 +168,16 @@ async function startHealthy(world: DrillWorld, state: TestState, key: ServiceKey
 async function completeRun(world: DrillWorld, state: TestState, key: ServiceKey): Promise<void> {
   const started = await startHealthy(world, state, key);
   try {
-    await runOnce(world, started.service, key);
+    await runOnce(world, state, started.service, key);
   } finally {
     await started.service.stop({ graceMs: world.env[key].stopGraceMs });
     await started.closeLog();
   }
 }
 
-async function runOnce(world: DrillWorld, service: StartedDeployment, key: ServiceKey = 'v2'): Promise<void> {
-  const run = await triggerRun(service, world.env[key].run);
-  if (run.status !== 'succeeded') throw new Error(`bench stage: ${service.name} run ${run.runId} ended ${run.status}`);
+async function runOnce(world: DrillWorld, state: TestState, service: StartedDeployment, key: ServiceKey = 'v2'): Promise<void> {
+  const run = await runPipeline(world.env[key].run, { service, dsn: need(state.databaseUrl, 'the bench database'), fill: (v) => v });
+  if (!run?.ok) throw new Error(`bench stage: ${service.name} run failed: ${run?.error ?? 'no run trigger'}`);
 }
 
 async function withContext(evidence: Evidence, fn: (ctx: StepContext) => Promise<void>): Promise<void> {

@@ -53,7 +53,7 @@ describe('rollback-time drill faults', () => {
   });
 
   it('fails when V1 never becomes healthy, naming the URL and the last status', async () => {
-    const { result, step } = await runDrill((s) => Object.assign(s['v1'], { healthPath: '/not-health', healthTimeoutMs: 5000 }));
+    const { result, step } = await runDrill((s) => Object.assign(s['v1'], { health: { kind: 'http', path: '/not-health' }, healthTimeoutMs: 5000 }));
     expect(result.exitCode, result.all).toBe(1);
     expect(step('v1-healthy').error).toMatch(/^V1 not healthy after 5000 ms \(GET http:\/\/127\.0\.0\.1:\d+\/not-health → 404\b/);
   });

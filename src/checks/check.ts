@@ -18,6 +18,11 @@ export interface CheckDefinition {
   threshold: number | boolean;
   comparator: Comparator;
   measure(test: TestRecord): Measurement | Promise<Measurement>;
+  /**
+   * The config field this environment lacks for the check (`accounting`, `validation.outputs`): the
+   * check cannot be proven. Unless the environment waives it, the run stops before anything starts.
+   */
+  unconfigured?: string;
 }
 
 /**
@@ -25,8 +30,12 @@ export interface CheckDefinition {
  * (e.g. the rollback never finished, so it has no duration); error when measuring threw
  * (Argo's analysis semantics: a broken measurement is not a failed rollback).
  */
-export async function evaluateCheck(check: CheckDefinition, test: TestRecord): Promise<CheckRecord> {
+export async function evaluateCheck(check: CheckDefinition, test: TestRecord, waivers: Readonly<Record<string, string>> = {}): Promise<CheckRecord> {
   const base = { id: check.id, title: check.title, threshold: check.threshold, ...(check.unit ? { unit: check.unit } : {}) };
+  const waived = waivers[check.id];
+  if (waived !== undefined) return { ...base, status: 'waived', value: null, message: `waived: ${waived}` };
+  // Preflight stops a run with an unconfigured check that is not waived: reaching here is a programming error.
+  if (check.unconfigured) return { ...base, status: 'error', value: null, message: `internal: ${check.unconfigured} is not configured and the check is not waived` };
   let measured: Measurement;
   try {
     measured = await check.measure(test);

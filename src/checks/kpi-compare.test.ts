@@ -24,7 +24,7 @@ describe('compareKpis', () => {
     const result = compareKpis(v2, v2.map((point) => (point.kpi === 'disbursements' ? { ...point, value: 804 } : point)));
     expect(result.withinTolerance).toBe(true);
     expect(result.maxVariance).toBeCloseTo(0.005, 12);
-    expect(result.worst).toEqual([{ asOf: '2025-06-30', segment: 'consumer', kpi: 'disbursements', reference: 800, candidate: 804, variance: expect.closeTo(0.005, 12) }]);
+    expect(result.worst).toEqual([{ asOf: '2025-06-30', segment: 'consumer', kpi: 'disbursements', reference: 800, candidate: 804, variance: expect.closeTo(0.005, 12), nearZero: false }]);
   });
 
   it('fails a 2% skew and names the point with both values', () => {
@@ -61,7 +61,7 @@ describe('compareKpis', () => {
     expect(result.withinTolerance).toBe(false);
     expect(result.missingInReference).toEqual([{ asOf: '2025-06-30', segment: 'sme', kpi: 'default_rate' }]);
     expect(describeComparison(result)).toBe(
-      '5 KPI points compared, max variance 0.00% (tolerance 1.00%), 1 missing in V2; worst: default_rate 2025-06-30 sme: in V1, missing in V2',
+      '5 KPI points compared, 0 out of tolerance (1.00%, or ±0.000001 near zero), 1 missing in V2; worst: default_rate 2025-06-30 sme: in V1, missing in V2',
     );
   });
 
@@ -73,11 +73,14 @@ describe('compareKpis', () => {
     expect(describeWorst(result)).toBe('disbursements 2025-06-30 consumer: appears more than once');
   });
 
-  it('uses epsilon for a zero reference, so a non-zero candidate fails', () => {
+  it('judges a reference near zero by the absolute difference, and never prints an absurd percentage', () => {
     const result = compareKpis([p('par30', 0)], [p('par30', 0.001)]);
-    expect(result.withinTolerance).toBe(false);
-    expect(result.maxVariance).toBeCloseTo(0.001 / 1e-9, 0);
-    expect(describeWorst(result)).toBe('par30 2025-06-30 consumer: V1 0.001 vs V2 0 (V2 is 0)');
+    expect(result).toMatchObject({ withinTolerance: false, outOfTolerance: 1 });
+    expect(describeWorst(result)).toBe('par30 2025-06-30 consumer: V1 0.001 vs V2 0 (difference 0.001, near zero: allowed < 0.000001)');
+    expect(compareKpis([p('par30', 0)], [p('par30', 0.0000009)])).toMatchObject({ withinTolerance: true, outOfTolerance: 0 });
+    expect(compareKpis([p('par30', 0)], [p('par30', 0.001)], { absoluteTolerance: 0.01 })).toMatchObject({ withinTolerance: true });
+    // Far from zero the tolerance stays relative: 1.5 vs 1.51 is 0.67%.
+    expect(compareKpis([p('par30', 1.5)], [p('par30', 1.51)], { absoluteTolerance: 0.001 })).toMatchObject({ withinTolerance: true, outOfTolerance: 0 });
   });
 
   it('gives both-zero a variance of 0', () => {
@@ -129,6 +132,6 @@ describe('compareKpis', () => {
 
   it('rejects a meaningless tolerance as a harness error', () => {
     expect(() => compareKpis([], [], { tolerance: 0 })).toThrow(HarnessError);
-    expect(() => compareKpis([], [], { epsilon: -1 })).toThrow(/epsilon/);
+    expect(() => compareKpis([], [], { absoluteTolerance: -1 })).toThrow(/absolute tolerance/);
   });
 });

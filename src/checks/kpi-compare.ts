@@ -18,12 +18,18 @@ export interface KpiKey {
 export interface KpiDifference extends KpiKey {
   reference: number | null;
   candidate: number | null;
+  /** |candidate − reference| / |reference|, or, when the reference is near zero (|reference| · tolerance < absoluteTolerance), the difference measured in tolerance bands: |candidate − reference| / absoluteTolerance × tolerance. */
   variance: number;
+  /** The reference was too close to zero for a percentage to mean anything: judged by the absolute difference. */
+  nearZero: boolean;
 }
 
 export interface KpiComparison {
   /** Keys present exactly once on both sides and compared by value. */
   compared: number;
+  /** Compared points whose difference is beyond the tolerance (relative, or absolute near zero). */
+  outOfTolerance: number;
+  absoluteTolerance: number;
   /** Largest variance among compared keys (0 when none). Decide on `withinTolerance`, not on this alone. */
   maxVariance: number;
   /** False when any variance ≥ tolerance or anything is missing, duplicated or non-finite. */
@@ -41,8 +47,12 @@ export interface KpiComparison {
 
 export interface CompareOptions {
   tolerance?: number;
-  /** Floor of the denominator, so a zero reference yields a huge variance instead of a division by zero. */
-  epsilon?: number;
+  /**
+   * Near zero a percentage means nothing (0 vs 0.000001 is "infinitely" different): where
+   * |reference| · tolerance < absoluteTolerance, a point is within tolerance when
+   * |candidate − reference| < absoluteTolerance. 1e-6 by default.
+   */
+  absoluteTolerance?: number;
   /** How many of the worst differences to keep. */
   worst?: number;
 }
@@ -55,9 +65,11 @@ export interface CompareOptions {
  * exactly the data loss the drill exists to catch.
  */
 export function compareKpis(reference: readonly KpiPoint[], candidate: readonly KpiPoint[], options: CompareOptions = {}): KpiComparison {
-  const { tolerance = 0.01, epsilon = 1e-9, worst: keep = 10 } = options;
+  const { tolerance = 0.01, absoluteTolerance = 1e-6, worst: keep = 10 } = options;
   if (!(Number.isFinite(tolerance) && tolerance > 0)) throw new HarnessError(`KPI tolerance must be a positive number, got ${tolerance}`);
-  if (!(Number.isFinite(epsilon) && epsilon > 0)) throw new HarnessError(`KPI epsilon must be a positive number, got ${epsilon}`);
+  if (!(Number.isFinite(absoluteTolerance) && absoluteTolerance > 0)) throw new HarnessError(`KPI absolute tolerance must be a positive number, got ${absoluteTolerance}`);
+  // The reference below which the absolute tolerance is the wider one: the variance's denominator never goes below it.
+  const epsilon = absoluteTolerance / tolerance;
   if (!(Number.isInteger(keep) && keep >= 0)) throw new HarnessError(`KPI worst count must be a non-negative integer, got ${keep}`);
 
   const ref = index(reference);
@@ -70,6 +82,7 @@ export function compareKpis(reference: readonly KpiPoint[], candidate: readonly 
   const nonFinite: KpiKey[] = [];
   const differences: KpiDifference[] = [];
   let compared = 0;
+  let outOfTolerance = 0;
   let maxVariance = 0;
 
   forEachPoint(ref.points, cand.points, (r, c) => {
@@ -85,7 +98,8 @@ export function compareKpis(reference: readonly KpiPoint[], candidate: readonly 
       return;
     }
     maxVariance = Math.max(maxVariance, variance);
-    if (variance > 0) keepWorst(differences, keep, r, c, variance);
+    if (variance >= tolerance) outOfTolerance += 1;
+    if (variance > 0) keepWorst(differences, keep, r, c, variance, Math.abs(r.value ?? 0) < epsilon);
   });
   forEachPoint(cand.points, ref.points, (c, r) => {
     if (!r && !duplicated(c)) missingInReference.push(keyOf(c));
@@ -94,6 +108,8 @@ export function compareKpis(reference: readonly KpiPoint[], candidate: readonly 
   const problems = missingInCandidate.length + missingInReference.length + duplicates.size + nonFinite.length;
   return {
     compared,
+    outOfTolerance,
+    absoluteTolerance,
     maxVariance,
     withinTolerance: problems === 0 && maxVariance < tolerance,
     tolerance,
@@ -155,11 +171,11 @@ const worse = (a: KpiDifference, b: KpiDifference) => b.variance - a.variance ||
  * Keeps the `keep` largest differences, largest first (ties by key), in `into`: the same as sorting
  * every difference and slicing, without building or sorting one object per compared point.
  */
-function keepWorst(into: KpiDifference[], keep: number, r: KpiPoint, c: KpiPoint, variance: number): void {
+function keepWorst(into: KpiDifference[], keep: number, r: KpiPoint, c: KpiPoint, variance: number, nearZero: boolean): void {
   if (keep === 0) return;
   const last = into[into.length - 1];
   if (into.length === keep && last && (variance < last.variance || (variance === last.variance && byKey(r, last) > 0))) return;
-  const difference: KpiDifference = { ...keyOf(r), reference: r.value, candidate: c.value, variance };
+  const difference: KpiDifference = { ...keyOf(r), reference: r.value, candidate: c.value, variance, nearZero };
   let at = into.length;
   while (at > 0 && worse(difference, into[at - 1]!) < 0) at--;
   into.splice(at, 0, difference);
@@ -204,13 +220,14 @@ export function describeWorst(result: KpiComparison, labels: VersionLabels = def
   if (duplicate) return `${name(duplicate)}: appears more than once${more(result.duplicates)}`;
   const [top] = result.worst;
   if (!top) return `no KPI differs (${result.compared} points compared)`;
-  const share = top.reference === 0 ? `${labels.reference} is 0` : percent(top.variance);
-  return `${name(top)}: ${labels.candidate} ${top.candidate} vs ${labels.reference} ${top.reference} (${share})`;
+  const difference = Math.abs((top.candidate ?? 0) - (top.reference ?? 0));
+  const share = top.nearZero ? `difference ${number(difference)}, near zero: allowed < ${result.absoluteTolerance}` : percent(top.variance);
+  return `${name(top)}: ${labels.candidate} ${number(top.candidate)} vs ${labels.reference} ${number(top.reference)} (${share})`;
 }
 
 /** The verdict with its counts, then the worst point: what a failed data-validation check says. */
 export function describeComparison(result: KpiComparison, labels: VersionLabels = defaultLabels): string {
-  const parts = [`${result.compared} KPI points compared, max variance ${percent(result.maxVariance)} (tolerance ${percent(result.tolerance)})`];
+  const parts = [`${result.compared} KPI points compared, ${result.outOfTolerance} out of tolerance (${percent(result.tolerance)}, or ±${result.absoluteTolerance} near zero)`];
   if (result.missingInCandidate.length) parts.push(`${result.missingInCandidate.length} missing in ${labels.candidate}`);
   if (result.missingInReference.length) parts.push(`${result.missingInReference.length} missing in ${labels.reference}`);
   if (result.nonFinite.length) parts.push(`${result.nonFinite.length} not comparable`);
@@ -223,5 +240,10 @@ function name(key: KpiKey): string {
 }
 
 function percent(ratio: number): string {
-  return `${(ratio * 100).toFixed(2)}%`;
+  return ratio * 100 >= 1000 ? '> 1000%' : `${(ratio * 100).toFixed(2)}%`;
+}
+
+/** A KPI value as a person reads it: at most 10 significant digits, no float noise. */
+function number(value: number | null): string {
+  return value === null ? 'null' : String(Number(value.toPrecision(10)));
 }

@@ -4,7 +4,7 @@ import type { CheckRecord, StepRecord } from '../drill/journal-types.ts';
 import { formatMs } from '../util/format.ts';
 
 const icons: Record<StepRecord['status'], string> = { passed: '✓', failed: '✗', error: '!', skipped: '-', interrupted: '^' };
-const checkIcons: Record<CheckRecord['status'], string> = { passed: '✓', failed: '✗', inconclusive: '?', error: '!' };
+const checkIcons: Record<CheckRecord['status'], string> = { passed: '✓', failed: '✗', inconclusive: '?', error: '!', waived: '~' };
 
 /**
  * Shows each step live with its time. On a TTY the running step's line ticks in place; elsewhere

@@ -11,11 +11,12 @@ async function write(name: string, text: string): Promise<string> {
   return path;
 }
 
-const rest = `    v2: { command: node }\n    validation: { kpiRowsQuery: select 1, outputsDir: /tmp }\n`;
+const service = 'health: { kind: tcp }, run: { kind: none, reason: scheduled }';
+const rest = `    v2: { command: node, ${service} }\n`;
 
 describe('hostile configs', () => {
   it('a YAML code tag stays a string: nothing is evaluated', async () => {
-    const file = await write('fn.yaml', `environments:\n  staging:\n    target: { kind: process }\n    v1: { command: !!js/function "function () { process.exit(9) }" }\n${rest}`);
+    const file = await write('fn.yaml', `environments:\n  staging:\n    target: { kind: process }\n    v1: { command: !!js/function "function () { process.exit(9) }", ${service} }\n${rest}`);
     const { config } = await loadConfig(file);
     expect(config.environments['staging']!.v1.command).toBe('function () { process.exit(9) }');
   });

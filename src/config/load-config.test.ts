@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../errors.ts';
 import { parseConfig, selectEnvironment } from './load-config.ts';
 
-const service = { command: 'node', args: ['v.js'] };
+const service = { command: 'node', args: ['v.js'], health: { kind: 'http', path: '/health' }, run: { kind: 'http-async' } };
 const valid = {
   environments: {
     staging: {
       target: { kind: 'process' },
       v1: service,
       v2: service,
-      validation: { kpiRowsQuery: 'select 1', outputsDir: '{{outputDir}}' },
+      validation: { kpiRows: { query: 'select 1' }, outputs: { dir: '{{outputDir}}', format: 'parquet' } },
     },
   },
 };
@@ -29,8 +29,8 @@ describe('parseConfig', () => {
     const env = parseConfig(valid, 'test.json').environments['staging']!;
     expect(env.database).toEqual({ kind: 'ephemeral' });
     expect(env.budgets.rollbackMs).toBe(300_000);
-    expect(env.v1.healthPath).toBe('/health');
-    expect(env.v1.run.statusPath).toBe('/runs/{runId}');
+    expect(env.v1.health).toEqual({ kind: 'http', path: '/health' });
+    expect(env.v1.run).toMatchObject({ kind: 'http-async', statusPath: '/runs/{runId}' });
   });
 
   it('names the path of an unknown target kind', () => {

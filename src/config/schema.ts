@@ -8,46 +8,12 @@ import { telemetryMetricsSchema } from '../telemetry/telemetry-metrics.ts';
 import { blobSchema } from '../blob/blob-schema.ts';
 import { swarmTargetSchema } from '../targets/swarm/swarm-schema.ts';
 import { sshSystemdTargetSchema } from '../targets/ssh-systemd/ssh-systemd-schema.ts';
+import { commandSchema, serviceSchema } from './service-schema.ts';
 
 /**
  * The configuration schema. Strict objects everywhere: an unknown or misspelt key is an error
  * naming its path, not a silently ignored setting.
  */
-
-const commandSchema = z.strictObject({
-  /** Program to run. Arguments are passed as an array, never through a shell. */
-  command: z.string().min(1),
-  args: z.array(z.string()).default([]),
-  /** Relative to the config file's folder. */
-  cwd: z.string().optional(),
-  /** Values may use {{databaseUrl}}, {{port}}, {{outputDir}}, {{runDir}}, {{blobConnectionString}}, {{blobContainer}}. */
-  env: z.record(z.string(), z.string()).default({}),
-  timeoutMs: z.number().int().positive().default(120_000),
-});
-
-const runProtocolSchema = z.strictObject({
-  /** POST here starts a KPI run; the JSON answer carries `runId`. */
-  triggerPath: z.string().startsWith('/').default('/runs'),
-  /** GET here reports `{ status: 'running' | 'succeeded' | 'failed' }`; `{runId}` is replaced. */
-  statusPath: z.string().startsWith('/').default('/runs/{runId}'),
-  timeoutMs: z.number().int().positive().default(120_000),
-});
-
-const serviceSchema = commandSchema.extend({
-  /** A dotenv file loaded into the service's environment (the runbook's `source v1-pipeline.env`). */
-  envFile: z.string().optional(),
-  /** Variables of the harness's own environment passed through (e.g. ABACO_V2_FAULTS). */
-  passEnv: z.array(z.string()).default([]),
-  /** Files that must exist before the service is started (the runbook's "verify V1 binaries"). */
-  requiredFiles: z.array(z.string()).default([]),
-  healthPath: z.string().startsWith('/').default('/health'),
-  /** Prometheus text endpoint scraped during the drill and kept as evidence (none when absent). */
-  metricsPath: z.string().startsWith('/').optional(),
-  metricsIntervalMs: z.number().int().positive().default(500),
-  healthTimeoutMs: z.number().int().positive().default(30_000),
-  stopGraceMs: z.number().int().nonnegative().default(10_000),
-  run: runProtocolSchema.prefault({}),
-});
 
 const processTargetSchema = z.strictObject({
   kind: z.literal('process'),
@@ -97,11 +63,30 @@ const databaseSchema = z.discriminatedUnion('kind', [
 ]);
 
 const validationSchema = z.strictObject({
-  /** SQL returning one row with a numeric first column: rows written by the run `$1`. */
-  kpiRowsQuery: z.string().min(1),
-  /** Folder (placeholders allowed) where the pipeline writes its output files. */
-  outputsDir: z.string().min(1),
-  outputsExtension: z.string().default('.parquet'),
+  /**
+   * The KPI rows a run wrote, counted in the database: one row, numeric first column. The query may use
+   * {{runId}} (when the run protocol gives one) and {{runStartedAt}} (a timestamptz).
+   */
+  kpiRows: z
+    .strictObject({
+      query: z.string().trim().min(1),
+      /** `count`: the value is the rows the run wrote; `delta`: the value measures the whole set, the run wrote after − before. */
+      measure: z.enum(['count', 'delta']).default('count'),
+    })
+    .optional(),
+  /** A run with nothing new to do writes nothing: not a failure (the checks then look at the whole KPI set and say so). */
+  incremental: z.boolean().default(false),
+  /** Output files a run writes; absent when the pipeline writes none (waive v1-outputs-written then). */
+  outputs: z
+    .strictObject({
+      /** Folder (placeholders allowed), searched recursively. */
+      dir: z.string().min(1),
+      /** How each file is proven readable: decoded (parquet, csv, jsonl), or only present and non-empty. */
+      format: z.enum(['parquet', 'csv', 'jsonl', 'non-empty']),
+      /** Only files ending with it count; by default the format's own (.parquet, .csv, .jsonl; any file for non-empty). */
+      extension: z.string().optional(),
+    })
+    .optional(),
 });
 
 const budgetsSchema = z.strictObject({
@@ -112,34 +97,82 @@ const budgetsSchema = z.strictObject({
   steps: z.record(z.string(), z.number().int().positive()).default({}),
 });
 
+const phaseNames = z.array(z.string().min(1)).min(1, 'name at least one phase');
+const succeededValues = z.array(z.string()).min(1).default(['succeeded']);
+
+/** Where "all pipeline phases executing" is read, per phase. */
+const phasesSchema = z.discriminatedUnion('kind', [
+  /** The health answer's JSON at `path` maps each phase to its status (or to an object with a `status`). */
+  z.strictObject({ kind: z.literal('health'), names: phaseNames, path: z.string().min(1), succeeded: succeededValues }),
+  /** A query returning rows (phase, status) for the version's last run; may use {{runStartedAt}}. */
+  z.strictObject({ kind: z.literal('sql'), names: phaseNames, query: z.string().trim().min(1), succeeded: succeededValues }),
+  /** A phase is executing when a log line of the restored version matches its regular expression. */
+  z.strictObject({ kind: z.literal('log'), patterns: z.record(z.string().min(1), z.string().min(1)).refine((p) => Object.keys(p).length > 0, 'name at least one phase') }),
+]);
+
+/** How "database connectivity confirmed" is judged as the restored version sees it, not as the harness does. */
+const dbConnectivitySchema = z.discriminatedUnion('kind', [
+  /** The version's health answer says so: the JSON value at `path` equals `equals`. */
+  z.strictObject({ kind: z.literal('health'), path: z.string().min(1), equals: z.union([z.string(), z.number(), z.boolean()]).default(true) }),
+  /** The version holds a session on the drill database (pg_stat_activity), other than the harness's own. */
+  z.strictObject({ kind: z.literal('session'), applicationName: z.string().optional() }),
+  /** The version's validation run read and wrote the drill database: for batch pipelines that connect per run. */
+  z.strictObject({ kind: z.literal('run') }),
+]);
+
 const verificationSchema = z.strictObject({
   /** Database schemas holding the pipeline's state: backed up, restore-proven and fingerprinted. */
   schemas: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).min(1).default(['public']),
-  /** Where the health answer lists the last run's phases, as a dotted path. */
-  phasesField: z.string().default('lastRun.phases'),
-  /** Phases that must all have succeeded after the rollback ([] = do not check). */
-  phases: z.array(z.string()).default([]),
-  phaseSucceeded: z.array(z.string()).default(['succeeded']),
+  /** "All pipeline phases executing": optional. */
+  phases: phasesSchema.optional(),
+  /** "Database connectivity confirmed", as the restored version sees it. */
+  dbConnectivity: dbConnectivitySchema.default({ kind: 'session' }),
   /** A log line matching this (a regular expression) counts as an error line. */
   errorLogPattern: z.string().default('"level":"error"|\\bERROR\\b'),
 });
 
 const kpisSchema = z.strictObject({
   source: kpiSourceSchema,
-  /** Largest accepted |v1 − v2| / max(|v2|, ε) per KPI × as-of × segment. */
+  /** Largest accepted |v1 − v2| / |v2| per KPI × as-of × segment. */
   tolerance: z.number().positive().max(1).default(0.01),
+  /** Near zero a percentage means nothing: where |v2| · tolerance < this, |v1 − v2| must stay below it instead. */
+  absoluteTolerance: z.number().positive().default(1e-6),
+  /**
+   * Which KPI points a run recomputed (Test 4 judges V2's re-run over them): `changed`, the points whose
+   * value changed or appeared (no run id needed); or a query returning (as_of, segment, kpi) of the points
+   * the run wrote, given {{runId}} and {{runStartedAt}} (`where run_id = {{runId}}`, `where computed_at >= {{runStartedAt}}`).
+   */
+  recomputed: z
+    .discriminatedUnion('kind', [z.strictObject({ kind: z.literal('changed') }), z.strictObject({ kind: z.literal('query'), query: z.string().trim().min(1) })])
+    .default({ kind: 'changed' }),
 });
 
-const failureSchema = z.strictObject({
-  /** Commands run before V2 is restarted with the fault (e.g. new source data for it to choke on). */
+const failureCommon = {
+  /** Commands run before the fault (e.g. new source data for V2 to choke on). */
   setup: z.array(commandSchema).default([]),
-  /** Extra environment of the restarted V2: the fault switch. */
-  env: z.record(z.string(), z.string()).default({}),
   /** How long the decision criteria may take to call for the rollback before the test is inconclusive. */
   observeTimeoutMs: z.number().int().positive().default(60_000),
-  /** Restart V2 when it exits on its own, as a service manager would (systemd Restart=on-failure). */
+  /** Restart V2 when it exits on its own, as a service manager would (systemd Restart=on-failure); a target that restarts it itself is left to. */
   restartOnExit: z.boolean().default(true),
-});
+};
+
+/** How the dry-run makes V2 fail: V2's own fault switch, or a fault the harness causes from outside. */
+const failureSchema = z.discriminatedUnion(
+  'kind',
+  [
+    /** V2 restarted with extra environment: its own fault switch. */
+    z.strictObject({ kind: z.literal('env'), env: z.record(z.string(), z.string()).refine((e) => Object.keys(e).length > 0, 'name at least one variable'), ...failureCommon }),
+    /** The harness kills V2 (SIGKILL, on every target) each time it becomes healthy: a crash loop. */
+    z.strictObject({ kind: z.literal('crash-loop'), ...failureCommon }),
+    /** The harness freezes V2 (SIGSTOP, docker pause, the unit frozen): a hang; runs in flight never end. */
+    z.strictObject({ kind: z.literal('hang'), ...failureCommon }),
+    /** The harness ends V2's database sessions and refuses new ones for durationMs, then lets them in again. */
+    z.strictObject({ kind: z.literal('database-cut'), durationMs: z.number().int().positive().default(30_000), ...failureCommon }),
+    /** The harness runs these statements on the drill database (a lock, a dropped index, a poisoned row…). */
+    z.strictObject({ kind: z.literal('sql'), statements: z.array(z.string().trim().min(1)).min(1), ...failureCommon }),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? "unknown failure kind: use 'env', 'crash-loop', 'hang', 'database-cut' or 'sql'" : undefined) },
+);
 
 /**
  * The decision criteria (src/criteria) as this environment applies them: the seed's thresholds with
@@ -162,7 +195,7 @@ const environmentSchema = z.strictObject({
   setup: z.array(commandSchema).default([]),
   v1: serviceSchema,
   v2: serviceSchema,
-  validation: validationSchema,
+  validation: validationSchema.prefault({}),
   budgets: budgetsSchema.prefault({}),
   verification: verificationSchema.prefault({}),
   kpis: kpisSchema.optional(),
@@ -172,6 +205,12 @@ const environmentSchema = z.strictObject({
   cutover: commandSchema.optional(),
   /** How the dry-run simulates V2 failing. */
   failure: failureSchema.optional(),
+  /**
+   * Checks this environment cannot prove, by id, each with the reason shown on the checklist and in the
+   * verdict (`{ 'v1-outputs-written': 'KPIs go to PostgreSQL only, no files' }`). A check a selected test
+   * needs that is neither configured nor waived stops the run before anything starts.
+   */
+  waive: z.record(z.string().min(1), z.string().trim().min(1, 'a waiver needs its reason')).default({}),
   decision: decisionSchema.prefault({}),
   /** The sign-off report written at the end of every run. */
   report: z
@@ -192,8 +231,9 @@ export const configSchema = z.strictObject({
 export type ConfigInput = z.input<typeof configSchema>;
 export type DrillConfig = z.output<typeof configSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
-export type ServiceConfig = z.output<typeof serviceSchema>;
-export type CommandConfig = z.output<typeof commandSchema>;
+export type { ServiceConfig, CommandConfig, HealthConfig, RunConfig, RunKind } from './service-schema.ts';
+export type FailureConfig = z.output<typeof failureSchema>;
+export type ValidationConfig = z.output<typeof validationSchema>;
 export type TargetConfig = z.output<typeof targetSchema>;
 export type TargetKind = TargetConfig['kind'];
 export type DockerTargetConfig = z.output<typeof dockerTargetSchema>;
@@ -201,4 +241,5 @@ export type { SwarmTargetConfig } from '../targets/swarm/swarm-schema.ts';
 export type { SshSystemdTargetConfig } from '../targets/ssh-systemd/ssh-systemd-schema.ts';
 export type DatabaseConfig = z.output<typeof databaseSchema>;
 export type VerificationConfig = z.output<typeof verificationSchema>;
+export type PhasesConfig = z.output<typeof phasesSchema>;
 export type DecisionConfig = z.output<typeof decisionSchema>;

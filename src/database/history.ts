@@ -4,6 +4,7 @@ import { diffHistoryRows, nullText, valueText, type ChangedRow, type HistoryRow 
 import { quoteIdent } from './identifiers.ts';
 import { redactedFor, withSession, type Queryable } from './pg-session.ts';
 import { subquery } from './subquery.ts';
+import { bindPlaceholders } from './bind-placeholders.ts';
 
 export type { ChangedRow, HistoryRow } from './history-diff.ts';
 
@@ -19,9 +20,23 @@ export const historySchema = z.strictObject({
   periodColumn: z.string().min(1),
   /** Together unique per row; they name changed rows in the comparison. */
   keyColumns: z.array(z.string().min(1)).min(1, 'name at least one key column'),
+  /**
+   * Which periods may legitimately change during a drill (the restored version recomputes them):
+   * the latest `count` periods (in the period column's own order: dates as dates, numbers as numbers),
+   * every period at or after an SQL expression of the period column's type (`current_date - 7`), or
+   * the periods the records that arrived during the drill fall in (a query given {{arrivedKeys}}, a
+   * text[] of their keys, returning one column of periods). Any other period must stay intact.
+   */
+  mayChange: z
+    .discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('latest'), count: z.number().int().min(0).default(1) }),
+      z.strictObject({ kind: z.literal('from'), expression: z.string().trim().min(1) }),
+      z.strictObject({ kind: z.literal('touched-by-arrivals'), query: z.string().trim().min(1) }),
+    ])
+    .default({ kind: 'latest', count: 1 }),
 });
 
-export type HistoryConfig = z.infer<typeof historySchema>;
+export type HistoryConfig = z.input<typeof historySchema>;
 
 export interface PeriodFingerprint {
   rows: number;
@@ -32,6 +47,10 @@ export interface PeriodFingerprint {
 export interface HistorySnapshot {
   /** Keyed by the period's text: 'YYYY-MM-DD' for a date, '(null)' for a null period. */
   periods: Record<string, PeriodFingerprint>;
+  /** The periods in the period column's own order (dates as dates, numbers as numbers; null last). */
+  order: string[];
+  /** With `mayChange: { kind: 'from' }`: the periods at or after the expression when the snapshot was taken. */
+  fromBoundary?: string[];
   takenAt: string;
 }
 
@@ -122,17 +141,55 @@ export async function compareHistory(
 }
 
 async function snapshotOn(client: Queryable, cfg: HistoryConfig): Promise<HistorySnapshot> {
-  const { rows } = await client.query<{ period: string; rows: string; hash: string }>(`
+  const column = `${row}.${quoteIdent(cfg.periodColumn)}`;
+  const from = cfg.mayChange?.kind === 'from' ? cfg.mayChange.expression : undefined;
+  const { rows } = await client.query<{ period: string; rows: string; hash: string; from_boundary: boolean | null }>(`
     select period, count(*)::text as rows,
            md5(count(*)::text || ':' || coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint), 0)::text
-                              || ':' || coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::bigint), 0)::text) as hash
-      from (select ${periodSql(cfg)} as period, md5(${row}::text) as h from ${subquery(cfg.query, 'the history query')} as ${row}) as hashed
-     group by period`);
+                              || ':' || coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::bigint), 0)::text) as hash,
+           ${from ? 'bool_or(at_or_after)' : 'null::boolean'} as from_boundary
+      from (select ${periodSql(cfg)} as period, md5(${row}::text) as h, ${column} as period_value
+                   ${from ? `, ${column} >= (${from}) as at_or_after` : ''}
+              from ${subquery(cfg.query, 'the history query')} as ${row}) as hashed
+     group by period
+     order by min(period_value) nulls last, period collate "C"`);
   const periods: Record<string, PeriodFingerprint> = {};
-  for (const r of [...rows].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0))) {
-    periods[r.period] = { rows: Number(r.rows), hash: r.hash };
+  for (const r of rows) periods[r.period] = { rows: Number(r.rows), hash: r.hash };
+  return {
+    periods,
+    order: rows.map((r) => r.period),
+    ...(from ? { fromBoundary: rows.filter((r) => r.from_boundary).map((r) => r.period) } : {}),
+    takenAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * The periods of a snapshot that may legitimately change (historySchema's mayChange); `touched` are the
+ * periods the arrived records fall in, for `touched-by-arrivals` (the caller runs that query).
+ */
+export function periodsThatMayChange(cfg: HistoryConfig, snapshot: HistorySnapshot, touched: readonly string[] = []): string[] {
+  const mayChange = cfg.mayChange ?? { kind: 'latest', count: 1 };
+  switch (mayChange.kind) {
+    case 'latest':
+      return mayChange.count === 0 ? [] : snapshot.order.slice(-(mayChange.count ?? 1));
+    case 'from':
+      return snapshot.fromBoundary ?? [];
+    case 'touched-by-arrivals':
+      return [...touched];
   }
-  return { periods, takenAt: new Date().toISOString() };
+}
+
+/** Runs the `touched-by-arrivals` query with the arrived keys; the periods come back named as snapshots name them. */
+export async function periodsTouchedBy(target: string | Queryable, cfg: HistoryConfig, arrivedKeys: readonly string[]): Promise<string[]> {
+  const mayChange = cfg.mayChange;
+  if (mayChange?.kind !== 'touched-by-arrivals' || arrivedKeys.length === 0) return [];
+  return onSession(target, cfg, 'the periods touched by arrivals', async (client) => {
+    const query = bindPlaceholders(mayChange.query, { arrivedKeys: { value: arrivedKeys, type: 'text[]' } }, 'history.mayChange.query');
+    const { rows } = await client.query<{ p: string }>(`select distinct coalesce(to_json(t.p) #>> '{}', '${nullText}') as p from (${query.text}) as t(p)`, query.values).catch((error: unknown) => {
+      throw new Error(`history.mayChange.query failed (it must return one column of periods): ${errorMessage(error)}`);
+    });
+    return rows.map((r) => r.p);
+  });
 }
 
 async function rowsOn(client: Queryable, cfg: HistoryConfig, periods?: readonly string[]): Promise<HistoryRow[]> {

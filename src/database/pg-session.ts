@@ -49,13 +49,16 @@ export async function withSession<T>(
   }
 }
 
+/** The harness's own sessions say who they are, so a check of the pipeline's sessions never counts them. */
+export const harnessApplicationName = 'rollback-drill';
+
 /**
  * A pg client for one short piece of work. An error of an idle connection (the server killed
  * between two queries) is emitted as an 'error' event, which would crash the harness mid-drill if
  * nobody listened; every operation already reports its own failure through its promise.
  */
 export function newClient(config: pg.ClientConfig): pg.Client {
-  const client = new pg.Client(config);
+  const client = new pg.Client({ application_name: harnessApplicationName, ...config });
   client.on('error', () => undefined);
   return client;
 }

@@ -6,7 +6,8 @@
 export type RunStatus = 'passed' | 'failed' | 'inconclusive' | 'error' | 'interrupted';
 export type TestStatus = RunStatus;
 export type StepStatus = 'passed' | 'failed' | 'error' | 'skipped' | 'interrupted';
-export type CheckStatus = 'passed' | 'failed' | 'inconclusive' | 'error';
+/** waived: the environment cannot prove this check and says why (`waive` in its config); it never fails the run, and every report shows the reason. */
+export type CheckStatus = 'passed' | 'failed' | 'inconclusive' | 'error' | 'waived';
 
 /**
  * setup: preconditions (a failure makes the test inconclusive: nothing was rolled back);

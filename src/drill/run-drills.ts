@@ -23,6 +23,7 @@ import { copyToLatest, writeJournal, writeReportFile } from './journal-writer.ts
 import { newRunId } from './run-id.ts';
 import { lockEnvironment } from './environment-lock.ts';
 import { runTest, type DrillEvent } from './runner.ts';
+import { preflight } from './preflight.ts';
 import { runStatus } from './status.ts';
 import { testIds, testPlans } from './tests/index.ts';
 import type { DrillWorld } from './world.ts';
@@ -57,6 +58,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunDrillsRes
   const { loaded, environmentName, processEnv = process.env, onInfo = () => undefined } = options;
   const env = selectEnvironment(loaded.config, environmentName, options.targetOverride);
   const selected = selectTests(options.only);
+  preflight(env, selected, env.target.kind);
   const redactor = options.redactor ?? new Redactor();
   if (env.database.kind === 'dsn' && env.database.dsn) redactor.addDsn(env.database.dsn);
   if (processEnv['DRILL_DATABASE_URL']) redactor.addDsn(processEnv['DRILL_DATABASE_URL']);
@@ -116,7 +118,7 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
     for (const id of selected) {
       if (signal.aborted) break;
       const evidence = new Evidence(runDir, id, redactor);
-      tests.push(await runTest(testPlans[id]!(world, evidence), { signal, evidence, redactor, ...(onEvent ? { onEvent } : {}) }));
+      tests.push(await runTest(testPlans[id]!(world, evidence), { signal, evidence, redactor, waivers: env.waive, ...(onEvent ? { onEvent } : {}) }));
     }
   } catch (error) {
     runError = redactor.redact(errorMessage(error));

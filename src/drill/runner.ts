@@ -50,6 +50,8 @@ export interface RunTestOptions {
   redactor: Redactor;
   onEvent?: (event: DrillEvent) => void;
   clock?: () => number;
+  /** Check id → why this environment cannot prove it (`waive` in its config). */
+  waivers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -57,7 +59,7 @@ export interface RunTestOptions {
  * resulting record, then every queued cleanup in reverse — whatever happened before.
  */
 export async function runTest(plan: DrillPlan, options: RunTestOptions): Promise<TestRecord> {
-  const { signal, evidence, redactor, onEvent = () => undefined, clock = Date.now } = options;
+  const { signal, evidence, redactor, onEvent = () => undefined, clock = Date.now, waivers = {} } = options;
   const cleanup = new CleanupStack();
   const started = clock();
   const steps: StepRecord[] = [];
@@ -106,7 +108,7 @@ export async function runTest(plan: DrillPlan, options: RunTestOptions): Promise
     ...phaseWindow(steps, 'pre-rollback', 'preRollbackMs'),
   };
   for (const check of plan.checks) {
-    const record = await evaluateCheck(check, test);
+    const record = await evaluateCheck(check, test, waivers);
     if (record.message) record.message = redactor.redact(record.message);
     test.checks.push(record);
     onEvent({ type: 'check', testId: plan.id, record });

@@ -14,9 +14,7 @@ export async function serviceSpec(
   extra: { env?: Record<string, string>; logName?: string } = {},
 ): Promise<{ spec: ServiceSpec; closeLog: () => Promise<void> }> {
   const config = world.env[key];
-  // The service may reach the database under another address than the harness does (a container network).
-  const serviceState = state.databaseUrl ? { ...state, databaseUrl: world.server.serviceDsn(state.databaseUrl) } : state;
-  const fill = (v: string) => fillPlaceholders(v, serviceState, world);
+  const fill = serviceFill(world, state);
   const env = {
     ...baseEnv(world.processEnv, [], config.passEnv),
     ...(state.restoredEnv[key] ?? {}),
@@ -39,4 +37,10 @@ export async function serviceSpec(
     },
     closeLog: log.close,
   };
+}
+
+/** Fills placeholders as the service sees them: it may reach the database under another address than the harness does (a container network). */
+export function serviceFill(world: DrillWorld, state: TestState): (value: string) => string {
+  const serviceState = state.databaseUrl ? { ...state, databaseUrl: world.server.serviceDsn(state.databaseUrl) } : state;
+  return (value) => fillPlaceholders(value, serviceState, world);
 }

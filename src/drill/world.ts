@@ -14,6 +14,7 @@ import type { TelemetryRecorder } from '../telemetry/telemetry-recorder.ts';
 import type { Decision } from '../criteria/decision-types.ts';
 import type { HistoryRow, HistorySnapshot } from '../database/history.ts';
 import type { Fingerprints } from '../database/fingerprint.ts';
+import type { PipelineRun } from '../pipeline/run-pipeline.ts';
 
 export type ServiceKey = 'v1' | 'v2';
 export const serviceName: Record<ServiceKey, string> = { v1: 'V1', v2: 'V2' };
@@ -36,13 +37,6 @@ export interface DrillWorld {
   notifier: Notifier;
 }
 
-export interface PipelineRun {
-  runId: string;
-  status: string;
-  triggeredAt: number;
-  durationMs: number;
-  body: Record<string, unknown>;
-}
 
 /** What the steps of one test hand to each other. */
 export interface TestState {
@@ -54,6 +48,8 @@ export interface TestState {
   blob?: BlobContainer;
   running: Partial<Record<ServiceKey, StartedDeployment>>;
   runs: Partial<Record<ServiceKey, PipelineRun>>;
+  /** When each version was last started (harness clock and database clock): the window a version with no run trigger is judged over. */
+  startedAt: Partial<Record<ServiceKey, { ms: number; db: string }>>;
   /** V1's environment as restored from the rollback assets (runbook step 2). */
   restoredEnv: Partial<Record<ServiceKey, Record<string, string>>>;
   /** /metrics scrapers of the running versions, kept as evidence. */
@@ -62,6 +58,10 @@ export interface TestState {
   resources: Partial<Record<ServiceKey, ResourceSampler[]>>;
   /** V2's telemetry series for the decision criteria, from its first start to the end of the test. */
   telemetry?: TelemetryRecorder;
+  /** While the dry-run keeps V2 busy: the age of the work V2 accepted and has not finished (a hung run shows here). */
+  harnessLatencyMs?: () => number | undefined;
+  /** The drill database's name on the server (a database cut names it). */
+  databaseName?: string;
   /** Notifications under way; awaited when the test finishes so they never slow a step. */
   notifications: Promise<unknown>[];
   /** Facts measured along the way, read by the checks. */
@@ -71,6 +71,12 @@ export interface TestState {
 export interface KpiFacts {
   points: KpiPoint[];
   evidence: string;
+}
+
+export interface PipelineRunFacts {
+  databaseUrl: string;
+  run: PipelineRun;
+  kpis: KpiFacts;
 }
 
 export interface HistoryComparisonFacts {
@@ -88,23 +94,48 @@ export interface Facts {
   backup?: { file: string; bytes: number; pgRestore: string; fingerprints?: Fingerprints };
   restore?: { restored: boolean; differences: number; schemaMatches: boolean; evidence: string; error?: string };
   kpisBefore?: KpiFacts;
-  /** V1 run from scratch on the same data set (Test 2). */
-  sameDataKpis?: KpiFacts;
+  /** V1's run from scratch on data set D, in a second database (dropped when the test ends): Test 2. */
+  sameData?: PipelineRunFacts;
+  /** V2's run from scratch on the data V2's re-run saw (Test 4's reference). */
+  freshForward?: PipelineRunFacts;
   kpisAfter?: KpiFacts;
+  /** The KPIs just before V2's re-run (Test 4), and after it. */
+  kpisBeforeForward?: KpiFacts;
   kpisAfterForward?: KpiFacts;
+  /** The points V2's re-run wrote, by the configured `kpis.recomputed` query (kpiId of each). */
+  recomputedKeys?: string[];
   historyComparison?: HistoryComparisonFacts;
   schemaAfter?: { hash: string; evidence: string };
   failureObserved?: string;
   /** When the dry-run restarted V2 with the fault, and what the decision criteria then said. */
   faultInjectedAt?: number;
+  /** A database cut in progress: when it is due to end, and how. */
+  faultEndsAt?: number;
+  endFault?: () => Promise<void>;
   decision?: { decision: Decision; timeToDetectMs: number; evidence: string };
-  history?: { snapshot: HistorySnapshot; rows: HistoryRow[]; latestPeriod?: string; evidence: string };
+  history?: { snapshot: HistorySnapshot; rows: HistoryRow[]; evidence: string };
+  /** The periods that may legitimately change during the drill (history's mayChange), once computed. */
+  mayChange?: ReadonlySet<string>;
+  /** Source keys that arrived after V2's last completed run (the cutover, the failure's data), once known. */
+  arrivedKeys?: string[];
   accountingBefore?: AccountingFacts;
   accountingAfter?: AccountingFacts;
+  /** After V2 picked up again (Test 4). */
+  accountingForward?: AccountingFacts;
   schemaBefore?: { hash: string; evidence: string };
   cutover?: Promise<void>;
   cutoverRan?: boolean;
-  verification?: { healthy: boolean; phasesOk: number; phasesExpected: number; phases: Record<string, string>; dbOk: boolean; errorLines: string[]; evidence: string };
+  verification?: VerificationFacts;
+}
+
+export interface VerificationFacts {
+  healthy: boolean;
+  health: string;
+  /** Each configured phase and what was seen of it; absent when phases are not configured. */
+  phases?: Record<string, { ok: boolean; seen: string }>;
+  db: { ok: boolean; how: string };
+  errorLines: string[];
+  evidence: string;
 }
 
 export interface AccountingFacts {
@@ -117,7 +148,7 @@ export interface AccountingFacts {
 }
 
 export function newTestState(testId: string, evidence: Evidence): TestState {
-  return { testId, evidence, running: {}, runs: {}, restoredEnv: {}, scrapers: {}, resources: {}, notifications: [], facts: {} };
+  return { testId, evidence, running: {}, runs: {}, startedAt: {}, restoredEnv: {}, scrapers: {}, resources: {}, notifications: [], facts: {} };
 }
 
 /** A value a previous step should have set; its absence is a programming error in the plan. */

@@ -94,7 +94,7 @@ describe('writeAllureResults', () => {
       'Run V2 to completion (run-v2)',
       'Stop V2 (stop-v2)',
       'Start V1 (start-v1)',
-      'check: KPI variance < 1% = 2.75 % (threshold 1 %)',
+      'check: KPI variance < 1% = 3 points out of tolerance (threshold 0 points out of tolerance)',
       'check: Zero data loss = none (threshold 0)',
       'check: Historical metrics intact = none (threshold true)',
       'cleanup: stop V2',
@@ -105,8 +105,8 @@ describe('writeAllureResults', () => {
     expect(stop.start).toBe(Date.parse('2026-01-02T03:05:20.000Z'));
     expect(stop.stop - stop.start).toBe(30_000);
     expect(stop.statusDetails.message).toBe('V2 still running after 30000 ms (pid 4242)');
-    expect(failed.steps[3]!.statusDetails).toMatchObject({ actual: '2.75 %', expected: '1 %' });
-    expect(failed.statusDetails.message).toContain('check kpi-variance failed: outstanding_principal');
+    expect(failed.steps[3]!.statusDetails).toMatchObject({ actual: '3 points out of tolerance', expected: '0 points out of tolerance' });
+    expect(failed.statusDetails.message).toContain('check kpi-variance failed: 480 KPI points compared, 3 out of tolerance');
     expect(failed.steps.at(-1)!.stop).toBe(failed.stop);
   });
 

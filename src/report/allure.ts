@@ -220,6 +220,7 @@ function checkStatus(status: CheckStatus): AllureStatus {
     case 'error':
       return 'broken';
     case 'inconclusive':
+    case 'waived':
       return 'skipped';
   }
 }

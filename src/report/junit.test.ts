@@ -40,7 +40,7 @@ describe('renderJunit', () => {
 
   it('reports a failed check with its value against the threshold', () => {
     const failure = findAll(testcase('data-validation', 'kpi-variance: KPI variance < 1%'), 'failure')[0]!;
-    expect(failure.attrs['message']).toBe('outstanding_principal 2026-01-01 retail: v1=100 v2=102.75 (value 2.75 % vs threshold 1 %)');
+    expect(failure.attrs['message']).toBe('480 KPI points compared, 3 out of tolerance (1.00%, or ±0.000001 near zero); worst: outstanding_principal 2026-01-01 retail: V1 102.75 vs V2 100 (2.75%) (value 3 points out of tolerance vs threshold 0 points out of tolerance)');
     expect(failure.text).toContain('evidence: data-validation/kpi-diff.csv');
   });
 

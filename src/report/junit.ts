@@ -126,6 +126,9 @@ function checkCase(testId: string, check: CheckRecord): Case {
     // that says "no verdict" without claiming the rollback is broken.
     case 'inconclusive':
       return { name, classname, timeMs: 0, outcome: { kind: 'skipped', message: `inconclusive: ${message}` } };
+    // Waived: the environment cannot prove it and says why; never a failure, never silently passed.
+    case 'waived':
+      return { name, classname, timeMs: 0, outcome: { kind: 'skipped', message: check.message ?? 'waived' } };
   }
 }
 

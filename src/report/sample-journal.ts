@@ -53,7 +53,7 @@ export function sampleJournal(): Journal {
           { id: 'start-v1', title: 'Start V1', phase: 'rollback', startedAt: '2026-01-02T03:05:50.000Z', durationMs: 0, status: 'skipped' },
         ],
         checks: [
-          { id: 'kpi-variance', title: 'KPI variance < 1%', status: 'failed', value: 2.75, threshold: 1, unit: '%', message: 'outstanding_principal 2026-01-01 retail: v1=100 v2=102.75', evidence: 'data-validation/kpi-diff.csv' },
+          { id: 'kpi-variance', title: 'KPI variance < 1%', status: 'failed', value: 3, threshold: 0, unit: 'points out of tolerance', message: '480 KPI points compared, 3 out of tolerance (1.00%, or ±0.000001 near zero); worst: outstanding_principal 2026-01-01 retail: V1 102.75 vs V2 100 (2.75%)', evidence: 'data-validation/kpi-diff.csv' },
           { id: 'zero-data-loss', title: 'Zero data loss', status: 'error', value: null, threshold: 0, message: 'could not count ledger rows: relation "processed_records" does not exist' },
           { id: 'historical-intact', title: 'Historical metrics intact', status: 'inconclusive', value: null, threshold: true, message: 'no fingerprint taken before the rollback' },
         ],

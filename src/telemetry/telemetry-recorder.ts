@@ -20,6 +20,12 @@ export interface TelemetrySources {
    * gauge may show it for less than one interval before the service is restarted with a fault.
    */
   baselineThroughput?(): number | undefined;
+  /**
+   * End-to-end latency as the harness measures it while it keeps the service busy: the age of the work
+   * the service accepted and has not finished. A run that hangs shows here; a gauge of the last
+   * finished run would say nothing until it ends.
+   */
+  harnessLatencyMs?(): number | undefined;
 }
 
 export interface TelemetryRecorder {
@@ -63,6 +69,8 @@ export function startTelemetryRecorder(sources: TelemetrySources, options: Recor
       Object.assign(sample, metricFields(metrics, scrape.sample.metrics, lastByProcess.get(scrape.process)?.metrics));
       lastByProcess.set(scrape.process, scrape.sample);
     }
+    const harnessLatency = sources.harnessLatencyMs?.();
+    if (harnessLatency !== undefined) sample.latencyMs = Math.max(sample.latencyMs ?? 0, harnessLatency);
     const resources = sources.latestResources();
     if (resources) {
       sample.rssMb = Math.round((resources.rssBytes / (1024 * 1024)) * 10) / 10;

@@ -1,5 +1,6 @@
 import { reconcileRecords } from '../../database/record-accounting.ts';
 import type { StepDefinition } from '../runner.ts';
+import type { StepPhase } from '../journal-types.ts';
 import { need, type AccountingFacts, type DrillWorld, type TestState } from '../world.ts';
 
 /** Zero data loss, computed in the database: every source key processed or quarantined. */
@@ -18,14 +19,25 @@ export async function accountRecords(world: DrillWorld, state: TestState, eviden
 }
 
 export function accountRecordsAfter(world: DrillWorld, state: TestState): StepDefinition {
+  return accountRecordsStep(world, state, 'accountingAfter', 'account-records', 'Account for every source record (processed or quarantined), in the database', 'verify');
+}
+
+export function accountRecordsStep(
+  world: DrillWorld,
+  state: TestState,
+  fact: 'accountingAfter' | 'accountingForward',
+  id: string,
+  title: string,
+  phase: StepPhase,
+): StepDefinition {
   return {
-    id: 'account-records',
-    title: 'Account for every source record (processed or quarantined), in the database',
-    phase: 'verify',
+    id,
+    title,
+    phase,
     async run(ctx) {
       await state.facts.cutover;
-      const facts = await accountRecords(world, state, 'accounting-after.json');
-      state.facts.accountingAfter = facts;
+      const facts = await accountRecords(world, state, fact === 'accountingAfter' ? 'accounting-after.json' : 'accounting-forward.json');
+      state.facts[fact] = facts;
       ctx.record('sourceKeys', facts.sourceKeys);
       ctx.record('missingKeys', facts.missingKeys);
       ctx.record('evidence', facts.evidence);

@@ -1,7 +1,8 @@
 import { schemaFingerprint } from '../../database/fingerprint.ts';
 import { exportHistoryRows, snapshotHistory } from '../../database/history.ts';
 import { readKpis } from '../../kpis/read-kpis.ts';
-import { probeHealth } from '../../targets/health.ts';
+import { probe } from '../../pipeline/health-check.ts';
+import { serviceFill } from '../service-spec.ts';
 import { toJsonLines } from '../../telemetry/scraper.ts';
 import type { StepDefinition } from '../runner.ts';
 import { accountRecords } from './account-records.ts';
@@ -68,10 +69,9 @@ export function exportV2Metrics(world: DrillWorld, state: TestState): StepDefini
       }
       if (world.env.history) {
         const [snapshot, rows] = await Promise.all([snapshotHistory(dsn, world.env.history), exportHistoryRows(dsn, world.env.history)]);
-        const periods = Object.keys(snapshot.periods).sort();
         const evidence = await state.evidence.write('history-before.json', JSON.stringify({ snapshot, rows }, null, 1));
-        state.facts.history = { snapshot, rows, evidence, ...(periods.length ? { latestPeriod: periods[periods.length - 1]! } : {}) };
-        ctx.record('historyPeriods', periods.length);
+        state.facts.history = { snapshot, rows, evidence };
+        ctx.record('historyPeriods', snapshot.order.length);
       }
     },
   };
@@ -86,7 +86,7 @@ export function recordSystemState(world: DrillWorld, state: TestState): StepDefi
     async run(ctx) {
       const v2 = state.running.v2;
       if (v2) {
-        const health = await probeHealth(v2.baseUrl + world.env.v2.healthPath);
+        const health = await probe(v2, world.env.v2.health, serviceFill(world, state));
         ctx.record('v2Health', health.seen);
         await state.evidence.write('v2-health.json', JSON.stringify(health, null, 2));
         await state.evidence.write('v2-state.log', v2.logs(200).join('\n') + '\n');

@@ -6,11 +6,12 @@ import type { DrillWorld, TestState } from '../world.ts';
 export function prepareDatabase(world: DrillWorld, state: TestState): StepDefinition {
   return {
     id: 'prepare-database',
-    title: `Create an empty drill database${world.blob ? ', output folder and blob container' : ' and output folder'}`,
+    title: `Create an empty drill database${world.env.blob ? ', output folder and blob container' : ' and output folder'}`,
     phase: 'setup',
     async run(ctx) {
       const name = `drill_${state.testId.replaceAll('-', '_')}_${randomBytes(3).toString('hex')}`;
       state.databaseUrl = await world.server.createDatabase(name);
+      state.databaseName = name;
       world.redactor.addDsn(state.databaseUrl);
       ctx.defer(`drop database ${name}`, () => world.server.dropDatabase(name));
       state.outputDir = await state.evidence.folder('outputs');

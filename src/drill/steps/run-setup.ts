@@ -3,6 +3,7 @@ import type { CommandConfig } from '../../config/schema.ts';
 import { HarnessError } from '../../errors.ts';
 import { baseEnv } from '../service-env.ts';
 import type { StepDefinition } from '../runner.ts';
+import type { StepPhase } from '../journal-types.ts';
 import { fillPlaceholders, resolvePath, type DrillWorld, type TestState } from '../world.ts';
 
 /** Runs the environment's setup commands (e.g. seed the source data) against the test database. */
@@ -12,13 +13,14 @@ export function runSetup(
   commands: CommandConfig[] = world.env.setup,
   id = 'seed-source',
   title = 'Run the setup commands (seed the source data)',
+  phase: StepPhase = 'setup',
 ): StepDefinition {
   return {
     id,
     title,
-    phase: 'setup',
+    phase,
     async run(ctx) {
-      const log = await state.evidence.lineWriter('setup.log');
+      const log = await state.evidence.lineWriter(`${id}.log`);
       try {
         for (const [index, command] of commands.entries()) {
           const fill = (v: string) => fillPlaceholders(v, state, world);

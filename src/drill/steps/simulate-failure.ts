@@ -1,121 +1,170 @@
-import { evaluate } from '../../criteria/evaluate.ts';
-import type { Decision } from '../../criteria/decision-types.ts';
+import { cutConnections } from '../../database/connection-cut.ts';
+import { newClient } from '../../database/pg-session.ts';
+import type { FailureConfig } from '../../config/schema.ts';
+import { probe, waitHealthy } from '../../pipeline/health-check.ts';
+import { runPipeline } from '../../pipeline/run-pipeline.ts';
 import { errorMessage } from '../../errors.ts';
-import { waitHealthy } from '../../targets/health.ts';
-import { formatMs } from '../../util/format.ts';
-import { waitFor } from '../../util/wait-for.ts';
 import type { StepContext, StepDefinition } from '../runner.ts';
+import { serviceFill } from '../service-spec.ts';
+import { need, type DrillWorld, type TestState } from '../world.ts';
+import { observeFailure } from './observe-failure.ts';
 import { runSetup } from './run-setup.ts';
 import { deployService, startService } from './start-service.ts';
 import { stopService } from './stop-service.ts';
-import { need, type DrillWorld, type TestState } from '../world.ts';
 
 /**
- * Test 1's "simulate failure condition": prepare the data the fault needs, restart V2 with the
- * configured fault, then keep V2 working — triggering runs, restarting it when it dies, as a
- * service manager would — until the decision criteria, evaluated over the telemetry the drill
- * records, call for the rollback. The fault must be detected, not assumed: if the criteria never
- * fire the test is inconclusive.
+ * Test 1's "simulate failure condition": prepare the data the fault needs, inject the fault — V2's own
+ * switch (restart it with extra environment) or one the harness causes from outside (a crash loop, a
+ * hang, a database cut, the user's SQL) — then keep V2 working as its scheduler would until the
+ * decision criteria, evaluated over the telemetry the drill records, call for the rollback. The fault
+ * must be detected, not assumed: if the criteria never fire, the check `failure-detected` fails.
  */
-export function simulateFailure(world: DrillWorld, state: TestState): StepDefinition[] {
-  const failure = need(world.env.failure, 'the failure config (environments.<env>.failure)');
-  const restart = deployService(world, state, 'v2', 'setup', {
-    env: failure.env,
-    id: 'restart-v2-with-fault',
-    title: `Restart V2 with the fault ${Object.entries(failure.env).map(([k, v]) => `${k}=${v}`).join(' ')}`,
-  });
+export function simulateFailure(world: DrillWorld, state: TestState, failure: FailureConfig): StepDefinition[] {
   return [
     runSetup(world, state, failure.setup, 'prepare-failure-data', 'Prepare the data the simulated failure needs'),
-    stopService(world, state, 'v2', 'setup', 'stop-v2-for-fault'),
-    {
-      ...restart,
-      // The fault is injected the moment V2 is restarted with it: time-to-detect counts from here.
-      async run(ctx) {
-        state.facts.faultInjectedAt = Date.now();
-        await restart.run(ctx);
-      },
-    },
-    detectFailure(world, state),
+    ...injectFault(world, state, failure),
+    observeFailure(world, state, failure, { restartV2: (ctx, n) => restartV2(world, state, failure, ctx, n), onTick: faultTick(world, state, failure) }),
   ];
 }
 
-function detectFailure(world: DrillWorld, state: TestState): StepDefinition {
-  const failure = need(world.env.failure, 'the failure config');
-  return {
-    id: 'observe-failure',
-    title: 'Run V2 and evaluate the rollback decision criteria until they call for the rollback',
-    phase: 'setup',
-    async run(ctx) {
-      const recorder = need(state.telemetry, "V2's telemetry");
-      const injectedAt = need(state.facts.faultInjectedAt, 'the time the fault was injected');
-      const { criteria, notTrigger } = world.env.decision;
-      let restarts = 0;
-      let restartsByTarget = 0;
-      let lastTrigger = 0;
-      let decision: Decision | undefined;
-      const observed = await waitFor(
-        async () => {
-          const v2 = need(state.running.v2, 'V2');
-          // A target that restarts V2 itself (a swarm's restart policy, a unit's Restart=): count its restarts, restart nothing.
-          const byTarget = v2.restartCount ? await v2.restartCount() : undefined;
-          for (; byTarget !== undefined && restartsByTarget < byTarget; restartsByTarget++) recorder.noteRestart();
-          if (byTarget === undefined && !(await v2.isRunning()) && failure.restartOnExit) {
-            restarts++;
-            recorder.noteRestart();
-            await restartV2(world, state, ctx, restarts).catch(() => undefined); // a failed restart is one more crash to count
-          } else if (Date.now() - lastTrigger > 1000) {
-            lastTrigger = Date.now();
-            await triggerRun(world, state); // keep V2 busy, as its scheduler would
-          }
-          const telemetry = recorder.telemetry();
-          const since = telemetry.samples.filter((s) => Date.parse(s.t) >= injectedAt);
-          decision = evaluate({ ...telemetry, samples: since }, undefined, { overrides: { ...(criteria ? { criteria } : {}), ...(notTrigger ? { notTrigger } : {}) } });
-          return decision.decision === 'rollback' ? decision : undefined;
-        },
+/** The fault's own steps; each stamps the moment the fault was injected (time-to-detect counts from there). */
+function injectFault(world: DrillWorld, state: TestState, failure: FailureConfig): StepDefinition[] {
+  const injected = (ctx: StepContext, how: string) => {
+    state.facts.faultInjectedAt = Date.now();
+    ctx.record('fault', how);
+  };
+  switch (failure.kind) {
+    case 'env': {
+      const switches = Object.entries(failure.env).map(([k, v]) => `${k}=${v}`).join(' ');
+      const restart = deployService(world, state, 'v2', 'setup', { env: failure.env, id: 'restart-v2-with-fault', title: `Restart V2 with the fault ${switches}` });
+      return [
+        stopService(world, state, 'v2', 'setup', 'stop-v2-for-fault'),
         {
-          what: 'the decision criteria did not call for a rollback: the injected fault was not detected',
-          timeoutMs: failure.observeTimeoutMs,
-          intervalMs: world.env.decision.intervalMs,
-          signal: ctx.signal,
-          lastSeen: () => (decision ? describeNoDecision(decision, restarts + restartsByTarget) : undefined),
+          ...restart,
+          async run(ctx) {
+            injected(ctx, `V2 restarted with ${switches}`);
+            await restart.run(ctx);
+          },
         },
-      );
-      const first = observed.fired.reduce((a, b) => (Date.parse(b.firedAt) < Date.parse(a.firedAt) ? b : a));
-      const timeToDetectMs = Date.parse(first.firedAt) - injectedAt;
-      const evidence = await state.evidence.write('decision.json', JSON.stringify(observed, null, 1));
-      await state.evidence.write('v2-telemetry-at-decision.json', JSON.stringify(recorder.telemetry(), null, 1));
-      state.facts.decision = { decision: observed, timeToDetectMs, evidence };
-      state.facts.failureObserved = observed.fired.map((f) => f.title).join('; ');
-      // Read by the checklist: how the failure showed and how long after the fault it was called.
-      ctx.record('observed', { how: `decision criteria fired: ${state.facts.failureObserved}` });
-      ctx.record('detectedAfterMs', timeToDetectMs);
-      ctx.record('decision', observed.decision);
-      ctx.record('fired', observed.fired.map((f) => ({ id: f.id, title: f.title, value: f.value, threshold: f.threshold, firstHeldAt: f.firstHeldAt, firedAt: f.firedAt })));
-      ctx.record('heldBack', observed.heldBack.map((h) => h.reason));
-      ctx.record('timeToDetectMs', timeToDetectMs);
-      ctx.record('restartsByHarness', restarts);
-      if (restartsByTarget > 0) ctx.record('restartsByTarget', restartsByTarget);
-      ctx.record('telemetrySamples', observed.samples);
-      ctx.record('evidence', evidence);
-    },
+      ];
+    }
+    case 'crash-loop':
+      return [
+        {
+          id: 'inject-fault',
+          title: 'Inject a crash loop: the harness kills V2 (SIGKILL) each time it becomes healthy',
+          phase: 'setup',
+          async run(ctx) {
+            injected(ctx, 'crash loop: V2 killed each time it is healthy');
+            await need(state.running.v2, 'V2').kill();
+          },
+        },
+      ];
+    case 'hang':
+      return [
+        {
+          id: 'inject-fault',
+          title: 'Inject a hang: the harness freezes V2 (SIGSTOP, docker pause, the unit frozen)',
+          phase: 'setup',
+          async run(ctx) {
+            const v2 = need(state.running.v2, 'V2');
+            // A run asked for before the freeze is caught in it, as a real hang catches work in flight.
+            injected(ctx, 'hang: V2 frozen');
+            await v2.pause();
+            ctx.defer('thaw V2', () => v2.resume());
+          },
+        },
+      ];
+    case 'database-cut':
+      return [
+        {
+          id: 'inject-fault',
+          title: `Inject a database cut: V2's sessions ended, new connections refused for ${failure.durationMs / 1000} s`,
+          phase: 'setup',
+          async run(ctx) {
+            const database = need(state.databaseName, 'the drill database name');
+            const cut = await cutConnections(world.server.dsn, database);
+            injected(ctx, `database cut: ${cut.ended} session(s) ended, connections to ${database} refused for ${failure.durationMs} ms`);
+            ctx.defer(`let connections into ${database} again`, cut.restore);
+            state.facts.faultEndsAt = Date.now() + failure.durationMs;
+            state.facts.endFault = cut.restore;
+            ctx.record('sessionsEnded', cut.ended);
+          },
+        },
+      ];
+    case 'sql':
+      return [
+        {
+          id: 'inject-fault',
+          title: `Inject the configured SQL fault (${failure.statements.length} statement${failure.statements.length === 1 ? '' : 's'})`,
+          phase: 'setup',
+          async run(ctx) {
+            const client = newClient({ connectionString: need(state.databaseUrl, 'the drill database') });
+            await client.connect();
+            try {
+              for (const [index, statement] of failure.statements.entries()) {
+                await client.query(statement).catch((error: unknown) => {
+                  throw new Error(`failure.statements[${index}] failed: ${errorMessage(error)}`);
+                });
+              }
+            } finally {
+              await client.end();
+            }
+            injected(ctx, `${failure.statements.length} SQL statement(s) run on the drill database`);
+          },
+        },
+      ];
+  }
+}
+
+/**
+ * What the harness does to V2 on each tick of the observation, beyond keeping it busy: a crash loop kills
+ * it again the moment it is healthy; a database cut ends when its duration is over.
+ */
+function faultTick(world: DrillWorld, state: TestState, failure: FailureConfig): () => Promise<void> {
+  return async () => {
+    if (failure.kind === 'crash-loop') {
+      const v2 = state.running.v2;
+      if (v2 && (await v2.isRunning()) && (await probe(v2, world.env.v2.health, serviceFill(world, state))).ok) await v2.kill();
+    }
+    if (failure.kind === 'database-cut' && state.facts.faultEndsAt && Date.now() >= state.facts.faultEndsAt) {
+      await state.facts.endFault?.();
+      delete state.facts.faultEndsAt;
+    }
   };
 }
 
-async function restartV2(world: DrillWorld, state: TestState, ctx: StepContext, restart: number): Promise<void> {
-  const failure = need(world.env.failure, 'the failure config');
-  await startService(world, state, 'v2', 'setup', { env: failure.env, logName: `v2-restart-${restart}.log` }).run(ctx);
-  await waitHealthy(need(state.running.v2, 'V2'), { path: world.env.v2.healthPath, timeoutMs: world.env.v2.healthTimeoutMs, signal: ctx.signal });
+/** Starts V2 again as a service manager would; with the fault switch for an `env` fault. */
+async function restartV2(world: DrillWorld, state: TestState, failure: FailureConfig, ctx: StepContext, restart: number): Promise<void> {
+  await startService(world, state, 'v2', 'setup', { ...(failure.kind === 'env' ? { env: failure.env } : {}), logName: `v2-restart-${restart}.log` }).run(ctx);
+  await waitHealthy(need(state.running.v2, 'V2'), world.env.v2.health, { timeoutMs: world.env.v2.healthTimeoutMs, signal: ctx.signal, fill: serviceFill(world, state) });
 }
 
-async function triggerRun(world: DrillWorld, state: TestState): Promise<void> {
-  const v2 = need(state.running.v2, 'V2');
-  await fetch(v2.baseUrl + world.env.v2.run.triggerPath, { method: 'POST', signal: AbortSignal.timeout(5000) })
-    .then((r) => r.body?.cancel())
-    .catch((error: unknown) => errorMessage(error));
-}
-
-function describeNoDecision(decision: Decision, restarts: number): string {
-  const held = decision.heldBack.map((h) => h.reason);
-  const clear = decision.evaluated.filter((e) => e.status === 'clear').length;
-  return `${decision.samples} samples, ${restarts} restarts, ${clear} criteria clear${held.length ? `, held back: ${held.slice(0, 3).join('; ')}` : ''}; telemetry window ${formatMs(decision.to && decision.from ? Date.parse(decision.to) - Date.parse(decision.from) : 0)}`;
+/** Keeps V2 busy as its scheduler would: one run at a time, its start kept so a run that never ends shows as latency. */
+export function keepBusy(world: DrillWorld, state: TestState, signal: AbortSignal) {
+  let inFlight: Promise<unknown> | undefined;
+  let pendingSince: number | undefined;
+  let lastDurationMs: number | undefined;
+  return {
+    tick(): void {
+      const v2 = state.running.v2;
+      if (inFlight || !v2 || world.env.v2.run.kind === 'watermark' || world.env.v2.run.kind === 'none') return;
+      const startedAt = Date.now();
+      pendingSince ??= startedAt;
+      inFlight = runPipeline(world.env.v2.run, { service: v2, dsn: need(state.databaseUrl, 'the drill database'), fill: serviceFill(world, state), signal })
+        .then((run) => {
+          if (run?.ok) {
+            lastDurationMs = Date.now() - startedAt;
+            pendingSince = undefined;
+          }
+        })
+        .catch(() => undefined)
+        .finally(() => (inFlight = undefined));
+    },
+    /** End-to-end latency as the harness sees it: the age of the oldest work not yet done, else the last run's duration. */
+    latencyMs(): number | undefined {
+      return pendingSince !== undefined ? Date.now() - pendingSince : lastDurationMs;
+    },
+    settled: () => inFlight ?? Promise.resolve(),
+  };
 }

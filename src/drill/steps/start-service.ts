@@ -3,9 +3,10 @@ import { startResourceSampler } from '../../telemetry/resource-sampler.ts';
 import { startTelemetryRecorder } from '../../telemetry/telemetry-recorder.ts';
 import { select } from '../../telemetry/telemetry-metrics.ts';
 import { canConnect } from '../../database/connectivity.ts';
-import { waitHealthy } from '../../targets/health.ts';
+import { databaseNow } from '../../pipeline/run-pipeline.ts';
+import { describeHealth, waitHealthy } from '../../pipeline/health-check.ts';
 import type { StepContext, StepDefinition } from '../runner.ts';
-import { serviceSpec } from '../service-spec.ts';
+import { serviceFill, serviceSpec } from '../service-spec.ts';
 import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
 import type { StepPhase } from '../journal-types.ts';
 
@@ -38,13 +39,14 @@ export function waitServiceHealthy(world: DrillWorld, state: TestState, key: Ser
   const name = serviceName[key];
   return {
     id: `${key}-healthy`,
-    title: `Wait until ${name} answers its health check`,
+    title: `Wait until ${name} answers its health check (${world.env[key].health.kind})`,
     phase,
     async run(ctx) {
       const config = world.env[key];
-      const healthy = await waitHealthy(need(state.running[key], name), { path: config.healthPath, timeoutMs: config.healthTimeoutMs, signal: ctx.signal });
-      ctx.record('healthUrl', healthy.url);
-      ctx.record('status', healthy.status);
+      const service = need(state.running[key], name);
+      ctx.record('health', describeHealth(service, config.health));
+      const healthy = await waitHealthy(service, config.health, { timeoutMs: config.healthTimeoutMs, signal: ctx.signal, fill: serviceFill(world, state) });
+      ctx.record('seen', healthy.seen);
       ctx.record('waitedMs', healthy.waitedMs);
     },
   };
@@ -67,11 +69,15 @@ export function deployService(world: DrillWorld, state: TestState, key: ServiceK
 }
 
 async function launch(world: DrillWorld, state: TestState, key: ServiceKey, ctx: StepContext, options: LaunchOptions): Promise<void> {
+  // A version with no run trigger is judged over what it wrote since it started: the database's clock then.
+  const startedDb = world.env[key].run.kind === 'none' && state.databaseUrl ? await databaseNow(state.databaseUrl) : undefined;
   const { spec, closeLog } = await serviceSpec(world, state, key, { ...(options.env ? { env: options.env } : {}), ...(options.logName ? { logName: options.logName } : {}) });
   ctx.defer(`close ${spec.name} log`, closeLog);
   const deployment = await world.target.deploy(spec);
+  const startedMs = Date.now();
   const started = await deployment.start();
   state.running[key] = started;
+  if (startedDb) state.startedAt[key] = { ms: startedMs, db: startedDb };
   ctx.defer(`stop ${spec.name}`, async () => {
     await started[Symbol.asyncDispose]();
     if (state.running[key] === started) delete state.running[key];
@@ -103,7 +109,12 @@ function recordTelemetry(world: DrillWorld, state: TestState, ctx: StepContext):
         const sample = scraper?.samples().findLast((s) => s.ok && s.metrics);
         return scraper && sample ? { process: scraper, sample } : undefined;
       },
-      latestResources: () => state.resources.v2?.at(-1)?.readings().at(-1),
+      // A reading older than two intervals belongs to a process that has gone: missing, never repeated.
+      latestResources: () => {
+        const reading = state.resources.v2?.at(-1)?.readings().at(-1);
+        return reading && Date.now() - Date.parse(reading.t) <= 2 * world.env.v2.metricsIntervalMs ? reading : undefined;
+      },
+      harnessLatencyMs: () => state.harnessLatencyMs?.(),
       probeDatabase: () => canConnect(dsn, 2000),
       ...(world.env.decision.sourceProbeQuery ? { probeSource: () => canConnect(dsn, 2000, world.env.decision.sourceProbeQuery) } : {}),
       ...(state.blob ? { probeBlob: state.blob.probe } : {}),

@@ -1,59 +1,118 @@
 import { publishedOutputs } from '../../blob/published-outputs.ts';
-import { outputsSince, readParquetOutput } from '../outputs.ts';
-import { triggerRun } from '../pipeline-run.ts';
-import type { StepDefinition } from '../runner.ts';
-import { fillPlaceholders, need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
+import { bindPlaceholders } from '../../database/bind-placeholders.ts';
 import { newClient } from '../../database/pg-session.ts';
+import { errorMessage } from '../../errors.ts';
+import { readKpis } from '../../kpis/read-kpis.ts';
+import { defaultExtension, outputsSince, readOutput, type OutputFile } from '../../pipeline/outputs.ts';
+import { describeRun, runPipeline, type PipelineRun } from '../../pipeline/run-pipeline.ts';
+import type { StepDefinition } from '../runner.ts';
+import { serviceFill } from '../service-spec.ts';
+import { fillPlaceholders, need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
 
 /**
- * Runbook step 4: trigger a KPI run on the restored version and prove it worked — the run
- * succeeded, it wrote KPI rows (counted in the database) and output files that decode, and (with
- * blob storage) published each of them there.
+ * Runbook step 4: run a KPI calculation on the restored version and prove it worked — the run
+ * succeeded by its protocol, it wrote KPI rows (counted in the database) and output files that decode,
+ * and (with blob storage) published each of them there. Every fact is recorded BEFORE the step fails
+ * on it, so the checks that judge them fail for their own reason instead of being left unmeasured.
+ *
+ * An incremental pipeline may have nothing new to do: a run that wrote nothing is then not a failure,
+ * and the facts say the whole KPI set and every output file were looked at instead.
  */
 export function validateRun(world: DrillWorld, state: TestState, key: ServiceKey): StepDefinition {
   const name = serviceName[key];
+  const config = world.env[key];
+  const { kpiRows, outputs, incremental } = world.env.validation;
   return {
     id: `validate-${key}`,
-    title: `Validate ${name}: a KPI run writes KPI rows and output files`,
+    title: `Validate ${name}: a KPI run (${describeRun(config.run)}) writes KPI rows${outputs ? ' and output files' : ''}`,
     phase: 'rollback',
     async run(ctx) {
       const service = need(state.running[key], name);
-      // Records that arrived during the cutover must be in the source before V1's first run.
+      const dsn = need(state.databaseUrl, 'the drill database');
+      // Records that arrived during the cutover must be in the source before the first run.
       await state.facts.cutover;
-      const run = await triggerRun(service, world.env[key].run, ctx.signal);
-      state.runs[key] = run;
-      ctx.record('runId', run.runId);
-      ctx.record('runMs', run.durationMs);
-      if (run.status !== 'succeeded') throw new Error(`${name} run ${run.runId} ended ${run.status}: ${JSON.stringify(run.body['error'] ?? run.body)}`);
-
-      const kpiRows = await countRows(need(state.databaseUrl, 'the drill database'), world.env.validation.kpiRowsQuery, run.runId);
-      ctx.record('kpiRows', kpiRows);
-      if (kpiRows < 1) throw new Error(`${name} run ${run.runId} wrote no KPI rows (${world.env.validation.kpiRowsQuery})`);
-
-      const dir = fillPlaceholders(world.env.validation.outputsDir, state, world);
-      const files = await outputsSince(dir, world.env.validation.outputsExtension, run.triggeredAt);
-      if (files.length === 0) throw new Error(`${name} run ${run.runId} wrote no ${world.env.validation.outputsExtension} files under ${dir}`);
-      const outputs = await Promise.all(files.map((f) => readParquetOutput(f, world.runDir)));
-      const empty = outputs.filter((o) => o.rows === 0);
-      if (empty.length > 0) throw new Error(`${name} wrote empty output files: ${empty.map((o) => o.path).join(', ')}`);
-      ctx.record('outputFiles', outputs.length);
-      ctx.record('outputRows', outputs.reduce((n, o) => n + o.rows, 0));
-      if (state.blob) {
-        const published = await publishedOutputs(state.blob, need(state.outputDir, 'the output folder'), files);
-        ctx.record('blobFiles', published.found);
-        if (published.missing.length > 0) ctx.record('blobMissing', published.missing);
+      const before = kpiRows?.measure === 'delta' ? await countRows(dsn, kpiRows.query, {}) : undefined;
+      const run = await runPipeline(config.run, { service, dsn, fill: serviceFill(world, state), signal: ctx.signal });
+      const since = run ?? { triggeredAt: state.startedAt?.[key]?.ms ?? 0, startedAt: state.startedAt?.[key]?.db ?? '-infinity' };
+      if (run) {
+        state.runs[key] = run;
+        recordRun(ctx.record, run);
+        if (run.output !== undefined) ctx.record('runEvidence', await state.evidence.write(`${key}-validation-run.txt`, run.output));
+        if (!run.ok) throw new Error(run.error ?? `${name} run failed`);
+      } else {
+        ctx.record('run', describeRun(config.run));
       }
+
+      const problems: string[] = [];
+      let wroteRows: number | undefined;
+      if (kpiRows) {
+        const bound = { runStartedAt: { value: since.startedAt, type: 'timestamptz' }, ...(run?.runId ? { runId: { value: run.runId, type: 'text' } } : {}) };
+        const value = await countRows(dsn, kpiRows.query, bound);
+        wroteRows = before === undefined ? value : value - before;
+        ctx.record('kpiRows', wroteRows);
+        if (wroteRows < 1 && !incremental) problems.push(`${name}'s run wrote no KPI rows (${kpiRows.query.replace(/\s+/g, ' ')} → ${value}${before === undefined ? '' : `, ${before} before the run`})`);
+      }
+
+      let files: string[] = [];
+      if (outputs) {
+        const dir = fillPlaceholders(outputs.dir, state, world);
+        const extension = outputs.extension ?? defaultExtension[outputs.format];
+        files = await outputsSince(dir, extension, since.triggeredAt);
+        const nothingNew = incremental && files.length === 0 && (wroteRows ?? 0) === 0;
+        // An incremental run that had nothing to do wrote nothing: every output there is is proven instead.
+        const judged = nothingNew ? await outputsSince(dir, extension, 0) : files;
+        if (nothingNew) ctx.record('outputsScope', 'all files (the run had nothing new to write)');
+        const read = await Promise.all(judged.map((f) => readOutput(f, world.runDir, outputs.format).then((file): OutputFile | string => file, (error: unknown) => errorMessage(error))));
+        const decoded = read.filter((r): r is OutputFile => typeof r !== 'string');
+        const broken = read.filter((r): r is string => typeof r === 'string');
+        const empty = decoded.filter((o) => o.rows === 0).map((o) => `output file ${o.path} has no data rows`);
+        ctx.record('outputFiles', decoded.length - empty.length);
+        ctx.record('outputRows', decoded.reduce((n, o) => n + (o.rows ?? 0), 0));
+        if (broken.length || empty.length) ctx.record('outputErrors', [...broken, ...empty]);
+        if (judged.length === 0) problems.push(`${name}'s run wrote no ${extension || 'output'} files under ${dir}`);
+        problems.push(...broken, ...empty);
+        if (state.blob && files.length > 0) {
+          const published = await publishedOutputs(state.blob, need(state.outputDir, 'the output folder'), files);
+          ctx.record('blobFiles', published.found);
+          if (published.missing.length > 0) ctx.record('blobMissing', published.missing);
+        }
+      }
+
+      const nothingNew = incremental && (wroteRows ?? 0) === 0 && files.length === 0;
+      if ((nothingNew || !run) && world.env.kpis) {
+        // Nothing new, or no run to ask for: what V1 serves is the whole KPI set, and that is what is judged.
+        const points = await readKpis(world.env.kpis.source, { dsn, fill: (v) => fillPlaceholders(v, state, world) });
+        ctx.record('kpiSetPoints', points.length);
+        ctx.record('kpiScope', run ? 'the whole KPI set (incremental: the run had nothing new to do)' : `the whole KPI set (${describeRun(config.run)})`);
+        if (points.length === 0) problems.push(`the KPI set is empty after ${name}'s ${run ? 'run' : 'start'}`);
+      }
+      if (problems.length > 0) throw new Error(problems.join('; '));
     },
   };
 }
 
-async function countRows(dsn: string, query: string, runId: string): Promise<number> {
+function recordRun(record: (key: string, value: unknown) => void, run: PipelineRun): void {
+  record('protocol', run.protocol);
+  if (run.runId) record('runId', run.runId);
+  record('runMs', run.durationMs);
+  record('run', run.detail);
+  if (run.rows !== undefined) record('runRows', run.rows);
+}
+
+/** A configured counting query's single numeric value, its placeholders bound as parameters. */
+export async function countRows(dsn: string, sql: string, bound: Parameters<typeof bindPlaceholders>[1]): Promise<number> {
+  const query = bindPlaceholders(sql, bound, 'validation.kpiRows.query');
   const client = newClient({ connectionString: dsn });
   await client.connect();
   try {
-    const result = await client.query({ text: query, values: [runId], rowMode: 'array' });
-    return Number(result.rows[0]?.[0] ?? 0);
+    const result = await client.query({ text: query.text, values: query.values, rowMode: 'array' }).catch((error: unknown) => {
+      throw new Error(`validation.kpiRows.query failed: ${errorMessage(error)}`);
+    });
+    const value = Number(result.rows[0]?.[0] ?? 0);
+    if (!Number.isFinite(value)) throw new Error(`validation.kpiRows.query returned ${String(result.rows[0]?.[0])}, not a number`);
+    return value;
   } finally {
     await client.end();
   }
 }
+

@@ -1,12 +1,13 @@
+import { budgetChecks } from '../../checks/budget-checks.ts';
+import { dataLossChecks } from '../../checks/data-loss-checks.ts';
+import { kpiChecks } from '../../checks/kpi-checks.ts';
+import { historyCheck, preRollbackChecks } from '../../checks/state-checks.ts';
 import type { Evidence } from '../evidence.ts';
 import type { DrillPlan } from '../runner.ts';
-import { sameDataRun } from '../steps/same-data-run.ts';
-import { newTestState, type DrillWorld } from '../world.ts';
-import { budgetChecks } from './rollback-time.ts';
-import { dataLossChecks, historyCheck, kpiChecks, preRollbackChecks } from './checks.ts';
-import { finishNotifications, preRollback, rollback, v2Running, verify } from './phases.ts';
 import { emergencyPath } from '../steps/emergency.ts';
-
+import { freshRun } from '../steps/fresh-run.ts';
+import { newTestState, type DrillWorld } from '../world.ts';
+import { finishNotifications, preRollback, rollback, v2Running, verify } from './phases.ts';
 
 /**
  * Test 2 of the runbook, "Rollback with Data Validation": V2 runs to completion on data set D,
@@ -21,8 +22,11 @@ export function dataValidationPlan(world: DrillWorld, evidence: Evidence): Drill
     ...preRollback(world, state, 'data-validation drill'),
     ...rollback(world, state, { cutover: true }),
     ...verify(world, state),
-    sameDataRun(world, state, 'v1'),
+    ...(world.env.kpis && world.env.v1.run.kind !== 'none'
+      ? [freshRun(world, state, 'v1', { id: 'v1-same-data-run', title: 'Run V1 from scratch on the same data set D (a second database)', phase: 'verify', seed: world.env.setup, fact: 'sameData' })]
+      : []),
   ];
+  const noRun = world.env.v1.run.kind === 'none' ? { unconfigured: 'v1.run (V1 has no run trigger, so it cannot be run on the same data)' } : {};
   return {
     id: 'data-validation',
     title: 'Rollback with Data Validation',
@@ -30,8 +34,8 @@ export function dataValidationPlan(world: DrillWorld, evidence: Evidence): Drill
     checks: [
       ...kpiChecks(world, { variance: 'kpi-variance', missing: 'no-missing-data-points' }, 'V1 on D vs V2 on D', () => ({
         reference: state.facts.kpisBefore,
-        candidate: state.facts.sameDataKpis,
-      }), { reference: 'V2', candidate: 'V1' }),
+        candidate: state.facts.sameData?.kpis,
+      }), { reference: 'V2', candidate: 'V1' }).map((check) => ({ ...noRun, ...check })),
       ...dataLossChecks(world, state),
       ...historyCheck(world, state),
       ...preRollbackChecks(world, state),

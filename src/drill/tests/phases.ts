@@ -1,4 +1,6 @@
 import { readKpis } from '../../kpis/read-kpis.ts';
+import { kpiId } from '../../checks/kpi-compare.ts';
+import { readKpiKeys } from '../../kpis/read-sql-kpis.ts';
 import { schemaFingerprint } from '../../database/fingerprint.ts';
 import type { TestRecord } from '../journal-types.ts';
 import type { StepDefinition } from '../runner.ts';
@@ -10,7 +12,7 @@ import { initiateRollback, sendNotification } from '../steps/notify.ts';
 import { backupDatabase, exportV2Metrics, proveBackupRestores, recordSystemState } from '../steps/pre-rollback.ts';
 import { prepareDatabase } from '../steps/prepare-database.ts';
 import { restoreConfig } from '../steps/restore-config.ts';
-import { runPipeline } from '../steps/run-pipeline.ts';
+import { completeRun } from '../steps/complete-run.ts';
 import { runSetup } from '../steps/run-setup.ts';
 import { deployService, startService, waitServiceHealthy } from '../steps/start-service.ts';
 import { stopService } from '../steps/stop-service.ts';
@@ -22,7 +24,7 @@ import { fillPlaceholders, need, type DrillWorld, type TestState } from '../worl
 
 /** V2 deployed on a freshly seeded database and through one complete run. */
 export function v2Running(world: DrillWorld, state: TestState): StepDefinition[] {
-  return [prepareDatabase(world, state), runSetup(world, state), deployService(world, state, 'v2'), runPipeline(world, state, 'v2', 'setup')];
+  return [prepareDatabase(world, state), runSetup(world, state), deployService(world, state, 'v2'), completeRun(world, state, 'v2', 'setup')];
 }
 
 /** The runbook's pre-rollback checklist: notify, back up (and prove it), export metrics, record state. */
@@ -56,7 +58,7 @@ export function verify(world: DrillWorld, state: TestState): StepDefinition[] {
 export function readKpisNow(
   world: DrillWorld,
   state: TestState,
-  fact: 'kpisAfter' | 'kpisAfterForward',
+  fact: 'kpisAfter' | 'kpisBeforeForward' | 'kpisAfterForward',
   id: string,
   title: string,
   phase: 'verify' | 'forward',
@@ -70,6 +72,14 @@ export function readKpisNow(
       const points = await readKpis(kpis.source, { dsn: need(state.databaseUrl, 'the drill database'), fill: (v) => fillPlaceholders(v, state, world) });
       state.facts[fact] = { points, evidence: await state.evidence.write(`${fact}.json`, JSON.stringify(points, null, 1)) };
       ctx.record('kpiPoints', points.length);
+      const recomputed = kpis.recomputed;
+      if (fact === 'kpisAfterForward' && recomputed.kind === 'query') {
+        const run = state.runs.v2;
+        const bound = { runStartedAt: { value: run?.startedAt ?? '-infinity', type: 'timestamptz' }, ...(run?.runId ? { runId: { value: run.runId, type: 'text' } } : {}) };
+        const keys = await readKpiKeys(need(state.databaseUrl, 'the drill database'), recomputed.query, bound, 'kpis.recomputed.query');
+        state.facts.recomputedKeys = keys.map(kpiId);
+        ctx.record('recomputedPoints', keys.length);
+      }
     },
   };
 }
@@ -111,4 +121,22 @@ function announce(step: StepDefinition, after: () => void): StepDefinition {
       after();
     },
   };
+}
+
+/**
+ * The KPI periods that may legitimately change during the drill: those history's `mayChange` names
+ * once compared, else the latest as-of (in date order) of V2's export.
+ */
+export function mayChangePeriods(state: TestState): ReadonlySet<string> | undefined {
+  if (state.facts.mayChange) return state.facts.mayChange;
+  const asOfs = [...new Set(state.facts.kpisBefore?.points.map((p) => p.asOf) ?? [])].sort(byDate);
+  return asOfs.length ? new Set([asOfs.at(-1)!]) : undefined;
+}
+
+// As-ofs are dates, or numbers: compared as what they are, never as strings ('9' after '10').
+function byDate(a: string, b: string): number {
+  const [x, y] = [Number(a), Number(b)];
+  if (Number.isFinite(x) && Number.isFinite(y)) return x - y;
+  const [dx, dy] = [Date.parse(a), Date.parse(b)];
+  return Number.isNaN(dx) || Number.isNaN(dy) ? (a < b ? -1 : a > b ? 1 : 0) : dx - dy;
 }

@@ -1,9 +1,9 @@
-import type { CheckDefinition } from '../../checks/check.ts';
+import { budgetChecks } from '../../checks/budget-checks.ts';
 import type { DrillPlan } from '../runner.ts';
 import { captureLogs } from '../steps/capture-logs.ts';
 import { prepareDatabase } from '../steps/prepare-database.ts';
 import { restoreConfig } from '../steps/restore-config.ts';
-import { runPipeline } from '../steps/run-pipeline.ts';
+import { completeRun } from '../steps/complete-run.ts';
 import { runSetup } from '../steps/run-setup.ts';
 import { deployService, startService, waitServiceHealthy } from '../steps/start-service.ts';
 import { stopService } from '../steps/stop-service.ts';
@@ -22,7 +22,7 @@ export function rollbackTimePlan(world: DrillWorld, evidence: Evidence): DrillPl
     prepareDatabase(world, state),
     runSetup(world, state),
     deployService(world, state, 'v2'),
-    runPipeline(world, state, 'v2', 'setup'),
+    completeRun(world, state, 'v2', 'setup'),
     stopService(world, state, 'v2'),
     captureLogs(state, 'v2'),
     restoreConfig(world, state, 'v1'),
@@ -33,29 +33,3 @@ export function rollbackTimePlan(world: DrillWorld, evidence: Evidence): DrillPl
   return { id: 'rollback-time', title: 'Rollback Time Measurement', steps, checks: budgetChecks(world, steps.map((s) => s.id)) };
 }
 
-/** The total budget, and one check per configured step budget whose step this plan has. */
-export function budgetChecks(world: DrillWorld, stepIds: string[]): CheckDefinition[] {
-  const { rollbackMs, steps } = world.env.budgets;
-  const total: CheckDefinition = {
-    id: 'rollback-within-budget',
-    title: `Rollback completed within ${rollbackMs / 1000} s (stop V2 → V1 healthy and validated)`,
-    unit: 'ms',
-    threshold: rollbackMs,
-    comparator: '<=',
-    measure: (test) => ({ value: test.rollbackMs, ...(test.rollbackMs === undefined ? { message: 'the rollback did not complete' } : {}) }),
-  };
-  const perStep = Object.entries(steps)
-    .filter(([stepId]) => stepIds.includes(stepId))
-    .map(([stepId, budgetMs]): CheckDefinition => ({
-    id: `step-budget:${stepId}`,
-    title: `Step ${stepId} within ${budgetMs / 1000} s`,
-    unit: 'ms',
-    threshold: budgetMs,
-    comparator: '<=',
-    measure: (test) => {
-      const step = test.steps.find((s) => s.id === stepId)!;
-      return step.status === 'passed' ? { value: step.durationMs } : { value: undefined, message: `step ${stepId} ${step.status}` };
-    },
-  }));
-  return [total, ...perStep];
-}

@@ -24,9 +24,9 @@ export function kpiVarianceSection(journal: Journal): SafeHtml {
   ${
     rows.length === 0
       ? html`<p class="note">No KPI comparison in this run (neither data-validation nor roll-forward ran, or no KPI source is configured).</p>`
-      : html`<p class="muted">|candidate − reference| / max(|reference|, ε) per KPI × as-of date × segment; the largest of each comparison, with its worst point as the journal recorded it.</p>
+      : html`<p class="muted">|candidate − reference| / |reference| per KPI × as-of date × segment (near zero, the absolute difference); how many points of each comparison are out of tolerance, with its worst point as the journal recorded it.</p>
   <table>
-    <thead><tr><th>comparison</th><th class="num">largest variance</th><th class="num">tolerance</th><th>verdict</th><th>worst point</th></tr></thead>
+    <thead><tr><th>comparison</th><th class="num">out of tolerance</th><th class="num">allowed</th><th>verdict</th><th>worst point</th></tr></thead>
     <tbody>${rows.map(varianceRow)}</tbody>
   </table>`
   }

@@ -104,7 +104,7 @@ describe('renderReportHtml', () => {
 
   it('lists the worst KPI variance with its worst point', () => {
     const html = renderReportHtml(sampleJournal(), context());
-    expect(html).toMatch(/<tr class="variance-row" data-check-id="kpi-variance"[\s\S]*?2.75 %[\s\S]*?outstanding_principal 2026-01-01 retail: v1=100 v2=102.75/);
+    expect(html).toMatch(/<tr class="variance-row" data-check-id="kpi-variance"[\s\S]*?3 points out of tolerance[\s\S]*?outstanding_principal 2026-01-01 retail: V1 102.75 vs V2 100 \(2.75%\)/);
   });
 
   it('shows the signer and the regression flag', () => {

@@ -1,0 +1,36 @@
+import { describeRun, runPipeline } from '../../pipeline/run-pipeline.ts';
+import type { StepPhase } from '../journal-types.ts';
+import type { StepDefinition } from '../runner.ts';
+import { serviceFill } from '../service-spec.ts';
+import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
+
+/**
+ * Lets the version complete one KPI run by its run protocol. A version with no run trigger (`none`)
+ * has nothing to wait for: the step says so, and the checks that need a run say what they used instead.
+ */
+export function completeRun(world: DrillWorld, state: TestState, key: ServiceKey, phase: StepPhase, id = `${key}-run`): StepDefinition {
+  const name = serviceName[key];
+  const config = world.env[key].run;
+  return {
+    id,
+    title: `Let ${name} complete a KPI run (${describeRun(config)})`,
+    phase,
+    async run(ctx) {
+      const run = await runPipeline(config, { service: need(state.running[key], name), dsn: need(state.databaseUrl, 'the drill database'), fill: serviceFill(world, state), signal: ctx.signal });
+      if (!run) {
+        ctx.record('run', describeRun(config));
+        return;
+      }
+      state.runs[key] = run;
+      ctx.record('protocol', run.protocol);
+      if (run.runId) ctx.record('runId', run.runId);
+      ctx.record('runMs', run.durationMs);
+      ctx.record('run', run.detail);
+      if (run.output !== undefined) ctx.record('runEvidence', await state.evidence.write(`${id}-${phase}.txt`, run.output));
+      if (!run.ok) throw new Error(run.error ?? `${name} run failed`);
+      // The run's own metrics (its throughput: V2's baseline for the decision criteria) are in the series
+      // even when the service is stopped before the next interval's scrape.
+      await state.scrapers[key]?.at(-1)?.scrapeNow();
+    },
+  };
+}
