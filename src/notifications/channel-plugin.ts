@@ -137,7 +137,8 @@ export function secretUrl(context: ChannelContext, variable: string, field: stri
   context.redactor.add(url.href);
   if (url.pathname.length > 8) context.redactor.add(url.pathname);
   if (url.search.length > 8) context.redactor.add(url.search.slice(1));
-  for (const value of url.searchParams.values()) if (value.length >= 8) context.redactor.add(value);
+  // A signature parameter (Teams' `sig`) is long; short ones (`api-version`, `sv`) are no secret.
+  for (const value of url.searchParams.values()) if (value.length >= 16) context.redactor.add(value);
   return { url };
 }
 

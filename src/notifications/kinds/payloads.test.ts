@@ -23,7 +23,7 @@ describe('slack', () => {
   it('builds text plus a section and a context block that Slack accepts, with &, < and > escaped', () => {
     const payload = slackMessage(message('rollback-initiated'));
     expect(validateSlackMessage(payload)).toEqual([]);
-    expect(payload.text).toBe('Rollback initiated — staging: Rollback of staging from V2 to V1 initiated: <simulated> V2 failure & crash');
+    expect(payload.text).toBe('Rollback initiated — staging: Rollback of staging from V2 to V1 initiated: &lt;simulated&gt; V2 failure &amp; crash');
     expect(payload.blocks[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn', text: expect.stringContaining('&lt;simulated&gt; V2 failure &amp; crash') } });
     expect(payload.blocks[1]).toEqual({
       type: 'context',

@@ -40,7 +40,8 @@ export function slackMessage(message: NotificationMessage): SlackMessage {
   const headline = `${eventTitle(message.event)} — ${message.environment}`;
   const details = message.data === null || message.data === undefined ? '' : `\n\`\`\`${JSON.stringify(message.data, null, 1)}\`\`\``;
   return {
-    text: truncate(`${headline}: ${message.message}`, FALLBACK_MAX),
+    // Slack parses `text` as mrkdwn too (it is what notifications show).
+    text: truncate(escapeMrkdwn(`${headline}: ${message.message}`), FALLBACK_MAX),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: truncate(escapeMrkdwn(`*${headline}*\n${message.message}${details}`), SECTION_TEXT_MAX) } },
       { type: 'context', elements: messageFacts(message).map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}:* ${escapeMrkdwn(value)}` })) },

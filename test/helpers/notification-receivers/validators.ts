@@ -40,6 +40,7 @@ export function validateSlackMessage(body: unknown): string[] {
   const hasBlocks = Array.isArray(body.blocks) && body.blocks.length > 0;
   if (!isString(body.text, 1, 40_000) && !hasBlocks) problems.push('body: text or blocks is required (no_text)');
   if (body.text !== undefined && !isString(body.text, 1, 40_000)) problems.push('text: a non-empty string');
+  else if (typeof body.text === 'string' && body.mrkdwn !== false) problems.push(...mrkdwnProblems(body.text, 'text'));
   if (body.blocks === undefined) return problems;
   if (!Array.isArray(body.blocks) || body.blocks.length > 50) return [...problems, 'blocks: an array of at most 50 blocks'];
   body.blocks.forEach((block: unknown, index) => {
