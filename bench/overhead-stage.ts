@@ -69,7 +69,7 @@ export async function openStage(loaded: LoadedConfig): Promise<Stage> {
     }
     const world: DrillWorld = {
       runId: 'bench-stage', runDir, environmentName: 'staging', env, baseDir: loaded.baseDir, server: pg, ...(blob ? { blob } : {}),
-      target: new ProcessTarget(), redactor, processEnv: process.env, notifier: createNotifier({ webhooks: [] }),
+      target: new ProcessTarget(), redactor, processEnv: process.env, notifier: createNotifier({ channels: [] }),
     };
     const withBlob = async (state: TestState, stack: CleanupStack) => {
       if (!blob) return;

@@ -55,8 +55,11 @@ export interface TestRecord {
   rollbackMs?: number;
   /** Pre-rollback phase: first pre-rollback step start → last pre-rollback step end. */
   preRollbackMs?: number;
-  /** Webhook deliveries; a failed one is a warning, never a failure of the drill. */
-  notifications?: Array<{ webhook: string; event: string; ok: boolean; status?: number; error?: string; durationMs: number }>;
+  /**
+   * Notification deliveries (`webhook` is the channel's name, whatever its kind); a failed one is a
+   * warning, never a failure of the drill.
+   */
+  notifications?: Array<{ webhook: string; kind?: string; event: string; ok: boolean; status?: number; error?: string; detail?: string; attempts?: number; durationMs: number }>;
   warnings?: string[];
   /** The emergency path ran: what triggered it and what happened, in order. */
   incident?: Incident;

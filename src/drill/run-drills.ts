@@ -113,7 +113,7 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
       for (const secret of blob.secrets) redactor.add(secret);
       onInfo(`drill ${runId}: blob storage: ${blob.description}`);
     }
-    const notifier = createNotifier(env.notifications, { env: processEnv, redactor });
+    const notifier = createNotifier(env.notifications, { env: processEnv, redactor, baseDir: loaded.baseDir });
     const world: DrillWorld = { runId, runDir, environmentName, env, baseDir: loaded.baseDir, server, ...(blob ? { blob } : {}), target, redactor, processEnv, notifier };
     for (const id of selected) {
       if (signal.aborted) break;

@@ -1,74 +1,61 @@
 import { z } from 'zod';
+import type { DeliveryPolicy, NotificationEvent } from './channel-plugin.ts';
+import { deliveryOverrideSchema, deliveryPolicySchema } from './delivery.ts';
+import { builtInChannelKinds, channelSchemaOf, defaultChannelRegistry, type BuiltInChannelKind, type ChannelConfig, type ChannelRegistry } from './registry.ts';
+
+export { notificationEvents, type NotificationEvent } from './channel-plugin.ts';
 
 /**
- * The points of a rollback at which people are told (the runbook's Phase 2: on-call, #incidents,
- * status page, customer success), plus the status page going into and out of maintenance.
+ * Round 1's `webhooks: [...]` still works: each entry is a channel of kind `webhook` (its
+ * `timeoutMs` is the delivery's `attemptTimeoutMs`), validated by the same schema, secrets rules included.
  */
-export const notificationEvents = [
-  'rollback-initiated',
-  'v2-stopped',
-  'v1-healthy',
-  'rollback-verified',
-  'rollback-failed',
-  'maintenance-on',
-  'maintenance-off',
-] as const;
-
-export type NotificationEvent = (typeof notificationEvents)[number];
-
-// Header names fetch accepts (RFC 9110 token); a bad one is a config error now, not a failed
-// notification in the middle of a rollback.
-const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-const webhookSchema = z
-  .strictObject({
-    /** Names the webhook in results and messages (its URL may carry a secret path, e.g. Slack's). */
-    name: z.string().min(1),
-    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
-    /** Events this webhook receives; all of them when omitted. */
-    events: z.array(z.enum(notificationEvents)).min(1, 'list at least one event, or omit `events` for all').default([...notificationEvents]),
-    /** Literal, non-secret headers. Credentials go through `tokenEnv`, never into the config file. */
-    headers: z
-      .record(z.string().regex(headerName, 'not a valid HTTP header name'), z.string())
-      .default({})
-      .refine((headers) => !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization'), {
-        message: 'an authorization header would put a secret in the config: name an environment variable in `tokenEnv` instead',
-      }),
-    /** Name of the environment variable holding a bearer token, sent as `authorization: Bearer …`. */
-    tokenEnv: z.string().regex(envName, 'must be an environment variable name (the token itself never goes in the config)').optional(),
-    timeoutMs: z.number().int().positive().default(5000),
-  })
-  .refine((webhook) => !(webhook.tokenEnv && hasCredentials(webhook.url)), {
-    message: 'the URL carries a user:password and `tokenEnv` is set: choose one way to authenticate',
-    path: ['tokenEnv'],
+const legacyWebhookSchema = channelSchemaOf(builtInChannelKinds.webhook)
+  .safeExtend({ kind: z.literal('webhook').default('webhook'), timeoutMs: z.number().int().positive().optional() })
+  .transform(({ timeoutMs, ...webhook }): ChannelConfig => {
+    const delivery = { ...(webhook['delivery'] as object | undefined), ...(timeoutMs === undefined ? {} : { attemptTimeoutMs: timeoutMs }) };
+    return { ...webhook, ...(Object.keys(delivery).length ? { delivery } : {}) } as ChannelConfig;
   });
 
-export const notificationsSchema = z
-  .strictObject({
-    webhooks: z
-      .array(webhookSchema)
-      .default([])
-      .superRefine((webhooks, ctx) => {
-        const seen = new Set<string>();
-        webhooks.forEach((webhook, index) => {
-          if (seen.has(webhook.name)) ctx.addIssue({ code: 'custom', message: `duplicate webhook name '${webhook.name}'`, path: [index, 'name'] });
-          seen.add(webhook.name);
-        });
-      }),
-  })
-  // An environment without a `notifications` key notifies nobody, rather than failing validation.
-  .prefault({});
-
-function hasCredentials(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.username !== '' || parsed.password !== '';
-  } catch {
-    return false;
-  }
+export interface NotificationsConfig {
+  channels: ChannelConfig[];
+  /** Defaults for every channel's deliveries; a channel's own `delivery` overrides them field by field. */
+  delivery: DeliveryPolicy;
 }
 
-export type NotificationsInput = z.input<typeof notificationsSchema>;
-export type NotificationsConfig = z.output<typeof notificationsSchema>;
-export type WebhookConfig = NotificationsConfig['webhooks'][number];
+/** `notifications` of an environment, with the channels of the kinds `registry` knows. */
+export function notificationsSchemaFor(registry: ChannelRegistry) {
+  const schema = z
+    .strictObject({
+      channels: z.array(registry.channelSchema).default([]),
+      webhooks: z.array(legacyWebhookSchema).default([]),
+      delivery: deliveryPolicySchema,
+    })
+    .superRefine(({ channels, webhooks }, ctx) => {
+      const seen = new Set<string>();
+      const check = (list: ChannelConfig[], key: string) =>
+        list.forEach((channel, index) => {
+          if (seen.has(channel.name)) ctx.addIssue({ code: 'custom', message: `duplicate channel name '${channel.name}'`, path: [key, index, 'name'] });
+          seen.add(channel.name);
+        });
+      check(channels, 'channels');
+      check(webhooks, 'webhooks');
+    })
+    .transform(({ channels, webhooks, delivery }): NotificationsConfig => ({ channels: [...channels, ...webhooks], delivery }));
+  // Typed by hand: the channel union is built at run time from the registry, so zod cannot infer
+  // the input; the built-in kinds' input types give drill.config.ts completion all the same.
+  // An environment without a `notifications` key notifies nobody, rather than failing validation.
+  return (schema as unknown as z.ZodType<NotificationsConfig, NotificationsInput>).prefault({});
+}
+
+export const notificationsSchema = notificationsSchemaFor(defaultChannelRegistry);
+
+type CommonInput<K extends string> = { kind: K; name: string; events?: NotificationEvent[]; delivery?: z.input<typeof deliveryOverrideSchema> };
+/** A built-in channel as written in drill.config.ts: editors complete each kind's own fields. */
+export type BuiltInChannelInput = { [K in BuiltInChannelKind]: CommonInput<K> & z.input<(typeof builtInChannelKinds)[K]['schema']> }[BuiltInChannelKind];
+
+export interface NotificationsInput {
+  channels?: BuiltInChannelInput[];
+  /** Round 1's form: the same as channels of kind `webhook` (`timeoutMs` is `delivery.attemptTimeoutMs`). */
+  webhooks?: Array<Omit<Extract<BuiltInChannelInput, { kind: 'webhook' }>, 'kind'> & { kind?: 'webhook'; timeoutMs?: number }>;
+  delivery?: z.input<typeof deliveryPolicySchema>;
+}

@@ -2,34 +2,36 @@ import { describe, expect, it } from 'vitest';
 import { Redactor } from '../config/redact.ts';
 import { notificationsSchema, type NotificationsInput } from './notifications-schema.ts';
 import { createNotifier, type FetchLike } from './notifier.ts';
-import { prepareWebhook } from './webhook-request.ts';
 
 const details = { runId: 'run-1', environment: 'staging', testId: 'dry-run', message: 'Rolling back to V1' };
 const TOKEN = 'tok-7f3a9c';
+const SLACK_URL = 'https://hooks.slack.com/services/T01/B02/slack-secret-path-9f8e';
 
 interface Sent {
   url: string;
   headers: Record<string, string>;
   body: Record<string, unknown>;
+  at: number;
 }
 
-/** A fetch that records what it was asked to send and answers with `respond`. */
-function fakeFetch(respond: (url: string) => Response | Promise<Response> = () => new Response('ok')) {
+/** A fetch that records what it was asked to send and answers with `respond` (pure logic only: the real sends are in *.int.test.ts). */
+function fakeFetch(respond: (url: string, count: number) => Response | Promise<Response> = () => new Response('ok')) {
   const sent: Sent[] = [];
   const fetchImpl: FetchLike = async (url, init) => {
-    sent.push({ url, headers: init.headers as Record<string, string>, body: JSON.parse(String(init.body)) });
-    return respond(url);
+    sent.push({ url, headers: init.headers as Record<string, string>, body: JSON.parse(String(init.body)), at: performance.now() });
+    return respond(url, sent.length);
   };
   return { sent, fetchImpl };
 }
 
 const config = (input: NotificationsInput) => notificationsSchema.parse(input);
+const noWait = { sleep: async () => undefined, random: () => 0 };
 
 describe('createNotifier', () => {
-  it('sends an event only to the webhooks subscribed to it', async () => {
+  it('sends an event only to the channels subscribed to it', async () => {
     const { sent, fetchImpl } = fakeFetch();
     const notifier = createNotifier(
-      config({ webhooks: [{ name: 'status-page', url: 'http://status/x', events: ['maintenance-on', 'maintenance-off'] }, { name: 'incidents', url: 'http://chat/y' }] }),
+      config({ channels: [{ kind: 'webhook', name: 'status-page', url: 'http://status/x', events: ['maintenance-on', 'maintenance-off'] }, { kind: 'webhook', name: 'incidents', url: 'http://chat/y' }] }),
       { fetchImpl, env: {} },
     );
     expect((await notifier.notify('v2-stopped', details)).map((r) => r.webhook)).toEqual(['incidents']);
@@ -38,70 +40,85 @@ describe('createNotifier', () => {
     expect(notifier.results()).toHaveLength(3);
   });
 
-  it('posts the documented body at the clock time', async () => {
+  it('delivers in order within a channel (a retry delays the next event) but never makes other channels wait', async () => {
+    let slowFirst = true;
+    const { sent, fetchImpl } = fakeFetch(async (url) => {
+      if (url === 'http://ordered/' && slowFirst) {
+        slowFirst = false;
+        return new Response('busy', { status: 503 });
+      }
+      return new Response('ok');
+    });
+    const notifier = createNotifier(config({ channels: [{ kind: 'webhook', name: 'ordered', url: 'http://ordered/' }, { kind: 'webhook', name: 'other', url: 'http://other/' }] }), {
+      fetchImpl,
+      env: {},
+      ...noWait,
+    });
+    const first = notifier.notify('rollback-initiated', details);
+    const second = notifier.notify('maintenance-on', details);
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.map((r) => [r.webhook, r.ok, r.attempts])).toEqual([['ordered', true, 2], ['other', true, 1]]);
+    expect(b.map((r) => [r.webhook, r.ok, r.attempts])).toEqual([['ordered', true, 1], ['other', true, 1]]);
+    const ordered = sent.filter((s) => s.url === 'http://ordered/').map((s) => s.body.event);
+    expect(ordered).toEqual(['rollback-initiated', 'rollback-initiated', 'maintenance-on']);
+    // The other channel's second event did not wait for the first channel's retry.
+    expect(sent.findIndex((s) => s.url === 'http://other/' && s.body.event === 'maintenance-on')).toBeLessThan(sent.findIndex((s) => s.url === 'http://ordered/' && s.body.event === 'maintenance-on'));
+  });
+
+  it('posts the webhook body at the clock time the event was raised', async () => {
     const { sent, fetchImpl } = fakeFetch();
-    const notifier = createNotifier(config({ webhooks: [{ name: 'incidents', url: 'http://chat/y' }] }), { fetchImpl, env: {}, clock: () => Date.UTC(2026, 0, 2, 3, 4, 5) });
+    const notifier = createNotifier(config({ channels: [{ kind: 'webhook', name: 'incidents', url: 'http://chat/y' }] }), { fetchImpl, env: {}, clock: () => Date.UTC(2026, 0, 2, 3, 4, 5) });
     await notifier.notify('v1-healthy', { ...details, data: { waitedMs: 812 } });
     expect(sent[0]!.body).toEqual({ event: 'v1-healthy', runId: 'run-1', environment: 'staging', testId: 'dry-run', message: 'Rolling back to V1', at: '2026-01-02T03:04:05.000Z', data: { waitedMs: 812 } });
   });
 
-  it('builds headers: config headers lower-cased, JSON content type, bearer token from the environment', () => {
-    const [webhook] = config({ webhooks: [{ name: 'a', url: 'http://x/y', headers: { 'X-Team': 'data', 'Content-Type': 'text/plain' }, tokenEnv: 'HOOK_TOKEN' }] }).webhooks;
-    expect(prepareWebhook(webhook!, { HOOK_TOKEN: TOKEN })).toMatchObject({
-      ok: true,
-      headers: { 'x-team': 'data', 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      secrets: [TOKEN],
-    });
-  });
-
-  it('turns a user:password URL into Basic auth and never shows the password', async () => {
-    const { sent, fetchImpl } = fakeFetch(() => new Response('nope', { status: 401 }));
-    const notifier = createNotifier(config({ webhooks: [{ name: 'a', url: 'https://ops:s3cr%40t@hooks.example.com/h' }] }), { fetchImpl, env: {} });
-    const [result] = await notifier.notify('rollback-failed', { ...details, message: 'dsn https://ops:s3cr@t@elsewhere failed' });
-    expect(sent[0]!.url).toBe('https://hooks.example.com/h');
-    expect(sent[0]!.headers.authorization).toBe(`Basic ${Buffer.from('ops:s3cr@t').toString('base64')}`);
-    expect(sent[0]!.body.message).not.toContain('s3cr');
-    expect(result).toMatchObject({ ok: false, status: 401 });
-    expect(JSON.stringify(notifier.results())).not.toMatch(/s3cr/);
-  });
-
-  it('records a missing token as a warning without sending anything', async () => {
+  it('turns a missing secret into a warning for each subscribed event, sending nothing', async () => {
     const { sent, fetchImpl } = fakeFetch();
-    const notifier = createNotifier(config({ webhooks: [{ name: 'incidents', url: 'http://chat/y', tokenEnv: 'HOOK_TOKEN' }] }), { fetchImpl, env: {} });
-    expect(await notifier.notify('rollback-initiated', details)).toEqual([
-      { webhook: 'incidents', event: 'rollback-initiated', ok: false, durationMs: 0, error: "webhook 'incidents' (POST http://chat) rollback-initiated: environment variable HOOK_TOKEN (its tokenEnv) is not set; nothing sent" },
+    const notifier = createNotifier(
+      config({ channels: [{ kind: 'slack', name: 'incidents', urlEnv: 'SLACK_URL' }, { kind: 'pagerduty', name: 'on-call', routingKeyEnv: 'PD_KEY' }] }),
+      { fetchImpl, env: { PD_KEY: 'too-short' } },
+    );
+    const results = await notifier.notify('rollback-initiated', details);
+    expect(results.map((r) => r.error)).toEqual([
+      "slack 'incidents' rollback-initiated: environment variable SLACK_URL (its urlEnv) is not set; nothing sent",
+      "pagerduty 'on-call' (POST https://events.pagerduty.com) rollback-initiated: environment variable PD_KEY (its routingKeyEnv) does not hold a 32-character integration key; nothing sent",
     ]);
+    expect(sent).toEqual([]);
+    expect(JSON.stringify(results)).not.toContain('too-short');
+  });
+
+  it('masks every secret it read, and those the run already knows, in what it sends and what it records', async () => {
+    const { sent, fetchImpl } = fakeFetch((url) => new Response(`bad request to ${url} with ${TOKEN}`, { status: 400 }));
+    const redactor = new Redactor();
+    redactor.addDsn('postgres://drill:pg-pass-1@127.0.0.1/db');
+    const notifier = createNotifier(
+      config({ channels: [{ kind: 'slack', name: 'incidents', urlEnv: 'SLACK_URL' }, { kind: 'webhook', name: 'hook', url: 'http://x/', tokenEnv: 'HOOK_TOKEN' }] }),
+      { fetchImpl, env: { SLACK_URL, HOOK_TOKEN: TOKEN }, redactor },
+    );
+    const results = await notifier.notify('rollback-failed', { ...details, message: 'restore from postgres://drill:pg-pass-1@127.0.0.1/db failed', data: { nested: ['pg-pass-1'] } });
+    expect(JSON.stringify(sent.map((s) => s.body))).not.toContain('pg-pass-1');
+    expect(results[0]!.error).toBe("slack 'incidents' (POST https://hooks.slack.com) rollback-failed: answered 400 (bad request to *** with ***)");
+    expect(JSON.stringify(notifier.results())).not.toMatch(/slack-secret-path|tok-7f3a9c|pg-pass-1/);
+    // The shared Redactor now knows them, so the rest of the run masks them too.
+    expect(redactor.redact(`url ${SLACK_URL} token ${TOKEN}`)).toBe('url *** token ***');
+  });
+
+  it('records details that cannot be serialised as a warning for every subscriber', async () => {
+    const { sent, fetchImpl } = fakeFetch();
+    const notifier = createNotifier(config({ channels: [{ kind: 'webhook', name: 'a', url: 'http://x' }] }), { fetchImpl, env: {} });
+    const [result] = await notifier.notify('v2-stopped', { ...details, data: { n: 1n } });
+    expect(result).toMatchObject({ ok: false, attempts: 0, error: expect.stringMatching(/^v2-stopped not sent: details are not JSON-serialisable/) });
     expect(sent).toEqual([]);
   });
 
-  it('never throws: a rejecting fetch, a fetch that echoes the token, unserialisable details', async () => {
-    const fetchImpl: FetchLike = async (_url, init) => {
-      throw new TypeError(`invalid header value ${(init.headers as Record<string, string>).authorization}`);
-    };
-    const redactor = new Redactor();
-    const notifier = createNotifier(config({ webhooks: [{ name: 'a', url: 'http://x', tokenEnv: 'T' }] }), { fetchImpl, env: { T: TOKEN }, redactor });
-    const [thrown] = await notifier.notify('v2-stopped', details);
-    expect(thrown).toMatchObject({ ok: false, error: "webhook 'a' (POST http://x) v2-stopped: invalid header value Bearer ***" });
-    // The shared Redactor now knows the token, so the rest of the run masks it too.
-    expect(redactor.redact(`token ${TOKEN}`)).toBe('token ***');
-    const [unserialisable] = await notifier.notify('v2-stopped', { ...details, data: { n: 1n } });
-    expect(unserialisable).toMatchObject({ ok: false, error: expect.stringMatching(/not JSON-serialisable/) });
-  });
-
-  it('gives up at timeoutMs even when fetch ignores its abort signal', async () => {
-    const fetchImpl: FetchLike = () => new Promise<Response>(() => undefined);
-    const notifier = createNotifier(config({ webhooks: [{ name: 'slow', url: 'http://x', timeoutMs: 50 }] }), { fetchImpl, env: {} });
-    const [result] = await notifier.notify('v2-stopped', details);
-    expect(result).toMatchObject({ ok: false, error: "webhook 'slow' (POST http://x) v2-stopped: no answer within 50 ms" });
-    expect(result!.durationMs).toBeGreaterThanOrEqual(45);
-  });
-
-  it('masks secrets the run already knows in the body it sends', async () => {
-    const { sent, fetchImpl } = fakeFetch();
-    const redactor = new Redactor();
-    redactor.addDsn('postgres://drill:pg-pass-1@127.0.0.1/db');
-    const notifier = createNotifier(config({ webhooks: [{ name: 'a', url: 'http://x' }] }), { fetchImpl, env: {}, redactor });
-    await notifier.notify('rollback-failed', { ...details, data: { dsn: 'postgres://drill:pg-pass-1@127.0.0.1/db', nested: ['pg-pass-1'] } });
-    expect(JSON.stringify(sent[0]!.body)).not.toContain('pg-pass-1');
+  it("applies a channel's delivery over the defaults", async () => {
+    const { sent, fetchImpl } = fakeFetch(() => new Response('down', { status: 502 }));
+    const notifier = createNotifier(
+      config({ delivery: { attempts: 4 }, channels: [{ kind: 'webhook', name: 'a', url: 'http://a' }, { kind: 'webhook', name: 'b', url: 'http://b', delivery: { attempts: 1 } }] }),
+      { fetchImpl, env: {}, ...noWait },
+    );
+    const results = await notifier.notify('v2-stopped', details);
+    expect(results.map((r) => [r.webhook, r.attempts])).toEqual([['a', 4], ['b', 1]]);
+    expect(sent).toHaveLength(5);
   });
 });

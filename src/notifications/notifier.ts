@@ -1,22 +1,40 @@
 import { Redactor } from '../config/redact.ts';
-import { errorMessage } from '../errors.ts';
-import type { NotificationEvent, NotificationsConfig } from './notifications-schema.ts';
-import { prepareWebhook, serializePayload, subscribers, type NotificationDetails, type PreparedWebhook } from './webhook-request.ts';
+import { HarnessError, errorMessage } from '../errors.ts';
+import { unavailableChannel, type ChannelContext, type DeliveryPolicy, type FetchLike, type NotificationChannel, type NotificationEvent, type NotificationMessage } from './channel-plugin.ts';
+import { deliver, realDeliveryDeps, type DeliveryDeps } from './delivery.ts';
+import type { NotificationsConfig } from './notifications-schema.ts';
+import { defaultChannelRegistry, type ChannelConfig, type ChannelRegistry } from './registry.ts';
 
-/**
- * One delivery attempt. `ok: false` is a warning for the journal: a broken chat webhook must never
- * stop or fail a rollback, so nothing here throws.
- */
-export interface NotificationResult {
-  webhook: string;
-  event: NotificationEvent;
-  ok: boolean;
-  status?: number;
-  error?: string;
-  durationMs: number;
+export type { FetchLike } from './channel-plugin.ts';
+
+/** What the harness says about a point of the rollback; `data` is any JSON-serialisable detail. */
+export interface NotificationDetails {
+  runId: string;
+  environment: string;
+  testId: string;
+  message: string;
+  data?: unknown;
 }
 
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+/**
+ * One delivery (all its attempts). `ok: false` is a warning for the journal: a broken chat
+ * channel must never stop or fail a rollback, so nothing here throws.
+ */
+export interface NotificationResult {
+  /** The channel's name (the field keeps its round-1 name: the journal's readers use it). */
+  webhook: string;
+  kind: string;
+  event: NotificationEvent;
+  ok: boolean;
+  /** HTTP status, or the SMTP reply code, of the last attempt. */
+  status?: number;
+  error?: string;
+  /** What the service answered that matters later: PagerDuty's dedup_key, the status-page incident id. */
+  detail?: string;
+  attempts: number;
+  /** From the moment the event was raised to the end of its delivery. */
+  durationMs: number;
+}
 
 export interface NotifierDeps {
   env?: Record<string, string | undefined>;
@@ -24,91 +42,116 @@ export interface NotifierDeps {
   clock?: () => number;
   /** Share the run's Redactor so secrets known elsewhere (DSN passwords) are masked here too. */
   redactor?: Redactor;
+  /** The kinds channels may be of: the built-ins unless a config adds its own plug-ins. */
+  registry?: ChannelRegistry;
+  /** Folder of the config file, for a channel's relative paths (an email channel's caFile). */
+  baseDir?: string;
+  /** The waits between retries (and their jitter): replaced only by unit tests of the retry logic. */
+  sleep?: DeliveryDeps['sleep'];
+  random?: DeliveryDeps['random'];
 }
 
 export interface Notifier {
+  /**
+   * Delivers one event to every channel subscribed to it, in parallel across channels and in order
+   * within one (so a status-page update never overtakes the incident's creation). Resolves when all
+   * are delivered or given up; never rejects.
+   */
   notify(event: NotificationEvent, details: NotificationDetails): Promise<NotificationResult[]>;
-  /** Every result so far, in the order the notifications were sent. */
+  /** Every result so far, in the order the deliveries ended. */
   results(): NotificationResult[];
 }
 
-// How much of a failing receiver's answer is kept: enough for "invalid_token", not a whole HTML page.
-const BODY_SNIPPET = 200;
-
-class DeadlineError extends Error {
-  override readonly name = 'DeadlineError';
+interface OpenChannel {
+  config: ChannelConfig;
+  channel: NotificationChannel;
+  policy: DeliveryPolicy;
+  /** The channel's last delivery: the next one starts after it. */
+  tail: Promise<unknown>;
 }
 
-export function createNotifier(config: NotificationsConfig, deps: NotifierDeps = {}): Notifier {
-  const { env = process.env, fetchImpl = fetch, clock = Date.now, redactor = new Redactor() } = deps;
-  // Tokens are read once and registered before any request can fail and be described.
-  const prepared = new Map<string, PreparedWebhook>();
-  for (const webhook of config.webhooks) {
-    const ready = prepareWebhook(webhook, env);
-    for (const secret of ready.secrets) redactor.add(secret);
-    prepared.set(webhook.name, ready);
-  }
+export function createNotifier(config: Pick<NotificationsConfig, 'channels'> & Partial<Pick<NotificationsConfig, 'delivery'>>, deps: NotifierDeps = {}): Notifier {
+  const { env = process.env, fetchImpl = fetch, clock = Date.now, redactor = new Redactor(), registry = defaultChannelRegistry, baseDir = process.cwd() } = deps;
+  const deliveryDeps: DeliveryDeps = { clock, sleep: deps.sleep ?? realDeliveryDeps.sleep, random: deps.random ?? realDeliveryDeps.random };
+  const defaults: DeliveryPolicy = config.delivery ?? { attempts: 3, attemptTimeoutMs: 5000, deadlineMs: 15_000, backoffMs: 500 };
+  const context: ChannelContext = {
+    // Every secret is registered before any request can fail and be described.
+    secret: (variable) => {
+      const value = env[variable];
+      if (!value) return undefined;
+      redactor.add(value);
+      return value;
+    },
+    redactor,
+    fetch: fetchImpl,
+    clock,
+    baseDir,
+  };
+  const channels: OpenChannel[] = config.channels.map((channelConfig) => ({
+    config: channelConfig,
+    channel: open(channelConfig),
+    policy: { ...defaults, ...channelConfig.delivery },
+    tail: Promise.resolve(),
+  }));
   const all: NotificationResult[] = [];
 
-  async function deliver(webhook: PreparedWebhook, event: NotificationEvent, body: string, timeoutMs: number): Promise<NotificationResult> {
-    const base = { webhook: webhook.name, event };
-    const what = `webhook '${webhook.name}' (POST ${webhook.origin}) ${event}`;
-    if (!webhook.ok) return { ...base, ok: false, error: redactor.redact(`${what}: ${webhook.error}`), durationMs: 0 };
-
-    const started = clock();
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    // Our own deadline as well as the abort signal: an injected fetch that ignores the signal
-    // must still not hang the rollback.
-    const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        const error = new DeadlineError(`no answer within ${timeoutMs} ms`);
-        controller.abort(error);
-        reject(error);
-      }, timeoutMs);
-    });
-    const send = async () => {
-      // redirect 'manual': a webhook that redirects is misconfigured, and following it could
-      // carry the bearer token to another host.
-      const response = await fetchImpl(webhook.url, { method: 'POST', headers: webhook.headers, body, redirect: 'manual', signal: controller.signal });
-      const text = response.ok ? (await response.body?.cancel(), '') : await response.text();
-      return { status: response.status, ok: response.ok, text };
-    };
+  function open(channelConfig: ChannelConfig): NotificationChannel {
+    const plugin = registry.get(channelConfig.kind);
+    // The config was validated with a registry that knew this kind: a mismatch is a programming error.
+    if (!plugin) throw new HarnessError(`notification channel '${channelConfig.name}': no kind '${channelConfig.kind}' in the notifier's registry (known: ${registry.kinds.join(', ')})`);
     try {
-      const answer = await Promise.race([send(), deadline]);
-      const durationMs = clock() - started;
-      if (answer.ok) return { ...base, ok: true, status: answer.status, durationMs };
-      const snippet = answer.text.trim().slice(0, BODY_SNIPPET);
-      return { ...base, ok: false, status: answer.status, error: redactor.redact(`${what}: answered ${answer.status}${snippet ? ` (${snippet})` : ''}`), durationMs };
+      return plugin.create(channelConfig, context);
     } catch (error) {
-      return { ...base, ok: false, error: redactor.redact(`${what}: ${describeFailure(error)}`), durationMs: clock() - started };
-    } finally {
-      clearTimeout(timer);
+      return unavailableChannel(`${channelConfig.kind} '${channelConfig.name}'`, `cannot be opened: ${errorMessage(error)}`);
     }
   }
 
-  async function notify(event: NotificationEvent, details: NotificationDetails): Promise<NotificationResult[]> {
-    const targets = subscribers(config.webhooks, event);
-    let results: NotificationResult[];
+  function record(target: OpenChannel, event: NotificationEvent, outcome: Omit<NotificationResult, 'webhook' | 'kind' | 'event'>): NotificationResult {
+    const result: NotificationResult = {
+      webhook: target.config.name,
+      kind: target.config.kind,
+      event,
+      ...outcome,
+      ...(outcome.error === undefined ? {} : { error: redactor.redact(outcome.error) }),
+      ...(outcome.detail === undefined ? {} : { detail: redactor.redact(outcome.detail) }),
+    };
+    all.push(result);
+    return result;
+  }
+
+  function notify(event: NotificationEvent, details: NotificationDetails): Promise<NotificationResult[]> {
+    const raisedAt = clock();
+    const targets = channels.filter((target) => target.config.events.includes(event));
+    let message: NotificationMessage;
     try {
-      const body = serializePayload(event, details, new Date(clock()), redactor);
-      results = await Promise.all(targets.map((webhook) => deliver(prepared.get(webhook.name)!, event, body, webhook.timeoutMs)));
+      message = redactedMessage(event, details, new Date(raisedAt), redactor);
     } catch (error) {
       // Only reachable when the details cannot be serialised (a BigInt, a cycle): still a warning.
-      const message = redactor.redact(`${event} not sent: details are not JSON-serialisable (${errorMessage(error)})`);
-      results = targets.map((webhook) => ({ webhook: webhook.name, event, ok: false, error: message, durationMs: 0 }));
+      const error_ = `${event} not sent: details are not JSON-serialisable (${errorMessage(error)})`;
+      return Promise.resolve(targets.map((target) => record(target, event, { ok: false, error: error_, attempts: 0, durationMs: 0 })));
     }
-    all.push(...results);
-    return results;
+    return Promise.all(
+      targets.map((target) => {
+        const delivery = target.tail.then(() => deliver(target.channel, message, target.policy, raisedAt, deliveryDeps));
+        target.tail = delivery.catch(() => undefined);
+        return delivery.then(
+          (outcome) => record(target, event, outcome),
+          // deliver() does not throw; should a plug-in break that, it is still a warning, never a crash.
+          (error: unknown) => record(target, event, { ok: false, error: `${target.channel.description} ${event}: ${errorMessage(error)}`, attempts: 0, durationMs: clock() - raisedAt }),
+        );
+      }),
+    );
   }
 
   return { notify, results: () => [...all] };
 }
 
-/** "connect ECONNREFUSED 127.0.0.1:41234" rather than undici's bare "fetch failed". */
-function describeFailure(error: unknown): string {
-  if (error instanceof DeadlineError) return error.message;
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error && cause.message) return `${errorMessage(error)} (${cause.message})`;
-  return errorMessage(error);
+/**
+ * The message every kind renders. Every string in it goes through the Redactor: a message or a
+ * detail that quotes a DSN must not carry its password to a chat channel or a mailbox.
+ */
+function redactedMessage(event: NotificationEvent, details: NotificationDetails, at: Date, redactor: Redactor): NotificationMessage {
+  const text = JSON.stringify({ message: details.message, data: details.data ?? null }, (_key, value: unknown) => (typeof value === 'string' ? redactor.redact(value) : value));
+  const { message, data } = JSON.parse(text) as { message: string; data: unknown };
+  return { event, runId: details.runId, environment: details.environment, testId: details.testId, message, at: at.toISOString(), data };
 }

@@ -1,10 +1,12 @@
-import type { NotificationEvent } from '../../notifications/notifications-schema.ts';
+import type { NotificationEvent } from '../../notifications/channel-plugin.ts';
+import type { TestRecord } from '../journal-types.ts';
 import type { StepDefinition } from '../runner.ts';
 import type { DrillWorld, TestState } from '../world.ts';
 
 /**
- * Sends a notification without waiting for it: a slow chat webhook must not lengthen the
- * rollback. Deliveries are awaited when the test finishes and land in the journal as warnings.
+ * Sends a notification without waiting for it: a slow chat channel (retrying up to its deadline)
+ * must not lengthen the rollback. Deliveries are awaited when the test finishes; failures land in
+ * the journal as warnings.
  */
 export function sendNotification(world: DrillWorld, state: TestState, event: NotificationEvent, message: string, data?: unknown): void {
   state.notifications.push(
@@ -21,7 +23,13 @@ export function initiateRollback(world: DrillWorld, state: TestState, reason: st
     async run(ctx) {
       sendNotification(world, state, 'rollback-initiated', `Rollback of ${world.environmentName} from V2 to V1 initiated: ${reason}`);
       sendNotification(world, state, 'maintenance-on', `${world.environmentName}: pipeline in maintenance during the rollback`);
-      ctx.record('webhooks', world.env.notifications.webhooks.map((w) => w.name));
+      // Recorded under its round-1 key: the HTML report's timeline reads it.
+      ctx.record('webhooks', world.env.notifications.channels.map((c) => c.name));
     },
   };
+}
+
+/** The journal warning for a delivery given up: the error names the channel's kind, name, origin and event. */
+export function notificationWarning(result: NonNullable<TestRecord['notifications']>[number]): string {
+  return `notification ${result.error ?? `${result.kind ?? 'channel'} '${result.webhook}' ${result.event}: answered ${result.status}`}`;
 }

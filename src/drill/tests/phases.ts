@@ -8,7 +8,7 @@ import { accountRecordsAfter } from '../steps/account-records.ts';
 import { captureLogs } from '../steps/capture-logs.ts';
 import { compareHistoryStep } from '../steps/compare-history.ts';
 import { cutoverArrivals } from '../steps/cutover.ts';
-import { initiateRollback, sendNotification } from '../steps/notify.ts';
+import { initiateRollback, notificationWarning, sendNotification } from '../steps/notify.ts';
 import { backupDatabase, exportV2Metrics, proveBackupRestores, recordSystemState } from '../steps/pre-rollback.ts';
 import { prepareDatabase } from '../steps/prepare-database.ts';
 import { restoreConfig } from '../steps/restore-config.ts';
@@ -109,7 +109,7 @@ export function finishNotifications(world: DrillWorld, state: TestState) {
     const results = (await Promise.all(state.notifications)).flat() as NonNullable<TestRecord['notifications']>;
     if (results.length === 0) return;
     test.notifications = results;
-    for (const r of results.filter((r) => !r.ok)) (test.warnings ??= []).push(`webhook ${r.webhook} (${r.event}): ${r.error ?? r.status}`);
+    for (const r of results.filter((r) => !r.ok)) (test.warnings ??= []).push(notificationWarning(r));
   };
 }
 
