@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { debianBaseRecipe } from './debian-base-recipe.ts';
 import type { ImageRecipe } from './image-recipe.ts';
 import { nodeBaseRecipe } from './node-base-recipe.ts';
+import { ordersRecipe } from './orders-recipe.ts';
 import { pipelineRecipe } from './pipeline-recipe.ts';
 import { postgresRecipe } from './postgres-recipe.ts';
 import { systemdHostRecipe } from './systemd-host-recipe.ts';
@@ -11,8 +12,16 @@ export const REPOSITORY_ROOT = resolve(fileURLToPath(new URL('../../', import.me
 
 /** Every image the docker target uses, parents before children. */
 export function imageRecipes(root: string = REPOSITORY_ROOT): ImageRecipe[] {
-  const recipes: ImageRecipe[] = [debianBaseRecipe(), postgresRecipe(root), nodeBaseRecipe(root), pipelineRecipe('v1', root), pipelineRecipe('v2', root)];
-  // The ssh-systemd target's test host copies from the node and pipeline images: after them.
+  const recipes: ImageRecipe[] = [
+    debianBaseRecipe(),
+    postgresRecipe(root),
+    nodeBaseRecipe(root),
+    pipelineRecipe('v1', root),
+    pipelineRecipe('v2', root),
+    ordersRecipe('v1', root),
+    ordersRecipe('v2', root),
+  ];
+  // The ssh-systemd target's test host copies from the node, pipeline and orders images: after them.
   recipes.push(systemdHostRecipe(root, () => recipes));
   return recipes;
 }

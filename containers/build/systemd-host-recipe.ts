@@ -7,6 +7,8 @@ const FILES = [
   'Dockerfile',
   'abaco-pipeline-v1.service',
   'abaco-pipeline-v2.service',
+  'orders-v1.service',
+  'orders-v2.service',
   'drill-ssh-host-keys.service',
   'drill-authorized-keys.service',
   'ssh-drop-in.conf',
@@ -14,13 +16,13 @@ const FILES = [
 ];
 
 /** The images drill-systemd-host copies from (`COPY --from=`): built before it, their hashes are its inputs. */
-export const SYSTEMD_HOST_COPIES_FROM = ['drill-node-base', 'drill-pipeline-v1', 'drill-pipeline-v2'] as const;
+export const SYSTEMD_HOST_COPIES_FROM = ['drill-node-base', 'drill-pipeline-v1', 'drill-pipeline-v2', 'drill-orders-v1', 'drill-orders-v2'] as const;
 
 /**
  * drill-systemd-host: the ssh-systemd target's test host, FROM drill-debian-base with systemd, sshd, node and
- * both pipeline versions as units. Besides its parent it copies from three images, so their content hashes
- * (computed as ensure-images does, parent chain included) are facts of its own hash: a change to the
- * pipeline rebuilds the test host too.
+ * both versions of both reference pairs (abaco, orders) as units. Besides its parent it copies from five
+ * images, so their content hashes (computed as ensure-images does, parent chain included) are facts of its
+ * own hash: a change to either pair rebuilds the test host too.
  */
 export function systemdHostRecipe(root: string, recipes: () => readonly ImageRecipe[]): ImageRecipe {
   const dir = join(root, 'containers', 'systemd-host');
