@@ -6,6 +6,8 @@ import { decideCommand } from './decide-command.ts';
 import { reportCommand } from './report-command.ts';
 import { signCommand } from './sign-command.ts';
 import { verifyCommand } from './verify-command.ts';
+import { initCommand } from './init-command.ts';
+import { questions } from '../init/answers.ts';
 
 const harnessErrorCode = 3;
 
@@ -60,7 +62,40 @@ export function buildProgram(): Command {
     .action(async (runDir: string, opts: { role: string; name: string }) => {
       process.exitCode = await signCommand({ runDir, ...opts });
     });
+  const init = program
+    .command('init')
+    .description('write a commented drill config for your V1/V2 pair: asks what the flags do not say, probes, validates (exit 0 written and probed, 1 a probe failed, 3 bad input)')
+    .option('--output <file>', 'drill.config.ts or a .yaml file', 'drill.config.ts')
+    .option('--yes', 'ask nothing: every answer comes from the flags')
+    .option('--force', 'replace an existing file')
+    .option('--probe', 'start an ephemeral PostgreSQL, run the setup, start V2, wait for its health, run it once and try every query')
+    .option('--incremental', 'a run with nothing new to do writes nothing (not a failure)')
+    .option('--health-timeout-ms <ms>', 'how long each version may take to pass its health check (default 30000)');
+  for (const q of questions) init.option(q.list ? `${q.flag} <value...>` : `${q.flag} <value>`, `${q.ask} (e.g. ${q.example})`);
+  init.action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
+    const answers = Object.fromEntries(questions.map((q) => [q.key, opts[camel(q.flag)] as string | string[] | undefined]));
+    process.exitCode = await initCommand({
+      output: opts['output'] as string,
+      answers,
+      ...(opts['yes'] ? { yes: true } : {}),
+      ...(opts['force'] ? { force: true } : {}),
+      ...(opts['probe'] ? { probe: true } : {}),
+      ...(opts['incremental'] ? { incremental: true } : {}),
+      ...(opts['healthTimeoutMs'] ? { healthTimeoutMs: positiveInteger(opts['healthTimeoutMs'] as string, '--health-timeout-ms') } : {}),
+    });
+  });
   return program;
+}
+
+function positiveInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new HarnessError(`${flag} ${text}: a positive whole number of milliseconds`);
+  return value;
+}
+
+/** `--v2-health` → `v2Health`, as commander names an option's value. */
+function camel(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 export async function main(argv = process.argv): Promise<void> {

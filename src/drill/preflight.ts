@@ -2,6 +2,7 @@ import type { EnvironmentConfig } from '../config/schema.ts';
 import { detectors, observability } from '../criteria/time-to-fire.ts';
 import { placeholdersIn } from '../database/bind-placeholders.ts';
 import { Redactor } from '../config/redact.ts';
+import { checkCatalog, isKnownCheck } from '../checks/catalog.ts';
 import { HarnessError } from '../errors.ts';
 import { Evidence } from './evidence.ts';
 import type { DrillPlan } from './runner.ts';
@@ -26,9 +27,8 @@ export function preflight(env: EnvironmentConfig, selected: readonly string[], t
     }
   }
 
-  const checkIds = new Set(Object.values(plans).flatMap((plan) => plan.checks.map((c) => c.id)));
   for (const id of Object.keys(env.waive)) {
-    if (!checkIds.has(id)) problems.push(`waive names '${id}', which is no check of any test (checks: ${[...checkIds].sort().join(', ')})`);
+    if (!isKnownCheck(id)) problems.push(`waive names '${id}', which is no check of any test (checks: ${checkCatalog.map((c) => c.id).sort().join(', ')})`);
   }
   const stepIds = new Set(Object.values(plans).flatMap((plan) => plan.steps.map((s) => s.id)));
   for (const id of Object.keys(env.budgets.steps)) {
