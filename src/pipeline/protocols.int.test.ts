@@ -142,7 +142,7 @@ describe('run protocols', () => {
       expect(result!.durationMs).toBeGreaterThanOrEqual(300);
 
       const never = configured({ health: { kind: 'tcp' }, run: { kind: 'watermark', query: 'select max(finished_at) from etl_runs where false', timeoutMs: 500, intervalMs: 50 } });
-      expect(await runPipeline(never.run, ctx(service))).toMatchObject({ ok: false, error: 'V1: V1: the watermark did not advance after 500 ms (select max(finished_at) from etl_runs where false → null, was null)' });
+      expect(await runPipeline(never.run, ctx(service))).toMatchObject({ ok: false, error: 'V1: the watermark did not advance after 500 ms (select max(finished_at) from etl_runs where false → null, was null)' });
       const broken = configured({ health: { kind: 'tcp' }, run: { kind: 'watermark', query: 'select max(finished) from etl_runs' } });
       expect(await runPipeline(broken.run, ctx(service))).toMatchObject({ ok: false, error: expect.stringMatching(/the watermark query failed \(select max\(finished\) from etl_runs\): column "finished" does not exist/) });
     } finally {

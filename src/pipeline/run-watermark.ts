@@ -37,7 +37,7 @@ export async function runWatermark(config: WatermarkRun, ctx: RunContext, starte
         return now !== null && now !== before ? true : undefined;
       },
       {
-        what: `${ctx.service.name}: the watermark did not advance`,
+        what: 'the watermark did not advance',
         timeoutMs: config.timeoutMs,
         intervalMs: config.intervalMs,
         ...(ctx.signal ? { signal: ctx.signal } : {}),

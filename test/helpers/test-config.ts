@@ -3,6 +3,7 @@ import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import reference from '../../drill.config.ts';
+import orders from '../../fixtures/orders/drill.config.ts';
 import { repoRoot } from './cli.ts';
 
 type Staging = Record<string, any>;
@@ -21,14 +22,16 @@ export interface TestRun {
  * Writes the reference staging config as JSON into a fresh folder, with paths made absolute and
  * a marker in V1/V2's environment, after letting the test change it.
  */
-export async function testRun(change: (staging: Staging) => void = () => undefined): Promise<TestRun> {
+export async function testRun(change: (staging: Staging) => void = () => undefined, pair: 'abaco' | 'orders' = 'abaco'): Promise<TestRun> {
   const dir = await mkdtemp(join(tmpdir(), 'drill-it-'));
   const marker = `drill-it-${randomUUID()}`;
-  const staging = structuredClone(reference.environments['staging']) as Staging;
-  const abs = (p: string) => (isAbsolute(p) ? p : join(repoRoot, p));
+  const staging = structuredClone((pair === 'orders' ? orders : reference).environments['staging']) as Staging;
+  // The pair's own folder: relative paths of its config are relative to it.
+  const base = pair === 'orders' ? join(repoRoot, 'fixtures/orders') : repoRoot;
+  const abs = (p: string) => (isAbsolute(p) ? p : join(base, p));
   const commands = [...staging['setup'], staging['v1'], staging['v2'], staging['cutover'], ...(staging['failure']?.setup ?? [])];
   for (const command of commands.filter(Boolean)) command.cwd = repoRoot;
-  staging['v1'].envFile = abs(staging['v1'].envFile);
+  if (staging['v1'].envFile) staging['v1'].envFile = abs(staging['v1'].envFile);
   staging['v1'].requiredFiles = staging['v1'].requiredFiles.map(abs);
   for (const key of ['v1', 'v2']) staging[key].env = { ...staging[key].env, DRILL_IT_MARKER: marker };
   // Local processes unless the test says otherwise: the container target has its own tests.
