@@ -10,7 +10,7 @@ const bin = fileURLToPath(new URL('../../bin/drill.js', import.meta.url));
  * The bin runs the compiled dist/, which `npm ci` builds; a source edited since would be tested
  * stale, so the build runs again when any source the build reads is newer than its last output.
  */
-function ensureBuilt(): void {
+export function ensureBuilt(): void {
   const stamp = statSync(join(repoRoot, 'dist', 'config.schema.json'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
   const sources = [...walk(join(repoRoot, 'src')), ...walk(join(repoRoot, 'containers', 'build')), join(repoRoot, 'tsconfig.build.json'), join(repoRoot, 'package.json')];
   if (sources.every((file) => statSync(file).mtimeMs <= stamp)) return;

@@ -1,0 +1,88 @@
+/**
+ * Start-up of the CLI (issue: "drill --help takes 2.1 s and 320 MB"): the compiled CLI beside the
+ * start it replaced — tsx compiling src/ and every command module loaded before the first line of
+ * output — each run `rounds` times, alternating, as separate processes under /usr/bin/time for the
+ * peak RSS. Also runnable alone: `npx tsx bench/cli-start.ts [rounds]`.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import { ensureBuilt, repoRoot } from '../test/helpers/cli.ts';
+import { sealedRun } from '../test/helpers/sealed-run.ts';
+import { median, type Figure } from './figure.ts';
+import { renderTable } from './table.ts';
+
+const commandModules = ['run', 'validate', 'decide', 'report', 'verify', 'sign'].map((c) => `./src/cli/${c}-command.ts`);
+
+/** The CLI as it started before: through tsx, with every command's module imported up front. */
+const eagerTsx = (args: string[]) => ['--import', 'tsx', ...commandModules.flatMap((m) => ['--import', m]), 'src/cli/main.ts', ...args];
+const compiled = (args: string[]) => ['bin/drill.js', ...args];
+/** Today's source under tsx (lazy commands, still compiled on the fly): where tsx alone stands. */
+const lazyTsx = (args: string[]) => ['--import', 'tsx', 'src/cli/main.ts', ...args];
+
+interface Sample {
+  ms: number;
+  rssMb: number;
+}
+
+/** One process: wall time around it, peak RSS from /usr/bin/time (the child's ru_maxrss). */
+async function once(nodeArgs: string[], work: string): Promise<Sample> {
+  const rssFile = join(work, 'rss');
+  const started = performance.now();
+  const result = await execa('/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, ...nodeArgs], { cwd: repoRoot, reject: false, env: { FORCE_COLOR: '0' } });
+  const ms = performance.now() - started;
+  if (result.exitCode !== 0) throw new Error(`node ${nodeArgs.join(' ')} exited ${result.exitCode}: ${result.stderr.slice(-500)}`);
+  const kb = Number((await readFile(rssFile, 'utf8')).trim().split('\n').at(-1));
+  return { ms, rssMb: kb / 1024 };
+}
+
+async function series(variants: Record<string, string[]>, rounds: number, work: string): Promise<Record<string, Sample[]>> {
+  const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (const args of Object.values(variants)) await once(args, work); // warm the page cache: every variant alike
+  for (let round = 0; round < rounds; round++) for (const [name, args] of Object.entries(variants)) samples[name]!.push(await once(args, work));
+  return samples;
+}
+
+export async function cliStartFigures(options: { rounds?: number; log?: (line: string) => void } = {}): Promise<Figure[]> {
+  const { rounds = 10, log = () => undefined } = options;
+  ensureBuilt();
+  const work = await mkdtemp(join(tmpdir(), 'drill-cli-bench-'));
+  const { reportDir, runDir } = await sealedRun();
+  try {
+    log(`drill --help ×${rounds}: compiled, tsx with every command loaded, tsx lazy`);
+    const help = await series({ compiled: compiled(['--help']), eager: eagerTsx(['--help']), lazy: lazyTsx(['--help']) }, rounds, work);
+    log(`drill verify <run> ×${rounds}: compiled, tsx with every command loaded`);
+    const verify = await series({ compiled: compiled(['verify', runDir]), eager: eagerTsx(['verify', runDir]) }, rounds, work);
+    const anchorLabel = 'tsx, all commands loaded (before)';
+    const ms = (s: Sample[]) => s.map((x) => x.ms);
+    const mb = (s: Sample[]) => s.map((x) => x.rssMb);
+    const figure = (name: string, project: Sample[], anchor: Sample[], unit: 'ms' | 'MB', goal: number, note?: string): Figure => {
+      const samples = unit === 'ms' ? ms(project) : mb(project);
+      return {
+        name,
+        project: { samples, unit },
+        anchor: { label: anchorLabel, samples: unit === 'ms' ? ms(anchor) : mb(anchor), unit },
+        goal: `≤ ${goal} ${unit}`,
+        met: median(samples) <= goal,
+        ...(note ? { note } : {}),
+      };
+    };
+    const lazyNote = `tsx alone with lazy commands (\`node --import tsx src/cli/main.ts --help\`): ${Math.round(median(ms(help['lazy']!)))} ms, ${median(mb(help['lazy']!)).toFixed(1)} MB; wall time includes spawning node under /usr/bin/time`;
+    return [
+      figure('drill --help, time', help['compiled']!, help['eager']!, 'ms', 300, lazyNote),
+      figure('drill --help, peak RSS', help['compiled']!, help['eager']!, 'MB', 100),
+      figure('drill verify <run>, time', verify['compiled']!, verify['eager']!, 'ms', 300, 'a sealed sample run folder (journal, checklist, report.html, evidence), no ssh signatures'),
+      figure('drill verify <run>, peak RSS', verify['compiled']!, verify['eager']!, 'MB', 100),
+    ];
+  } finally {
+    await rm(work, { recursive: true, force: true });
+    await rm(reportDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const figures = await cliStartFigures({ rounds: Number(process.argv[2] ?? 10), log: (line) => console.log(line) });
+  console.log(`\n${renderTable(figures)}`);
+}
