@@ -92,7 +92,8 @@ describe('the JSON Schema generated from the config schema', () => {
   });
 
   it('accepts the reference config and rejects a wrong one, by a real JSON Schema validator', async () => {
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    // strict: every keyword must be one the validator knows; the one format used, uri, checked for real.
+    const ajv = new Ajv2020({ allErrors: true, strict: true, formats: { uri: (value: string) => URL.canParse(value) } });
     const validate = ajv.compile(JSON.parse(await readFile(schemaFile, 'utf8')));
     const config = JSON.parse(JSON.stringify(reference)) as { environments: Record<string, Record<string, any>> };
     expect(validate({ $schema: schemaFile, ...config }), JSON.stringify(validate.errors, null, 2)).toBe(true);

@@ -8,7 +8,15 @@ import { configSchema } from './schema.ts';
  * Authorization header") cannot be expressed in JSON Schema: `drill validate` still checks them.
  */
 export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> & { properties?: Record<string, unknown> };
+  const schema = z.toJSONSchema(configSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    // zod marks .startsWith() with a format of its own besides the pattern that says the same;
+    // JSON Schema knows no such format and validators warn about it.
+    override: ({ jsonSchema }) => {
+      if (jsonSchema.format === 'starts_with' && jsonSchema.pattern) delete jsonSchema.format;
+    },
+  }) as Record<string, unknown> & { properties?: Record<string, unknown> };
   // The config is strict (no unknown keys), so the key that names this schema must be allowed
   // explicitly or every editor would flag it; load-config drops it before validation.
   schema.properties = { $schema: { type: 'string', description: 'the JSON Schema of this file (rollback-drill/dist/config.schema.json)' }, ...schema.properties };
