@@ -150,6 +150,18 @@ describe('drill sign --key', () => {
     expect((await verifyManifest(runDir)).ok).toBe(true);
   });
 
+  it('drill report refuses to re-render a run signed with a key, and sign wants --key or --name', async () => {
+    expect((await sign('engineering', ada)).exitCode).toBe(0);
+    const reportBefore = await readFile(join(runDir, 'report.html'), 'utf8');
+    const report = await drill(['report', runDir]);
+    expect(report.exitCode, report.all).toBe(1);
+    expect(report.stderr).toContain('carries ssh sign-offs (engineering) over this report.html');
+    expect(await readFile(join(runDir, 'report.html'), 'utf8')).toBe(reportBefore);
+    const neither = await drill(['sign', runDir, '--role', 'operations']);
+    expect(neither.exitCode).toBe(3);
+    expect(neither.stderr).toContain('give --key <ssh private key> (a verifiable signature) or --name "…" (an unverified typed name)');
+  });
+
   it('exits 3 for an allowed_signers file that is missing or not in the format', async () => {
     const missing = await drill(['verify', runDir, '--allowed-signers', join(keys, 'nope')]);
     expect(missing.exitCode).toBe(3);
