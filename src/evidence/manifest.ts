@@ -7,10 +7,12 @@ import { diffManifest, formatManifest, parseManifest, type ManifestDiff } from '
 
 export const manifestName = 'manifest.sha256';
 /**
- * Never sealed: the ssh signatures in it are made over manifest.sha256, so they cannot be listed
- * in it; `drill verify` checks them against the copy of the manifest each one signed.
+ * Where ssh sign-offs live. Their two files are never sealed: a signature made over
+ * manifest.sha256 cannot be listed in it; `drill verify` checks each against the copy of the
+ * manifest it signed. Anything else put in the folder is sealed like every other file.
  */
 export const signoffFolder = 'signoff';
+const unsealed = new RegExp(`^${signoffFolder}/[a-z]+\\.(sig|${manifestName.replace('.', '\\.')})$`);
 
 export interface SealedFile {
   path: string;
@@ -78,7 +80,7 @@ export async function currentHashes(runDir: string): Promise<Map<string, string>
 }
 
 async function hashRunFiles(runDir: string): Promise<SealedFile[]> {
-  const paths = (await listFiles(runDir)).filter((p) => p !== manifestName && !p.startsWith(`${signoffFolder}/`));
+  const paths = (await listFiles(runDir)).filter((p) => p !== manifestName && !unsealed.test(p));
   const files: SealedFile[] = [];
   for (const path of paths) files.push({ path, ...(await sha256File(join(runDir, path))) });
   return files;
