@@ -69,11 +69,12 @@ describe('drill run --json', () => {
     expect(summary.tests[0].failedChecks).toEqual(expect.arrayContaining([expect.objectContaining({ status: 'failed', threshold: 1, unit: 'ms' })]));
   });
 
-  it('puts a harness error on stdout as JSON too (exit 3)', async () => {
+  it('leaves stdout empty on a harness error (exit 3), as decide --json does, and names it on stderr', async () => {
     const run = await testRun();
     const result = await drill(['run', '--json', '--config', run.configFile, '--env', 'production']);
     expect(result.exitCode).toBe(3);
-    expect(JSON.parse(result.stdout)).toEqual({ exitCode: 3, error: "no environment 'production' in config (known: staging)" });
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain("no environment 'production' in config (known: staging)");
   });
 });
 

@@ -109,8 +109,6 @@ export async function main(argv = process.argv): Promise<void> {
     }
     const message = new Redactor().redact(errorMessage(error));
     process.stderr.write(`drill: ${message}\n`);
-    // A caller that asked for JSON reads stdout only: it gets the error there too, not an empty stream.
-    if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ exitCode: harnessErrorCode, error: message }, null, 2)}\n`);
     if (!(error instanceof HarnessError) && process.env['DRILL_DEBUG']) process.stderr.write(`${(error as Error).stack}\n`);
     process.exitCode = harnessErrorCode;
   }
