@@ -4,7 +4,7 @@
  * output — each run `rounds` times, alternating, as separate processes under /usr/bin/time for the
  * peak RSS. Also runnable alone: `npx tsx bench/cli-start.ts [rounds]`.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,6 +57,9 @@ export async function cliStartFigures(options: { rounds?: number; log?: (line: s
     const help = await series({ compiled: compiled(['--help']), eager: eagerTsx(['--help']), lazy: lazyTsx(['--help']) }, rounds, work);
     log(`drill verify <run> ×${rounds}: compiled, tsx with every command loaded`);
     const verify = await series({ compiled: compiled(['verify', runDir]), eager: eagerTsx(['verify', runDir]) }, rounds, work);
+    log(`drill verify <run> --allowed-signers, two ssh sign-offs ×${rounds}`);
+    const allowed = await signTwice(runDir, work);
+    const signed = await series({ compiled: compiled(['verify', runDir, '--allowed-signers', allowed]), eager: eagerTsx(['verify', runDir, '--allowed-signers', allowed]) }, rounds, work);
     const anchorLabel = 'tsx, all commands loaded (before)';
     type Key = 'ms' | 'cpuMs' | 'rssMb';
     const of = (s: Sample[], key: Key) => s.map((x) => x[key]);
@@ -82,11 +85,27 @@ export async function cliStartFigures(options: { rounds?: number; log?: (line: s
       figure('drill verify <run>, time', verify['compiled']!, verify['eager']!, 'ms', 300, run),
       figure('drill verify <run>, CPU time', verify['compiled']!, verify['eager']!, 'cpuMs'),
       figure('drill verify <run>, peak RSS', verify['compiled']!, verify['eager']!, 'rssMb', 100),
+      figure('drill verify, 2 ssh sign-offs, time', signed['compiled']!, signed['eager']!, 'ms', 300, 'the same run signed by engineering and operations with throwaway ed25519 keys; 4 ssh-keygen runs per verify'),
+      figure('drill verify, 2 ssh sign-offs, peak RSS', signed['compiled']!, signed['eager']!, 'rssMb', 100),
     ];
   } finally {
     await rm(work, { recursive: true, force: true });
     await rm(reportDir, { recursive: true, force: true });
   }
+}
+
+/** Engineering and operations sign `runDir` with fresh keys; returns the allowed_signers that lists both. */
+async function signTwice(runDir: string, work: string): Promise<string> {
+  const lines: string[] = [];
+  for (const role of ['engineering', 'operations']) {
+    const key = join(work, role);
+    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', role, '-f', key]);
+    await execa(process.execPath, compiled(['sign', runDir, '--role', role, '--key', key]), { cwd: repoRoot, env: { SSH_AUTH_SOCK: '' } });
+    lines.push(`${role} ${(await readFile(`${key}.pub`, 'utf8')).split(' ').slice(0, 2).join(' ')}`);
+  }
+  const allowed = join(work, 'allowed_signers');
+  await writeFile(allowed, `${lines.join('\n')}\n`);
+  return allowed;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
