@@ -23,6 +23,7 @@ import { overheadFigure, seedProcedureFigure, targetFigure } from './overhead.ts
 import { rollbackRounds, type Rounds } from './rollback-rounds.ts';
 import { findCurl, seedProcedureRound, type SeedRound } from './seed-procedure.ts';
 import { renderTable } from './table.ts';
+import { cliStartFigures } from './cli-start.ts';
 import { zeroLossFigures } from './zero-loss.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } } });
@@ -34,7 +35,7 @@ const plan = quick
 const started = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 // Printed in the issue's order, whatever order they are measured in.
-const sections = ['overhead', 'zero-loss', 'kpi-compare', 'generation', 'targets'] as const;
+const sections = ['overhead', 'zero-loss', 'kpi-compare', 'generation', 'targets', 'cli-start'] as const;
 const measured = new Map<(typeof sections)[number], Figure[]>(sections.map((s) => [s, []]));
 const failures: string[] = [];
 
@@ -106,6 +107,8 @@ try {
     zeroLossFigures({ sizes: plan.zeroLossSizes, rounds: plan.zeroLossRounds, naiveMax: 1_000_000, log }),
   );
   await measure('generation', `source data generation, ${plan.generationRows} rows`, async () => [await generateFigure({ rows: plan.generationRows, rounds: 3, log })]);
+  // CLI start-up, compiled vs the tsx start it replaced (bench/cli-start.ts): seconds, in every mode.
+  await measure('cli-start', 'CLI start-up: drill --help and drill verify, compiled vs tsx', () => cliStartFigures({ rounds: 10, log }));
 } finally {
   await rm(work, { recursive: true, force: true });
 }

@@ -1,19 +1,27 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { Redactor } from '../config/redact.ts';
-import { runCommand } from './run-command.ts';
-import { decideCommand } from './decide-command.ts';
-import { reportCommand } from './report-command.ts';
-import { signCommand } from './sign-command.ts';
-import { verifyCommand } from './verify-command.ts';
-import { initCommand } from './init-command.ts';
+// The questions of `drill init` are its options: a small module of words, no dependencies.
 import { questions } from '../init/answers.ts';
 
+/**
+ * The command table. Only commander and this file load at start: each action imports its module
+ * when it runs, so `drill --help` or `drill verify` never pay for Postgres, Docker, zod or tsx.
+ */
+
 const harnessErrorCode = 3;
+
+/** The package refers to itself by name (its `exports` allow it): the same from src/ and from dist/src/. */
+function packageVersion(): string {
+  const text = readFileSync(new URL(import.meta.resolve('rollback-drill/package.json')), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
 
 export function buildProgram(): Command {
   const program = new Command('drill')
     .description('Rehearse and prove the rollback of a data pipeline from V2 to V1')
+    .version(packageVersion(), '-V, --version', 'print the version of rollback-drill')
     .exitOverride()
     .showHelpAfterError();
   program
@@ -24,9 +32,21 @@ export function buildProgram(): Command {
     .addOption(new Option('--only <test-id...>', 'run only these tests (comma or space separated)'))
     .option('--config <file>', 'drill.config.ts, or a .json/.yaml file of the same schema')
     .option('--report-dir <dir>', 'where runs are written (<dir>/<runId>/, copied to <dir>/latest/)', 'reports')
-    .action(async (opts: { env: string; target?: string; only?: string[]; config?: string; reportDir: string }) => {
+    .option('--json', 'print a JSON summary on stdout (verdict, exit code, run folder, tests); all progress goes to stderr')
+    .action(async (opts: { env: string; target?: string; only?: string[]; config?: string; reportDir: string; json?: boolean }) => {
       const only = opts.only?.flatMap((o) => o.split(',')).filter(Boolean);
+      const { runCommand } = await import('./run-command.ts');
       process.exitCode = await runCommand({ ...opts, ...(only ? { only } : {}) });
+    });
+  program
+    .command('validate')
+    .description('load and validate a config without starting anything, and summarise its environments (exit 0 valid, 3 invalid)')
+    .option('--config <file>', 'drill.config.ts, or a .json/.yaml file of the same schema')
+    .option('--env <name>', 'check that this environment exists and summarise only it')
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: { config?: string; env?: string; json?: boolean }) => {
+      const { validateCommand } = await import('./validate-command.ts');
+      process.exitCode = await validateCommand(opts);
     });
   program
     .command('decide')
@@ -34,6 +54,7 @@ export function buildProgram(): Command {
     .requiredOption('--telemetry <file>', 'telemetry JSON: { baseline, samples: [{ t, latencyMs, rssMb, … }] } (see README)')
     .option('--json', 'print the decision as JSON')
     .action(async (opts: { telemetry: string; json?: boolean }) => {
+      const { decideCommand } = await import('./decide-command.ts');
       process.exitCode = await decideCommand(opts);
     });
   program
@@ -44,23 +65,37 @@ export function buildProgram(): Command {
     .option('--history <file>', 'history.jsonl for the trend (default: the one next to the run folder)')
     .option('--regression-ratio <ratio>', 'flag a rollback slower than this × the median of the last 7 runs', '1.2')
     .action(async (runDir: string, opts: { pdf?: boolean; history?: string; regressionRatio: string }) => {
+      const { reportCommand } = await import('./report-command.ts');
       process.exitCode = await reportCommand({ runDir, ...opts });
     });
   program
     .command('verify')
-    .description('recompute manifest.sha256 of a run folder (exit 0 verified, 1 a file changed, added or removed, 3 bad input)')
+    .description('recompute manifest.sha256 of a run folder and check its ssh sign-offs (exit 0 verified, 1 a file changed or a signature is missing or bad, 3 bad input)')
     .argument('<runDir>', 'a run folder, e.g. reports/latest')
-    .action(async (runDir: string) => {
-      process.exitCode = await verifyCommand({ runDir });
+    .option('--allowed-signers <file>', "ssh allowed_signers: one line per signer, principal = the role (e.g. 'engineering ssh-ed25519 AAAA…'); every role it lists must have a good signature")
+    .option('--json', 'print the verification as JSON')
+    .action(async (runDir: string, opts: { allowedSigners?: string; json?: boolean }) => {
+      const { verifyCommand } = await import('./verify-command.ts');
+      process.exitCode = await verifyCommand({ runDir, ...opts });
     });
   program
     .command('sign')
-    .description('sign off a run folder that verifies: records who and when, updates checklist and report, re-seals (exit 1 refused, 3 bad input)')
+    .description('sign off a run folder that verifies: with --key, an ssh signature of its manifest; with --name only, an unverified typed name (exit 1 refused, 3 bad input)')
     .argument('<runDir>', 'the run folder you archive, e.g. reports/<runId> (latest/ is replaced by the next run)')
     .requiredOption('--role <role>', 'engineering | operations | management')
-    .requiredOption('--name <name>', "the signer's name")
-    .action(async (runDir: string, opts: { role: string; name: string }) => {
+    .option('--key <file>', 'your ssh private key: signs manifest.sha256 with `ssh-keygen -Y sign -n rollback-drill`')
+    .option('--name <name>', "the signer's name (required without --key)")
+    .option('--json', 'print the signature as JSON')
+    .action(async (runDir: string, opts: { role: string; key?: string; name?: string; json?: boolean }) => {
+      const { signCommand } = await import('./sign-command.ts');
       process.exitCode = await signCommand({ runDir, ...opts });
+    });
+  program
+    .command('schema')
+    .description('print the JSON Schema of the config (for "$schema" in drill.config.json / .yaml)')
+    .action(async () => {
+      const { configJsonSchema } = await import('../config/json-schema.ts');
+      process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
     });
   const init = program
     .command('init')
@@ -73,6 +108,7 @@ export function buildProgram(): Command {
     .option('--health-timeout-ms <ms>', 'how long each version may take to pass its health check (default 30000)');
   for (const q of questions) init.option(q.list ? `${q.flag} <value...>` : `${q.flag} <value>`, `${q.ask} (e.g. ${q.example})`);
   init.action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
+    const { initCommand } = await import('./init-command.ts');
     const answers = Object.fromEntries(questions.map((q) => [q.key, opts[camel(q.flag)] as string | string[] | undefined]));
     process.exitCode = await initCommand({
       output: opts['output'] as string,

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { describeVerification, manifestName, verifyManifest, writeManifest } from '../evidence/manifest.ts';
 import { historyFileName } from '../history/history-file.ts';
+import { readSignatures } from '../signoff/signoff-file.ts';
 import { formatMs } from '../util/format.ts';
 import { readJournal, writeReport } from '../report/write-report.ts';
 import { processIo, type CommandIo } from './output.ts';
@@ -18,7 +19,7 @@ export interface ReportCommandOptions {
 /**
  * `drill report <runDir> [--pdf]`: re-renders report.html (and report.pdf) and seals the folder
  * again. A sealed run that no longer verifies is refused (exit 1): re-sealing it would bless
- * whatever changed.
+ * whatever changed; so is a run signed with a key, whose signatures cover the report as it is.
  */
 export async function reportCommand(options: ReportCommandOptions, io: CommandIo = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const runDir = resolve(options.runDir);
@@ -32,6 +33,11 @@ export async function reportCommand(options: ReportCommandOptions, io: CommandIo
       io.err.write(`refused: ${runDir} fails verification; a report would re-seal the changes above\n`);
       return 1;
     }
+  }
+  const keyed = (await readSignatures(runDir)).filter((s) => s.method === 'ssh').map((s) => s.role);
+  if (keyed.length) {
+    io.err.write(`refused: ${runDir} carries ssh sign-offs (${[...new Set(keyed)].join(', ')}) over this report.html; a new one would break them — render (and --pdf) before signing\n`);
+    return 1;
   }
   const historyFile = options.history ? resolve(options.history) : join(dirname(runDir), historyFileName);
   const hasHistory = await access(historyFile).then(() => true, () => false);

@@ -25,7 +25,7 @@ async function readRaw(path: string): Promise<unknown> {
   const ext = extname(path);
   if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') {
     try {
-      const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      const module = (await importConfigModule(path, ext)) as { default?: unknown };
       if (module.default === undefined) throw new HarnessError(`config ${path} has no default export (export default defineConfig({…}))`);
       return module.default;
     } catch (error) {
@@ -49,10 +49,31 @@ async function readRaw(path: string): Promise<unknown> {
   throw new HarnessError(`config ${path}: unsupported extension '${ext}' (use .ts, .json, .yaml or .yml)`);
 }
 
+/**
+ * The compiled CLI runs without a TypeScript loader (its start stays fast): tsx is registered for
+ * this one import, and only when the config is TypeScript.
+ */
+async function importConfigModule(path: string, ext: string): Promise<unknown> {
+  const url = pathToFileURL(path).href;
+  if (ext === '.js' || ext === '.mjs') return import(url);
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(url, import.meta.url);
+}
+
 export function parseConfig(raw: unknown, origin: string): DrillConfig {
-  const result = configSchema.safeParse(raw);
+  const result = configSchema.safeParse(withoutSchemaKey(raw));
   if (result.success) return result.data;
   throw new HarnessError(`invalid config ${origin}:\n${formatIssues(result.error.issues)}`);
+}
+
+/**
+ * `"$schema": "…/config.schema.json"` gives a .json/.yaml config editor completion; it names the
+ * schema, it is no setting, so it is dropped before the (strict) validation.
+ */
+function withoutSchemaKey(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !('$schema' in raw)) return raw;
+  const { $schema: _schema, ...rest } = raw as Record<string, unknown>;
+  return rest;
 }
 
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {

@@ -28,6 +28,18 @@ describe('writeManifest / verifyManifest', () => {
     expect(check.exitCode, check.stderr).toBe(0);
   });
 
+  it('leaves out only the ssh sign-off files (signed over the manifest), sealing anything else in signoff/', async () => {
+    await mkdir(join(dir, 'signoff'));
+    await writeFile(join(dir, 'signoff', 'engineering.sig'), '-----BEGIN SSH SIGNATURE-----\n');
+    await writeFile(join(dir, 'signoff', 'engineering.manifest.sha256'), 'copy\n');
+    const { files } = await writeManifest(dir);
+    expect(files.map((f) => f.path)).not.toContain('signoff/engineering.sig');
+    await writeFile(join(dir, 'signoff', 'operations.sig'), 'a later signature\n');
+    expect((await verifyManifest(dir)).ok).toBe(true);
+    await writeFile(join(dir, 'signoff', 'notes.txt'), 'slipped in\n');
+    expect(await verifyManifest(dir)).toMatchObject({ ok: false, added: ['signoff/notes.txt'] });
+  });
+
   it('names a file changed by one byte, a file added and a file removed', async () => {
     await writeManifest(dir);
     const log = join(dir, 'rollback-time', 'v2.log');

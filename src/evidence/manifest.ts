@@ -6,6 +6,13 @@ import { listFiles } from './list-files.ts';
 import { diffManifest, formatManifest, parseManifest, type ManifestDiff } from './manifest-format.ts';
 
 export const manifestName = 'manifest.sha256';
+/**
+ * Where ssh sign-offs live. Their two files are never sealed: a signature made over
+ * manifest.sha256 cannot be listed in it; `drill verify` checks each against the copy of the
+ * manifest it signed. Anything else put in the folder is sealed like every other file.
+ */
+export const signoffFolder = 'signoff';
+const unsealed = new RegExp(`^${signoffFolder}/[a-z]+\\.(sig|${manifestName.replace('.', '\\.')})$`);
 
 export interface SealedFile {
   path: string;
@@ -37,14 +44,17 @@ export async function writeManifest(runDir: string): Promise<{ path: string; fil
   return { path, files };
 }
 
-/** Recomputes every hash and names each file changed, added or removed since the run was sealed. */
-export async function verifyManifest(runDir: string): Promise<Verification> {
+/**
+ * Recomputes every hash and names each file changed, added or removed since the run was sealed.
+ * `now` (from currentHashes) saves hashing the folder twice when the caller needs the hashes too.
+ */
+export async function verifyManifest(runDir: string, now?: ReadonlyMap<string, string>): Promise<Verification> {
   await requireFolder(runDir);
   const text = await readFile(join(runDir, manifestName), 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  const now = new Map((await hashRunFiles(runDir)).map((f) => [f.path, f.sha256]));
+  now ??= await currentHashes(runDir);
   if (text === undefined) return { runDir, sealed: false, malformed: [], files: 0, changed: [], added: [...now.keys()], removed: [], ok: false };
   const { entries, malformed } = parseManifest(text);
   const diff = diffManifest(entries, now);
@@ -63,8 +73,14 @@ export function describeVerification(v: Verification): string[] {
   ];
 }
 
+/** path → sha256 of every file a manifest of runDir would list, as they are now. */
+export async function currentHashes(runDir: string): Promise<Map<string, string>> {
+  await requireFolder(runDir);
+  return new Map((await hashRunFiles(runDir)).map((f) => [f.path, f.sha256]));
+}
+
 async function hashRunFiles(runDir: string): Promise<SealedFile[]> {
-  const paths = (await listFiles(runDir)).filter((p) => p !== manifestName);
+  const paths = (await listFiles(runDir)).filter((p) => p !== manifestName && !unsealed.test(p));
   const files: SealedFile[] = [];
   for (const path of paths) files.push({ path, ...(await sha256File(join(runDir, path))) });
   return files;

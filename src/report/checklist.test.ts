@@ -14,8 +14,19 @@ describe('renderChecklist', () => {
       { role: 'engineering', name: 'Ada\nLovelace', signedAt: '2026-01-03T10:00:00.000Z' },
       { role: 'management', name: 'Grace Hopper', signedAt: '2026-01-03T11:00:00.000Z' },
     ]);
-    expect(md).toContain('**Engineering**: Ada Lovelace Date: 2026-01-03T10:00:00.000Z\n\n**Operations**: _________________________ Date: _________\n\n**Management**: Grace Hopper Date: 2026-01-03T11:00:00.000Z\n');
+    expect(md).toContain(
+      '**Engineering**: Ada Lovelace Date: 2026-01-03T10:00:00.000Z — unverified (typed name)\n\n**Operations**: _________________________ Date: _________\n\n**Management**: Grace Hopper Date: 2026-01-03T11:00:00.000Z — unverified (typed name)\n',
+    );
     expect(md).not.toContain('First Signer');
+  });
+
+  it('says which sign-off an ssh key backs and which is a typed name', () => {
+    const md = renderChecklist(sampleJournal(), [
+      { role: 'engineering', name: 'ada@example', signedAt: '2026-01-03T10:00:00.000Z', method: 'ssh', fingerprint: 'SHA256:l2GAMJ6Flxahnd4A8YPsZYa24sv+13aVSl7DDSSxNTc' },
+      { role: 'operations', name: 'Grace Hopper', signedAt: '2026-01-03T11:00:00.000Z' },
+    ]);
+    expect(md).toContain('**Engineering**: ada@example Date: 2026-01-03T10:00:00.000Z — verified (ssh key SHA256:l2GAMJ6Flxahnd4A8YPsZYa24sv+13aVSl7DDSSxNTc)\n');
+    expect(md).toContain('**Operations**: Grace Hopper Date: 2026-01-03T11:00:00.000Z — unverified (typed name)\n');
   });
 
   it('fills the items from the checks and marks what is left to the signers', () => {

@@ -1,5 +1,5 @@
 import type { Journal, TestRecord } from '../drill/journal-types.ts';
-import { currentSignatures, roleLabels, signOffRoles, type Signature } from '../signoff/signature.ts';
+import { currentSignatures, roleLabels, signatureKind, signOffRoles, type Signature } from '../signoff/signature.ts';
 import { formatMs } from '../util/format.ts';
 import { firstLine, testingChecklist, type ChecklistEntry } from './checklist-model.ts';
 import { formatValue } from './format-value.ts';
@@ -34,12 +34,12 @@ function markdownEntry(entry: ChecklistEntry, indent = ''): string[] {
   return [`${indent}- ${box}${entry.text}${remark}`, ...(entry.children ?? []).flatMap((child) => markdownEntry(child, `${indent}  `))];
 }
 
-/** The seed's blanks until someone signs; then the name and the moment of signing. */
+/** The seed's blanks until someone signs; then the name, the moment of signing and whether a key backs it. */
 function signOffLines(signatures: readonly Signature[]): string[] {
   const current = currentSignatures(signatures);
   return signOffRoles.map((role) => {
     const signature = current[role];
-    const who = signature ? `${oneLine(signature.name)} Date: ${signature.signedAt}` : '_________________________ Date: _________';
+    const who = signature ? `${oneLine(signature.name)} Date: ${signature.signedAt} — ${signatureKind(signature)}` : '_________________________ Date: _________';
     return `**${roleLabels[role]}**: ${who}`;
   });
 }

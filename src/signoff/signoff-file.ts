@@ -1,9 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.ts';
-import { isSignOffRole, type Signature } from './signature.ts';
+import { manifestName, signoffFolder } from '../evidence/manifest.ts';
+import { isSignOffRole, type SignOffRole, type Signature } from './signature.ts';
 
 export const signoffFileName = 'signoff.json';
+
+/** Where an ssh sign-off keeps its signature and the exact manifest it signed, relative to the run folder. */
+export function signatureFiles(role: SignOffRole): { signature: string; manifest: string } {
+  return { signature: `${signoffFolder}/${role}.sig`, manifest: `${signoffFolder}/${role}.${manifestName}` };
+}
 
 /** Every signature ever given to this run, oldest first: the audit trail; the latest per role is in force. */
 export async function readSignatures(runDir: string): Promise<Signature[]> {
@@ -26,7 +32,9 @@ export async function readSignatures(runDir: string): Promise<Signature[]> {
     if (!v || typeof v.role !== 'string' || !isSignOffRole(v.role) || typeof v.name !== 'string' || typeof v.signedAt !== 'string') {
       throw new HarnessError(`${path}: signatures.${i} is not { role, name, signedAt }`);
     }
-    return { role: v.role, name: v.name, signedAt: v.signedAt };
+    if (v.method !== undefined && v.method !== 'ssh') throw new HarnessError(`${path}: signatures.${i}.method is '${String(v.method)}': only 'ssh' (or none, a typed name) is known`);
+    if (v.method === 'ssh' && typeof v.fingerprint !== 'string') throw new HarnessError(`${path}: signatures.${i} is an ssh signature without its key's fingerprint`);
+    return { role: v.role, name: v.name, signedAt: v.signedAt, ...(v.method === 'ssh' ? { method: v.method, fingerprint: v.fingerprint as string } : {}) };
   });
 }
 
