@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // drill would hide a flaky rollback).
 export default defineConfig({
   test: {
+    // The CLI the tests run is the compiled one: rebuilt once, before any test, when a source is newer.
+    globalSetup: ['./test/global-setup.ts'],
     projects: [
       {
         test: {
