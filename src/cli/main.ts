@@ -91,6 +91,15 @@ export function buildProgram(): Command {
       process.exitCode = await signCommand({ runDir, ...opts });
     });
   program
+    .command('checks')
+    .description('list every check a drill can emit: what it compares, its threshold, what it needs, and the test that shows it failing')
+    .option('--json', 'as JSON (id, tests, compares, threshold, needs, fault, provenBy)')
+    .option('--markdown', 'as the table of docs/checks.md')
+    .action(async (opts: { json?: boolean; markdown?: boolean }) => {
+      const { checksCommand } = await import('./checks-command.ts');
+      process.exitCode = await checksCommand(opts);
+    });
+  program
     .command('schema')
     .description('print the JSON Schema of the config (for "$schema" in drill.config.json / .yaml)')
     .action(async () => {
