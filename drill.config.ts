@@ -46,6 +46,8 @@ export default defineConfig({
       v2: { ...pipeline('v2'), passEnv: ['ABACO_V2_FAULTS'] },
       v1: {
         ...pipeline('v1'),
+        // ABACO_V1_FAULTS reaches V1 only (the check-mutation matrix's faults of the restored version).
+        passEnv: ['ABACO_V1_FAULTS'],
         // The runbook's pre-staged rollback assets: V1's env file, config and migrations.
         envFile: 'fixtures/rollback/v1-pipeline.env',
         requiredFiles: [

@@ -95,9 +95,90 @@ describe('check-mutation matrix: each check shown failing by a named fault', () 
 
   it('cutover-gap-processed fails with orders V1 drop-one', async () => {
     // V1 silently skips one order of its first run: one of the orders that arrived while V2 was down.
-    const d = await drillWith('orders', 'data-validation', (s) => (s['v1'].passEnv = ['ORDERS_MUTATION']), { ORDERS_MUTATION: 'drop-one' });
+    const d = await drillWith('orders', 'data-validation', () => undefined, { ORDERS_V1_MUTATION: 'drop-one' });
     expect(d.exitCode, d.output).toBe(1);
     expect(d.failed).toEqual(expect.arrayContaining(['cutover-gap-processed', 'zero-data-loss']));
     expect(d.check('cutover-gap-processed')).toMatchObject({ value: 1 });
+  });
+
+  describe('the restored V1, verified after the rollback (abaco dry-run, its failure a harness crash loop)', () => {
+    const dryRun = (faults: string) =>
+      drillWith('abaco', 'dry-run', (s) => (s['failure'] = { kind: 'crash-loop', observeTimeoutMs: 60_000 }), { ABACO_V1_FAULTS: faults });
+
+    it('v1-phases-executed, v1-no-error-logs, v1-outputs-published and metrics-restored fail with abaco V1 phase-failed:kpis, error-log, no-publish, delete-latest-kpi-after-run', async () => {
+      const d = await dryRun('phase-failed:kpis,error-log,no-publish,delete-latest-kpi-after-run');
+      expect(d.exitCode, d.output).toBe(1);
+      expect(d.failed).toEqual(expect.arrayContaining(['v1-phases-executed', 'v1-no-error-logs', 'v1-outputs-published', 'metrics-restored', 'v1-operational']));
+      expect(d.check('v1-phases-executed').message).toBe('kpis: failed');
+      expect(d.check('v1-no-error-logs').message).toContain('injected error line right after startup');
+      expect(d.check('v1-outputs-published').message).toMatch(/^metrics\/\d{4}-\d{2}-\d{2}\/v1-\S+\.parquet \(not in container drill-dry-run-[0-9a-f]+\)/);
+      expect(d.check('metrics-restored').message).toMatch(/^1 point\(s\) of a recomputed period gone: active_loans \d{4}-\d{2}-\d{2} all$/);
+      expect(d.test.incident?.trigger.id).toBe('v1-operational');
+    });
+
+    it('v1-kpis-produced and v1-outputs-written fail with abaco V1 no-kpi-rows, no-outputs', async () => {
+      const d = await dryRun('no-kpi-rows,no-outputs');
+      expect(d.exitCode, d.output).toBe(1);
+      expect(d.failed).toEqual(expect.arrayContaining(['v1-kpis-produced', 'v1-outputs-written']));
+      expect(d.check('v1-kpis-produced')).toMatchObject({ value: 0 });
+      expect(d.check('v1-outputs-written')).toMatchObject({ value: 0 });
+      expect(d.test.steps.find((s) => s.id === 'validate-v1')!.error).toMatch(/^V1's run wrote no KPI rows .*; V1's run wrote no \.parquet files under/);
+    });
+
+    it('v1-health-ok and v1-operational fail with abaco V1 unhealthy-after-run', async () => {
+      const d = await dryRun('unhealthy-after-run');
+      expect(d.exitCode, d.output).toBe(1);
+      expect(d.failed).toEqual(expect.arrayContaining(['v1-health-ok', 'v1-operational']));
+      expect(d.check('v1-health-ok').message).toMatch(/^503 .*fault unhealthy-after-run/);
+      expect(d.check('v1-operational').message).toContain('failed: v1-health-ok');
+    });
+
+    it('v1-db-connectivity fails with abaco V1 db-lost-after-run', async () => {
+      const d = await dryRun('db-lost-after-run');
+      expect(d.exitCode, d.output).toBe(1);
+      expect(d.failed).toContain('v1-db-connectivity');
+      expect(d.check('v1-db-connectivity').message).toBe("V1's health answer: db.reachable = false");
+    });
+  });
+
+  it('no-missing-data-points fails with abaco V2 omit-kpi:par30', async () => {
+    const d = await drillWith('abaco', 'data-validation', () => undefined, { ABACO_V2_FAULTS: 'omit-kpi:par30' });
+    expect(d.exitCode, d.output).toBe(1);
+    expect(d.failed).toContain('no-missing-data-points');
+    expect(d.check('no-missing-data-points').message).toMatch(/^par30 \d{4}-\d{2}-\d{2} \w+: in V1, missing in V2 \(and \d+ more\)$/);
+  });
+
+  it('v2-redeployed fails with abaco V2 refuse-after-v1', async () => {
+    const d = await drillWith('abaco', 'roll-forward', () => undefined, { ABACO_V2_FAULTS: 'refuse-after-v1' });
+    expect(d.exitCode, d.output).toBe(1);
+    expect(d.failed).toContain('v2-redeployed');
+    expect(d.check('v2-redeployed').message).toMatch(/V2 exited with code 3 before it was healthy/);
+  });
+
+  describe('V2 picking up from V1 (orders roll-forward; each mutation acts only on a database V1 has processed)', () => {
+    const forward = (mutation: string) => drillWith('orders', 'roll-forward', () => undefined, { ORDERS_MUTATION: mutation });
+
+    it('v2-rerun-recomputed and no-skipped-records fail with orders V2 skip-backlog', async () => {
+      const d = await forward('skip-backlog');
+      expect(d.exitCode, d.output).toBe(1);
+      expect(d.failed).toEqual(expect.arrayContaining(['v2-rerun-recomputed', 'no-skipped-records']));
+      expect(d.check('v2-rerun-recomputed')).toMatchObject({ value: 0 });
+      expect(d.check('no-skipped-records').value as number).toBeGreaterThan(0);
+      expect(d.check('no-skipped-records').message).toMatch(/source keys neither processed nor quarantined; sample: \d+/);
+    });
+
+    it('consistent-outputs and no-reprocessing fail with orders V2 reprocess-all', async () => {
+      const d = await forward('reprocess-all');
+      expect(d.exitCode, d.output).toBe(1);
+      expect(d.failed).toEqual(expect.arrayContaining(['consistent-outputs', 'no-reprocessing']));
+      expect(d.check('consistent-outputs').message).toMatch(/^\d+ KPI points compared, [1-9]\d* out of tolerance/);
+    });
+
+    it('forward-no-missing-points fails with orders V2 delete-day-on-start', async () => {
+      const d = await forward('delete-day-on-start');
+      expect(d.exitCode, d.output).toBe(1);
+      expect(d.failed).toContain('forward-no-missing-points');
+      expect(d.check('forward-no-missing-points').message).toMatch(/^\w+ \d{4}-\d{2}-\d{2} \w+: in V2 from scratch, missing in V2 re-run \(and 19 more\)$/);
+    });
   });
 });

@@ -23,6 +23,9 @@ export interface CheckInfo {
 }
 
 const matrix = (name: string) => `test/check-matrix.int.test.ts › ${name}`;
+// Drills that prove several checks at once, each failing for its own reason.
+const A = 'v1-phases-executed, v1-no-error-logs, v1-outputs-published and metrics-restored fail with abaco V1 phase-failed:kpis, error-log, no-publish, delete-latest-kpi-after-run';
+const B = 'v1-kpis-produced and v1-outputs-written fail with abaco V1 no-kpi-rows, no-outputs';
 
 export const checkCatalog: readonly CheckInfo[] = [
   {
@@ -67,22 +70,22 @@ export const checkCatalog: readonly CheckInfo[] = [
     provenBy: 'drills/negative-proofs.drill.test.ts › stops before the rollback when the backup does not restore (a truncated dump)',
   },
   ...[
-    ['v1-health-ok', "V1's health check after the rollback", 'true', 'abaco V1 unhealthy-after-run'],
-    ['v1-phases-executed', 'each configured pipeline phase executing (health answer, query or log)', 'every phase in verification.phases', 'abaco V1 phase-failed:kpis'],
-    ['v1-kpis-produced', "KPI rows V1's validation run wrote (or, incremental with nothing new, the whole KPI set)", '≥ 1 row', 'abaco V1 no-kpi-rows'],
-    ['v1-outputs-written', "output files V1's validation run wrote, each decoded in its format", '≥ 1 file, none unreadable', 'abaco V1 no-outputs'],
-    ['v1-outputs-published', 'every output file V1 wrote is in the blob container, same path and size', '0 missing', 'abaco V1 no-publish'],
-    ['v1-no-error-logs', "lines of V1's log matching verification.errorLogPattern", '0 lines', 'abaco V1 error-log'],
-    ['v1-db-connectivity', 'database connectivity as V1 sees it (its health answer, its session, or its run)', 'true', 'abaco V1 db-lost-after-run'],
-    ['v1-operational', 'every post-rollback verification item above passed', 'true', 'abaco V1 unhealthy-after-run'],
-  ].map(([id, compares, threshold, fault]): CheckInfo => ({
+    ['v1-health-ok', "V1's health check after the rollback", 'true', 'abaco V1 unhealthy-after-run', 'v1-health-ok and v1-operational fail with abaco V1 unhealthy-after-run'],
+    ['v1-phases-executed', 'each configured pipeline phase executing (health answer, query or log)', 'every phase in verification.phases', 'abaco V1 phase-failed:kpis', A],
+    ['v1-kpis-produced', "KPI rows V1's validation run wrote (or, incremental with nothing new, the whole KPI set)", '≥ 1 row', 'abaco V1 no-kpi-rows', B],
+    ['v1-outputs-written', "output files V1's validation run wrote, each decoded in its format", '≥ 1 file, none unreadable', 'abaco V1 no-outputs', B],
+    ['v1-outputs-published', 'every output file V1 wrote is in the blob container, same path and size', '0 missing', 'abaco V1 no-publish', A],
+    ['v1-no-error-logs', "lines of V1's log matching verification.errorLogPattern", '0 lines', 'abaco V1 error-log', A],
+    ['v1-db-connectivity', 'database connectivity as V1 sees it (its health answer, its session, or its run)', 'true', 'abaco V1 db-lost-after-run', 'v1-db-connectivity fails with abaco V1 db-lost-after-run'],
+    ['v1-operational', 'every post-rollback verification item above passed', 'true', 'abaco V1 unhealthy-after-run', 'v1-health-ok and v1-operational fail with abaco V1 unhealthy-after-run'],
+  ].map(([id, compares, threshold, fault, test]): CheckInfo => ({
     id: id!,
     tests: ['dry-run', 'roll-forward'],
     compares: compares!,
     threshold: threshold!,
     ...(id === 'v1-kpis-produced' ? { needs: 'validation.kpiRows' } : id === 'v1-outputs-written' ? { needs: 'validation.outputs' } : id === 'v1-outputs-published' ? { needs: 'blob' } : id === 'v1-phases-executed' ? { needs: 'verification.phases' } : {}),
     fault: fault!,
-    provenBy: matrix(`${id} fails with ${fault}`),
+    provenBy: matrix(test!),
   })),
   {
     id: 'metrics-restored',
@@ -91,7 +94,7 @@ export const checkCatalog: readonly CheckInfo[] = [
     threshold: '0 points missing or changed (kpis.tolerance)',
     needs: 'kpis',
     fault: 'abaco V1 delete-latest-kpi-after-run',
-    provenBy: matrix('metrics-restored fails with abaco V1 delete-latest-kpi-after-run'),
+    provenBy: matrix(A),
   },
   {
     id: 'zero-data-loss',

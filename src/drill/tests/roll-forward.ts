@@ -78,9 +78,11 @@ function redeployed(): CheckDefinition {
     threshold: true,
     comparator: '==',
     measure: (test) => {
-      const forward = test.steps.filter((s) => s.id === 'redeploy-v2' || s.id === 'v2-rerun');
-      if (forward.length < 2 || forward.some((s) => s.status === 'skipped')) return { value: undefined, message: 'the re-deployment was not attempted' };
-      const failed = forward.find((s) => s.status !== 'passed');
+      const redeploy = test.steps.find((s) => s.id === 'redeploy-v2');
+      const rerun = test.steps.find((s) => s.id === 'v2-rerun');
+      if (!redeploy || redeploy.status === 'skipped') return { value: undefined, message: 'the re-deployment was not attempted' };
+      // A re-deployment that failed, or whose run did not complete, is a failed re-deployment.
+      const failed = [redeploy, rerun].find((s) => s && s.status !== 'passed' && s.status !== 'skipped');
       return { value: !failed, ...(failed?.error ? { message: failed.error.split('\n')[0]! } : {}) };
     },
   };
