@@ -62,11 +62,13 @@ export class DockerTarget implements Target {
     } catch (error) {
       throw new Error(`${spec.name} container ${run.containerName} (${run.image}) cannot start: ${errorMessage(error)}`);
     }
+    const address = { host: started.getHost(), port: started.getMappedPort(run.port) };
     const service = new StartedContainer({
       name: spec.name,
       docker: this.context.engine.docker,
       started,
-      baseUrl: `http://${started.getHost()}:${started.getMappedPort(run.port)}`,
+      baseUrl: `http://${address.host}:${address.port}`,
+      address,
       forget,
       ...(spec.onLogLine ? { onLogLine: spec.onLogLine } : {}),
     });

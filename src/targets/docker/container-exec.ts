@@ -1,0 +1,108 @@
+import { readFile } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import { errorMessage } from '../../errors.ts';
+import { delay } from '../../util/wait-for.ts';
+import type { ExecResult } from '../target.ts';
+
+export interface ContainerExecOptions {
+  /** Added to the container's own environment (an exec inherits it). */
+  env?: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** How long a killed exec's output may take to end before it is abandoned. */
+const DRAIN_MS = 2000;
+
+/**
+ * `docker exec` through the engine: an argument array run as the container's user, with its
+ * environment plus `options.env`. Every expected failure is in the result: a non-zero exit, a
+ * program the container does not have (the engine answers exit 126 with the runtime's message,
+ * kept as startError), a paused or stopped container (startError), a timeout or an abort.
+ *
+ * The engine has no call that kills an exec. At the deadline the exec's process is SIGKILLed from
+ * this machine when it is ours to reach: a local engine, and /proc/<pid>/cgroup places that pid in
+ * this very container (so a remote engine's pid never hits an unrelated local process). Otherwise
+ * the exec is abandoned (timedOut, signal null) and runs on inside the container.
+ */
+export async function execInContainer(docker: Docker, containerId: string, argv: string[], options: ContainerExecOptions): Promise<ExecResult> {
+  const started = Date.now();
+  const failed = (why: string): ExecResult => ({ exitCode: null, signal: null, stdout: '', stderr: '', durationMs: Date.now() - started, timedOut: false, startError: why });
+  let exec: Docker.Exec;
+  let stream: NodeJS.ReadWriteStream;
+  try {
+    exec = await docker.getContainer(containerId).exec({
+      Cmd: argv,
+      Env: Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`),
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    stream = (await exec.start({ hijack: true, stdin: false })) as NodeJS.ReadWriteStream;
+  } catch (error) {
+    // 409: paused or not running; 404: no such container. The engine's message says which.
+    return failed(`docker exec ${argv[0] ?? ''} in container ${containerId.slice(0, 12)}: ${errorMessage(error).replace(/^\(HTTP code \d+\)\s*/, '')}`);
+  }
+  let stdout = '';
+  let stderr = '';
+  const out = new PassThrough().on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const err = new PassThrough().on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  docker.modem.demuxStream(stream, out, err);
+  const ended = new Promise<void>((resolve) => {
+    stream.on('end', resolve).on('close', resolve).on('error', () => resolve());
+  });
+  const stopper = new AbortController();
+  const deadline = delay(options.timeoutMs, stopper.signal).then(() => 'timeout' as const, () => 'done' as const);
+  const aborted = options.signal
+    ? new Promise<'abort'>((resolve) => (options.signal!.aborted ? resolve('abort') : options.signal!.addEventListener('abort', () => resolve('abort'), { once: true })))
+    : new Promise<never>(() => undefined);
+  const outcome = await Promise.race([ended.then(() => 'ended' as const), deadline, aborted]);
+  stopper.abort();
+  let signal: string | null = null;
+  if (outcome !== 'ended') {
+    if (await killExec(exec, containerId)) signal = 'SIGKILL';
+    await Promise.race([ended, delay(DRAIN_MS)]);
+    (stream as unknown as { destroy?: () => void }).destroy?.();
+  }
+  const info = await exec.inspect().catch(() => undefined);
+  const exitCode = info && !info.Running ? info.ExitCode : null;
+  // Pid 0: the runtime never started the program; what it said (on the output stream) is why.
+  if (info?.Pid === 0 && (exitCode === 126 || exitCode === 127)) {
+    return { exitCode, signal: null, stdout: '', stderr, durationMs: Date.now() - started, timedOut: false, startError: stdout.trim() || `${argv[0]} cannot be started in container ${containerId.slice(0, 12)}` };
+  }
+  return {
+    exitCode: signal ? null : exitCode,
+    signal,
+    stdout,
+    stderr,
+    durationMs: Date.now() - started,
+    timedOut: outcome === 'timeout',
+  };
+}
+
+async function killExec(exec: Docker.Exec, containerId: string): Promise<boolean> {
+  const info = await exec.inspect().catch(() => undefined);
+  if (!info?.Running || !info.Pid) return false;
+  const full = (info as { ContainerID?: string }).ContainerID ?? containerId;
+  const cgroups = await readFile(`/proc/${info.Pid}/cgroup`, 'utf8').catch(() => '');
+  if (full.length < 12 || !cgroups.includes(full)) return false;
+  try {
+    process.kill(info.Pid, 'SIGKILL');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `docker pause`/`unpause` that tolerate the state already being the wanted one (the engine
+ * answers 409 or 500 "is not paused"): pause() and resume() are idempotent for the caller.
+ */
+export async function setPaused(docker: Docker, containerId: string, paused: boolean): Promise<void> {
+  const container = docker.getContainer(containerId);
+  await (paused ? container.pause() : container.unpause()).catch((error: unknown) => {
+    const message = errorMessage(error);
+    if (paused ? /is already paused/.test(message) : /is not paused|is not running|no such container/i.test(message)) return;
+    throw error;
+  });
+}
