@@ -126,3 +126,8 @@ export interface StartedDeployment extends AsyncDisposable {
    */
   restartCount?(): Promise<number>;
 }
+
+/** Output as the process target's execa gives it, so ExecResult reads the same on every target: without its final newline. */
+export function stripFinalNewline(text: string): string {
+  return text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
+}

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { errorMessage } from '../../errors.ts';
 import { delay } from '../../util/wait-for.ts';
-import type { ExecResult } from '../target.ts';
+import { stripFinalNewline, type ExecResult } from '../target.ts';
 
 export interface ContainerExecOptions {
   /** Added to the container's own environment (an exec inherits it). */
@@ -68,13 +68,13 @@ export async function execInContainer(docker: Docker, containerId: string, argv:
   const exitCode = info && !info.Running ? info.ExitCode : null;
   // Pid 0: the runtime never started the program; what it said (on the output stream) is why.
   if (info?.Pid === 0 && (exitCode === 126 || exitCode === 127)) {
-    return { exitCode, signal: null, stdout: '', stderr, durationMs: Date.now() - started, timedOut: false, startError: stdout.trim() || `${argv[0]} cannot be started in container ${containerId.slice(0, 12)}` };
+    return { exitCode, signal: null, stdout: '', stderr: stripFinalNewline(stderr), durationMs: Date.now() - started, timedOut: false, startError: stdout.trim() || `${argv[0]} cannot be started in container ${containerId.slice(0, 12)}` };
   }
   return {
     exitCode: signal ? null : exitCode,
     signal,
-    stdout,
-    stderr,
+    stdout: stripFinalNewline(stdout),
+    stderr: stripFinalNewline(stderr),
     durationMs: Date.now() - started,
     timedOut: outcome === 'timeout',
   };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { errorMessage } from '../../errors.ts';
-import type { ExecOptions, ExecResult } from '../target.ts';
+import { stripFinalNewline, type ExecOptions, type ExecResult } from '../target.ts';
 import type { SshConnection } from './ssh-connection.ts';
 import { parseBusStrings, type SystemdCommands } from './systemd-commands.ts';
 
@@ -66,8 +66,8 @@ export class UnitExec {
       return result({
         exitCode: killed ? null : remote.code,
         signal: killed ? 'SIGKILL' : remote.signal,
-        stdout: remote.stdout,
-        stderr: remote.stderr,
+        stdout: stripFinalNewline(remote.stdout),
+        stderr: stripFinalNewline(remote.stderr),
         timedOut: killed && killedFor === 'timeout',
       });
     } catch (error) {
