@@ -5,8 +5,8 @@ import { probeHealth, waitHealthy } from '../src/targets/health.ts';
 import { waitFor } from '../src/util/wait-for.ts';
 import type { ServiceRole, ServiceSpec, StartedDeployment } from '../src/targets/target.ts';
 import type { TargetSession } from '../src/targets/target-session.ts';
+import { sshSystemdTarget } from '../src/targets/ssh-systemd/index.ts';
 import { sshSystemdTargetSchema } from '../src/targets/ssh-systemd/ssh-systemd-schema.ts';
-import { openSshSystemdSession } from '../src/targets/ssh-systemd/ssh-systemd-session.ts';
 import { expectAddressAnswers, expectExecLikeTheService, expectMissingProgramReported, expectPauseResume, expectTimeoutReported } from './helpers/deployment-capabilities.ts';
 import { dockerTestsRun } from './helpers/docker.ts';
 import { startSystemdTestHost, type SystemdTestHost } from './helpers/systemd-host.ts';
@@ -25,7 +25,7 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
   const running: StartedDeployment[] = [];
 
   const open = (extra: Record<string, unknown> = {}, target: Record<string, unknown> = {}) =>
-    openSshSystemdSession(sshSystemdTargetSchema.parse({ kind: 'ssh-systemd', host: host.sshHost(extra), keepaliveIntervalMs: 500, ...target }), { runId: 'it', env: {} });
+    sshSystemdTarget.open(sshSystemdTargetSchema.parse({ kind: 'ssh-systemd', host: host.sshHost(extra), keepaliveIntervalMs: 500, ...target }), { runId: 'it', env: {} });
 
   const spec = (role: ServiceRole, env: Record<string, string> = {}): ServiceSpec => ({
     name: role.toUpperCase(),

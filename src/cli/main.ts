@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { Redactor } from '../config/redact.ts';
+import { builtInTargets } from '../targets/registry.ts';
 import { runCommand } from './run-command.ts';
 import { decideCommand } from './decide-command.ts';
 import { reportCommand } from './report-command.ts';
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .command('run')
     .description('run the rollback drills of one environment and write the journal and checklist')
     .option('--env <name>', 'environment of the config', 'staging')
-    .option('--target <kind>', "override the environment's target kind (process)")
+    .option('--target <kind>', `override the environment's target kind (${builtInTargets.map((plugin) => plugin.kind).join(', ')})`)
     .addOption(new Option('--only <test-id...>', 'run only these tests (comma or space separated)'))
     .option('--config <file>', 'drill.config.ts, or a .json/.yaml file of the same schema')
     .option('--report-dir <dir>', 'where runs are written (<dir>/<runId>/, copied to <dir>/latest/)', 'reports')

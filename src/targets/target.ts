@@ -1,6 +1,6 @@
 /**
- * How a pipeline version is deployed. One interface, one file per implementation
- * (process-target.ts, docker/, ssh-systemd/, swarm/), opened by open-target.ts.
+ * How a pipeline version is deployed. One interface, one folder per implementation (process/, docker/,
+ * swarm/, ssh-systemd/), each a TargetPlugin (target-plugin.ts) of the targets registry (registry.ts).
  * Design notes, and how a Kubernetes target would fit: README.md beside this file.
  *
  * Each lifecycle state is its own type: a Deployment can only be started, and only a

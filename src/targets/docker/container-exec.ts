@@ -26,13 +26,13 @@ const DRAIN_MS = 2000;
  * this very container (so a remote engine's pid never hits an unrelated local process). Otherwise
  * the exec is abandoned (timedOut, signal null) and runs on inside the container.
  */
-export async function execInContainer(docker: Docker, containerId: string, argv: string[], options: ContainerExecOptions): Promise<ExecResult> {
+export async function execInContainer(docker: Docker, container: string, argv: string[], options: ContainerExecOptions): Promise<ExecResult> {
   const started = Date.now();
   const failed = (why: string): ExecResult => ({ exitCode: null, signal: null, stdout: '', stderr: '', durationMs: Date.now() - started, timedOut: false, startError: why });
   let exec: Docker.Exec;
   let stream: NodeJS.ReadWriteStream;
   try {
-    exec = await docker.getContainer(containerId).exec({
+    exec = await docker.getContainer(container).exec({
       Cmd: argv,
       Env: Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`),
       AttachStdout: true,
@@ -41,7 +41,7 @@ export async function execInContainer(docker: Docker, containerId: string, argv:
     stream = (await exec.start({ hijack: true, stdin: false })) as NodeJS.ReadWriteStream;
   } catch (error) {
     // 409: paused or not running; 404: no such container. The engine's message says which.
-    return failed(`docker exec ${argv[0] ?? ''} in container ${containerId.slice(0, 12)}: ${errorMessage(error).replace(/^\(HTTP code \d+\)\s*/, '')}`);
+    return failed(`docker exec ${argv[0] ?? ''} in container ${short(container)}: ${errorMessage(error).replace(/^\(HTTP code \d+\)\s*/, '')}`);
   }
   let stdout = '';
   let stderr = '';
@@ -60,7 +60,7 @@ export async function execInContainer(docker: Docker, containerId: string, argv:
   stopper.abort();
   let signal: string | null = null;
   if (outcome !== 'ended') {
-    if (await killExec(exec, containerId)) signal = 'SIGKILL';
+    if (await killExec(exec)) signal = 'SIGKILL';
     await Promise.race([ended, delay(DRAIN_MS)]);
     (stream as unknown as { destroy?: () => void }).destroy?.();
   }
@@ -68,7 +68,7 @@ export async function execInContainer(docker: Docker, containerId: string, argv:
   const exitCode = info && !info.Running ? info.ExitCode : null;
   // Pid 0: the runtime never started the program; what it said (on the output stream) is why.
   if (info?.Pid === 0 && (exitCode === 126 || exitCode === 127)) {
-    return { exitCode, signal: null, stdout: '', stderr: stripFinalNewline(stderr), durationMs: Date.now() - started, timedOut: false, startError: stdout.trim() || `${argv[0]} cannot be started in container ${containerId.slice(0, 12)}` };
+    return { exitCode, signal: null, stdout: '', stderr: stripFinalNewline(stderr), durationMs: Date.now() - started, timedOut: false, startError: stdout.trim() || `${argv[0]} cannot be started in container ${short(container)}` };
   }
   return {
     exitCode: signal ? null : exitCode,
@@ -80,12 +80,12 @@ export async function execInContainer(docker: Docker, containerId: string, argv:
   };
 }
 
-async function killExec(exec: Docker.Exec, containerId: string): Promise<boolean> {
+async function killExec(exec: Docker.Exec): Promise<boolean> {
   const info = await exec.inspect().catch(() => undefined);
   if (!info?.Running || !info.Pid) return false;
-  const full = (info as { ContainerID?: string }).ContainerID ?? containerId;
+  const containerId = info.ContainerID;
   const cgroups = await readFile(`/proc/${info.Pid}/cgroup`, 'utf8').catch(() => '');
-  if (full.length < 12 || !cgroups.includes(full)) return false;
+  if (!/^[0-9a-f]{64}$/.test(containerId ?? '') || !cgroups.includes(containerId)) return false;
   try {
     process.kill(info.Pid, 'SIGKILL');
     return true;
@@ -98,11 +98,13 @@ async function killExec(exec: Docker.Exec, containerId: string): Promise<boolean
  * `docker pause`/`unpause` that tolerate the state already being the wanted one (the engine
  * answers 409 or 500 "is not paused"): pause() and resume() are idempotent for the caller.
  */
-export async function setPaused(docker: Docker, containerId: string, paused: boolean): Promise<void> {
-  const container = docker.getContainer(containerId);
-  await (paused ? container.pause() : container.unpause()).catch((error: unknown) => {
+export async function setPaused(docker: Docker, container: string, paused: boolean): Promise<void> {
+  const handle = docker.getContainer(container);
+  await (paused ? handle.pause() : handle.unpause()).catch((error: unknown) => {
     const message = errorMessage(error);
     if (paused ? /is already paused/.test(message) : /is not paused|is not running|no such container/i.test(message)) return;
     throw error;
   });
 }
+
+const short = (container: string) => (/^[0-9a-f]{64}$/.test(container) ? container.slice(0, 12) : container);

@@ -6,13 +6,13 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImages } from '../../../containers/build/ensure-images.ts';
 import { imageRecipes } from '../../../containers/build/recipes.ts';
-import { dockerTargetSchema } from '../../config/schema.ts';
 import { dockerTestsRun } from '../../../test/helpers/docker.ts';
 import { expectAddressAnswers, expectExecLikeTheService, expectMissingProgramReported, expectPauseResume, expectTimeoutReported } from '../../../test/helpers/deployment-capabilities.ts';
 import { waitHealthy } from '../health.ts';
 import type { ServiceSpec, StartedDeployment } from '../target.ts';
 import type { TargetSession } from '../target-session.ts';
 import { openTarget } from '../open-target.ts';
+import { dockerTargetSchema } from './docker-schema.ts';
 import { recipesFor } from './reference-images.ts';
 import { RUN_ID_LABEL } from './run-labels.ts';
 

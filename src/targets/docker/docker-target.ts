@@ -1,7 +1,7 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import type { DockerTargetConfig } from '../../config/schema.ts';
 import { errorMessage } from '../../errors.ts';
 import type { Deployment, ServiceRole, ServiceSpec, StartedDeployment, Target } from '../target.ts';
+import type { DockerTargetConfig } from './docker-schema.ts';
 import type { Engine } from './engine.ts';
 import { inspectImage } from './images.ts';
 import { NoWaitStrategy } from './no-wait-strategy.ts';

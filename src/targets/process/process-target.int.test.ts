@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { expectAddressAnswers, expectExecLikeTheService, expectMissingProgramReported, expectPauseResume, expectTimeoutReported } from '../../test/helpers/deployment-capabilities.ts';
-import { waitFor } from '../util/wait-for.ts';
-import { waitHealthy } from './health.ts';
+import { expectAddressAnswers, expectExecLikeTheService, expectMissingProgramReported, expectPauseResume, expectTimeoutReported } from '../../../test/helpers/deployment-capabilities.ts';
+import { waitFor } from '../../util/wait-for.ts';
+import { waitHealthy } from '../health.ts';
 import { ProcessTarget } from './process-target.ts';
-import type { ServiceSpec } from './target.ts';
+import type { ServiceSpec } from '../target.ts';
 
 const spec = (fields: Pick<ServiceSpec, 'name' | 'command' | 'args' | 'env'>): ServiceSpec => ({
   role: 'v1', cwd: process.cwd(), hostEnv: {}, writableDirs: [], ...fields,
