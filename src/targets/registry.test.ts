@@ -37,7 +37,7 @@ describe('targetRegistry', () => {
   });
 
   it('accepts a user plugin object beside built-in names: its schema joins the config union and validates its config', async () => {
-    const registry = targetRegistry(['docker', nomad as TargetPlugin]);
+    const registry = targetRegistry(['docker', nomad]);
     expect(registry.kinds).toEqual(['process', 'docker', 'swarm', 'ssh-systemd', 'nomad']);
     const schema = registry.configSchema();
     expect(schema.parse({ kind: 'nomad', address: 'http://nomad:4646' })).toEqual({ kind: 'nomad', address: 'http://nomad:4646', namespace: 'default' });
@@ -56,7 +56,7 @@ describe('targetRegistry', () => {
   });
 
   it('forces a kind for --target: the plugin’s rule, else the environment’s own settings of that kind, else its defaults', () => {
-    const registry = targetRegistry([nomad as TargetPlugin]);
+    const registry = targetRegistry([nomad]);
     const docker = registry.configSchema().parse({ kind: 'docker', v1: { image: 'team/v1:7' }, fallback: 'process' });
     expect(registry.forced('docker', docker)).toMatchObject({ kind: 'docker', v1: { image: 'team/v1:7' } });
     expect(registry.forced('docker', docker)).not.toHaveProperty('fallback');
@@ -72,7 +72,7 @@ describe('targetRegistry', () => {
   it('refuses a bad entry by name: an unknown built-in, a duplicate kind, a schema without its kind literal', () => {
     expect(thrown(() => targetRegistry(['kubernetes' as 'docker'])).message).toBe("plugins.targets: 'kubernetes' is not a built-in target (built-in: process, docker, swarm, ssh-systemd); give the plugin object itself");
     expect(thrown(() => targetRegistry([{ ...nomad, kind: 'docker', schema: z.strictObject({ kind: z.literal('docker') }) } as TargetPlugin])).message).toBe("plugins.targets: a target of kind 'docker' is already registered (built-in); give yours another kind");
-    expect(thrown(() => targetRegistry([nomad as TargetPlugin, nomad as TargetPlugin])).message).toContain("a target of kind 'nomad' is already registered;");
+    expect(thrown(() => targetRegistry([nomad, nomad])).message).toContain("a target of kind 'nomad' is already registered;");
     const withoutLiteral = { ...nomad, schema: z.strictObject({ kind: z.string() }) } as unknown as TargetPlugin;
     expect(thrown(() => targetRegistry([withoutLiteral])).message).toBe("plugins.targets: the target plugin 'nomad' needs a schema that is a zod object with kind: z.literal('nomad')");
     expect(thrown(() => targetRegistry([{ ...nomad, kind: 'Nomad!' } as TargetPlugin])).message).toContain('needs a kind of lower-case letters');

@@ -30,13 +30,21 @@ export async function expectMissingProgramReported(started: StartedDeployment): 
   return result;
 }
 
-/** A command past its deadline is stopped and reported as timed out, well before it would have ended. */
-export async function expectTimeoutReported(started: StartedDeployment, node: string, signal?: AbortSignal): Promise<ExecResult> {
-  const result = await started.exec(node, ['-e', 'setTimeout(() => {}, 120000)'], { timeoutMs: 1000, ...(signal ? { signal } : {}) });
-  expect(result).toMatchObject({ timedOut: true, exitCode: null });
-  expect(result.durationMs).toBeGreaterThanOrEqual(990);
-  expect(result.durationMs).toBeLessThan(60_000);
-  return result;
+/**
+ * A command past its deadline is stopped and reported as timed out, well before it would have ended; one
+ * whose caller aborts is stopped too, and not reported as timed out. Returns both results.
+ */
+export async function expectTimeoutReported(started: StartedDeployment, node: string): Promise<{ timedOut: ExecResult; aborted: ExecResult }> {
+  const forever = ['-e', 'setTimeout(() => {}, 120000)'];
+  const timedOut = await started.exec(node, forever, { timeoutMs: 1000 });
+  expect(timedOut).toMatchObject({ timedOut: true, exitCode: null });
+  expect(timedOut.durationMs).toBeGreaterThanOrEqual(990);
+  expect(timedOut.durationMs).toBeLessThan(60_000);
+  const aborted = await started.exec(node, forever, { timeoutMs: 120_000, signal: AbortSignal.timeout(1000) });
+  expect(aborted).toMatchObject({ timedOut: false, exitCode: null });
+  expect(aborted.durationMs).toBeLessThan(60_000);
+  expect(aborted.signal ?? aborted.startError).toBeTruthy();
+  return { timedOut, aborted };
 }
 
 /** pause() makes the health URL stop answering (a hang, not an exit); resume() brings it back. */

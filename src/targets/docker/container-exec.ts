@@ -29,6 +29,7 @@ const DRAIN_MS = 2000;
 export async function execInContainer(docker: Docker, container: string, argv: string[], options: ContainerExecOptions): Promise<ExecResult> {
   const started = Date.now();
   const failed = (why: string): ExecResult => ({ exitCode: null, signal: null, stdout: '', stderr: '', durationMs: Date.now() - started, timedOut: false, startError: why });
+  if (options.signal?.aborted) return failed(`${argv[0]} was not started in container ${short(container)}: aborted`);
   let exec: Docker.Exec;
   let stream: NodeJS.ReadWriteStream;
   try {
@@ -51,13 +52,15 @@ export async function execInContainer(docker: Docker, container: string, argv: s
   const ended = new Promise<void>((resolve) => {
     stream.on('end', resolve).on('close', resolve).on('error', () => resolve());
   });
-  const stopper = new AbortController();
-  const deadline = delay(options.timeoutMs, stopper.signal).then(() => 'timeout' as const, () => 'done' as const);
-  const aborted = options.signal
-    ? new Promise<'abort'>((resolve) => (options.signal!.aborted ? resolve('abort') : options.signal!.addEventListener('abort', () => resolve('abort'), { once: true })))
-    : new Promise<never>(() => undefined);
-  const outcome = await Promise.race([ended.then(() => 'ended' as const), deadline, aborted]);
-  stopper.abort();
+  // Ends the deadline's timer (and its abort listener) once the race is decided.
+  const settled = new AbortController();
+  const waiting = options.signal ? AbortSignal.any([settled.signal, options.signal]) : settled.signal;
+  const deadline = delay(options.timeoutMs, waiting).then(
+    () => 'timeout' as const,
+    () => 'abort' as const,
+  );
+  const outcome = await Promise.race([ended.then(() => 'ended' as const), deadline]);
+  settled.abort();
   let signal: string | null = null;
   if (outcome !== 'ended') {
     if (await killExec(exec)) signal = 'SIGKILL';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { errorMessage } from '../../errors.ts';
+import { delay } from '../../util/wait-for.ts';
 import { stripFinalNewline, type ExecOptions, type ExecResult } from '../target.ts';
 import type { SshConnection } from './ssh-connection.ts';
 import { parseBusStrings, type SystemdCommands } from './systemd-commands.ts';
@@ -16,6 +17,7 @@ export interface UnitRunAs {
 
 /** How long after the deadline the harness waits for the killed command's systemd-run to return. */
 const KILL_GRACE_MS = 10_000;
+const KILL_RETRY_MS = 200;
 /** systemd-run's exit status when the command died of a signal (its EXIT_EXCEPTION). */
 const EXIT_EXCEPTION = 255;
 
@@ -40,6 +42,7 @@ export class UnitExec {
   async exec(command: string, args: string[], options: ExecOptions): Promise<ExecResult> {
     const started = Date.now();
     const result = (fields: Partial<ExecResult>): ExecResult => ({ exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, ...fields, durationMs: Date.now() - started });
+    if (options.signal?.aborted) return result({ startError: `${command} was not run like ${this.describe}: aborted` });
     const transientUnit = `drill-exec-${randomBytes(6).toString('hex')}`;
     const what = `running ${command} like ${this.describe} (transient unit ${transientUnit})`;
     let argv: string[];
@@ -51,14 +54,19 @@ export class UnitExec {
       return result({ startError: `${command} cannot be run like ${this.describe}: ${errorMessage(error)}` });
     }
     let killedFor: 'timeout' | 'abort' | undefined;
-    const kill = (why: 'timeout' | 'abort') => {
+    let finished = false;
+    const kill = async (why: 'timeout' | 'abort') => {
       if (killedFor) return;
       killedFor = why;
-      void this.ssh.exec(this.commands.signal(transientUnit, 'SIGKILL'), `killing ${transientUnit} at its ${why}`).catch(() => undefined);
+      // Until systemd-run has created the transient unit there is nothing to kill yet: retried until it is, or the command ended.
+      while (!finished) {
+        const killed = await this.ssh.exec(this.commands.signal(transientUnit, 'SIGKILL'), `killing ${transientUnit} at its ${why}`).catch(() => undefined);
+        if (killed?.code === 0) return;
+        await delay(KILL_RETRY_MS);
+      }
     };
-    const timer = setTimeout(() => kill('timeout'), options.timeoutMs);
-    const onAbort = () => kill('abort');
-    if (options.signal?.aborted) kill('abort');
+    const timer = setTimeout(() => void kill('timeout'), options.timeoutMs);
+    const onAbort = () => void kill('abort');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const remote = await this.ssh.exec(argv, what, options.timeoutMs + KILL_GRACE_MS);
@@ -74,6 +82,7 @@ export class UnitExec {
       // The connection was lost or systemd-run never returned: whether the command ran is unknown.
       return result({ startError: errorMessage(error), timedOut: killedFor === 'timeout' });
     } finally {
+      finished = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
     }
