@@ -17,7 +17,7 @@ import { runSetup } from '../src/drill/steps/run-setup.ts';
 import { need, newTestState, type DrillWorld, type ServiceKey, type TestState } from '../src/drill/world.ts';
 import { createNotifier } from '../src/notifications/notifier.ts';
 import { waitHealthy } from '../src/pipeline/health-check.ts';
-import { ProcessTarget } from '../src/targets/process-target.ts';
+import { ProcessTarget } from '../src/targets/process/process-target.ts';
 import type { Deployment, StartedDeployment } from '../src/targets/target.ts';
 
 /**

@@ -5,8 +5,9 @@ import { probeHealth, waitHealthy } from '../src/targets/health.ts';
 import { waitFor } from '../src/util/wait-for.ts';
 import type { ServiceRole, ServiceSpec, StartedDeployment } from '../src/targets/target.ts';
 import type { TargetSession } from '../src/targets/target-session.ts';
+import { sshSystemdTarget } from '../src/targets/ssh-systemd/index.ts';
 import { sshSystemdTargetSchema } from '../src/targets/ssh-systemd/ssh-systemd-schema.ts';
-import { openSshSystemdSession } from '../src/targets/ssh-systemd/ssh-systemd-session.ts';
+import { expectAddressAnswers, expectExecLikeTheService, expectMissingProgramReported, expectPauseResume, expectTimeoutReported } from './helpers/deployment-capabilities.ts';
 import { dockerTestsRun } from './helpers/docker.ts';
 import { startSystemdTestHost, type SystemdTestHost } from './helpers/systemd-host.ts';
 
@@ -24,7 +25,7 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
   const running: StartedDeployment[] = [];
 
   const open = (extra: Record<string, unknown> = {}, target: Record<string, unknown> = {}) =>
-    openSshSystemdSession(sshSystemdTargetSchema.parse({ kind: 'ssh-systemd', host: host.sshHost(extra), keepaliveIntervalMs: 500, ...target }), { runId: 'it', env: {} });
+    sshSystemdTarget.open(sshSystemdTargetSchema.parse({ kind: 'ssh-systemd', host: host.sshHost(extra), keepaliveIntervalMs: 500, ...target }), { runId: 'it', env: {} });
 
   const spec = (role: ServiceRole, env: Record<string, string> = {}): ServiceSpec => ({
     name: role.toUpperCase(),
@@ -119,6 +120,65 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
     expect(stopped.escalatedToKill).toBe(false);
     expect(await v1.isRunning()).toBe(false);
     expect((await host.exec(['systemctl', 'is-active', 'abaco-pipeline-v1'])).stdout.trim()).toBe('inactive');
+  });
+
+  it('exec runs a command like the unit (its user, folder, Environment= and env file, the caller\'s env on top); a missing program and a timeout are results', async ({ annotate }) => {
+    const v1 = await start(spec('v1'));
+    await waitHealthy(v1, { path: '/health', timeoutMs: 30_000 });
+    expect(v1.address).toEqual({ host: host.host.address, port: 8081 });
+    await expectAddressAnswers(v1);
+    const first = performance.now();
+    const { execMs } = await expectExecLikeTheService(v1, 'node', '8081');
+    const firstExecMs = Math.round(performance.now() - first - execMs);
+    const like = await v1.exec('node', ['-e', 'console.log([process.getuid(), process.cwd(), process.env.ABACO_CONFIG, process.env.HOST, process.env.OUTPUT_DIR].join(" "))'], { timeoutMs: 30_000 });
+    const uid = (await host.exec(['id', '-u', 'abaco'])).stdout.trim();
+    expect(like.stdout).toBe(`${uid} /opt/abaco/v1 fixtures/rollback/v1-configuration.yml 0.0.0.0 ${outputs}`);
+    // The caller's env wins over the env file's, as it does on every target.
+    expect((await v1.exec('node', ['-e', 'console.log(process.env.PORT)'], { env: { PORT: '1' }, timeoutMs: 30_000 })).stdout).toBe('1');
+    expect(await expectMissingProgramReported(v1)).toMatchObject({ exitCode: 127 });
+    const { timedOut: slow, aborted } = await expectTimeoutReported(v1, 'node');
+    expect([slow.signal, aborted.signal]).toEqual(['SIGKILL', 'SIGKILL']);
+    // The command's transient unit is gone with everything it ran.
+    expect((await host.exec(['systemctl', 'list-units', '--all', '--plain', '--no-legend', 'drill-exec-*'])).stdout.trim()).toBe('');
+    expect((await host.exec(['pgrep', '-u', 'abaco', '-f', 'setTimeout'])).stdout.trim()).toBe('');
+    // Disposed, not only stopped: its journal follower holds one of the connection's sessions (sshd's MaxSessions is 10).
+    await v1[Symbol.asyncDispose]();
+    await annotate(`exec ${execMs} ms (the first ${firstExecMs} ms with the Environment= read); a 1000 ms timeout reported after ${slow.durationMs} ms`);
+  });
+
+  it('pause() stops the unit answering (cgroup v1 here: SIGSTOP to its processes), resume() brings it back, unitState() reads ActiveState, a paused unit stops', async ({ annotate }) => {
+    const v2 = await start(spec('v2'));
+    await waitHealthy(v2, { path: '/health', timeoutMs: 30_000 });
+    expect(await v2.unitState!()).toBe('active');
+    const measured = await expectPauseResume(v2);
+    await v2.pause();
+    const mainPid = (await host.exec(['systemctl', 'show', '--property=MainPID', '--value', 'abaco-pipeline-v2'])).stdout.trim();
+    expect((await host.exec(['grep', '^State:', `/proc/${mainPid}/status`])).stdout).toMatch(/State:\s+T \(stopped\)/);
+    const stopped = await v2.stop({ graceMs: 10_000 });
+    expect(stopped).toMatchObject({ escalatedToKill: false, exit: { exitCode: 0, signal: null } });
+    expect(await v2.unitState!()).toBe('inactive');
+    await v2[Symbol.asyncDispose]();
+    await annotate(`pause ${measured.pauseMs} ms, then GET /health → ${measured.failedProbe}; resume → healthy in ${measured.resumeToHealthyMs} ms`);
+  });
+
+  it('kill() is systemctl kill --signal=SIGKILL (also of a paused unit): this invocation exits with it, and systemd restarts the unit (Restart=on-failure)', async ({ annotate }) => {
+    const v1 = await start(spec('v1'));
+    await waitHealthy(v1, { path: '/health', timeoutMs: 30_000 });
+    expect(await v1.restartCount!()).toBe(0);
+    await v1.pause();
+    const killing = performance.now();
+    await v1.kill();
+    expect(await v1.exited).toEqual({ exitCode: null, signal: 'SIGKILL' });
+    expect(await waitFor(async () => ((await v1.restartCount!()) === 1 ? 1 : undefined), { what: 'systemd did not restart V1 after kill()', timeoutMs: 30_000 })).toBe(1);
+    await waitFor(async () => ((await probeHealth(v1.baseUrl + '/health')).ok ? true : undefined), { what: 'the restarted V1 not healthy', timeoutMs: 30_000 });
+    const healthyAgainMs = Math.round(performance.now() - killing);
+    expect(await v1.unitState!()).toBe('active');
+    await v1.kill();
+    expect(await waitFor(async () => ((await v1.restartCount!()) === 2 ? 2 : undefined), { what: 'systemd did not restart V1 after a second kill()', timeoutMs: 30_000 })).toBe(2);
+    expect((await v1.stop({ graceMs: 10_000 })).escalatedToKill).toBe(false);
+    expect(await v1.unitState!()).toBe('inactive');
+    await v1[Symbol.asyncDispose]();
+    await annotate(`kill → the restarted unit healthy in ${healthyAgainMs} ms (RestartSec=1)`);
   });
 
   it('a unit that is not installed: named, with the host', async () => {

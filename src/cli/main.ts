@@ -4,6 +4,8 @@ import { HarnessError, errorMessage } from '../errors.ts';
 import { Redactor } from '../config/redact.ts';
 // The questions of `drill init` are its options: a small module of words, no dependencies.
 import { questions } from '../init/answers.ts';
+// The --target kinds come from the targets registry (its plugins' index files are schemas only).
+import { builtInTargets } from '../targets/registry.ts';
 
 /**
  * The command table. Only commander and this file load at start: each action imports its module
@@ -28,7 +30,7 @@ export function buildProgram(): Command {
     .command('run')
     .description('run the rollback drills of one environment and write the journal and checklist')
     .option('--env <name>', 'environment of the config', 'staging')
-    .option('--target <kind>', "override the environment's target kind (process)")
+    .option('--target <kind>', `override the environment's target kind (${builtInTargets.map((plugin) => plugin.kind).join(', ')})`)
     .addOption(new Option('--only <test-id...>', 'run only these tests (comma or space separated)'))
     .option('--config <file>', 'drill.config.ts, or a .json/.yaml file of the same schema')
     .option('--report-dir <dir>', 'where runs are written (<dir>/<runId>/, copied to <dir>/latest/)', 'reports')

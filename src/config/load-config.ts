@@ -4,9 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { HarnessError, errorMessage } from '../errors.ts';
-import { swarmTargetSchema } from '../targets/swarm/swarm-schema.ts';
-import { sshSystemdTargetSchema } from '../targets/ssh-systemd/ssh-systemd-schema.ts';
-import { configSchema, dockerTargetSchema, targetKinds, type DrillConfig, type EnvironmentConfig, type TargetConfig, type TargetKind } from './schema.ts';
+import { targetRegistry, type TargetRegistry } from '../targets/registry.ts';
+import { configSchema, type DrillConfig, type EnvironmentConfig, type TargetConfig } from './schema.ts';
 
 export interface LoadedConfig {
   config: DrillConfig;
@@ -86,36 +85,21 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
     .join('\n');
 }
 
-/** Picks one environment, applying a `--target <kind>` override. */
-export function selectEnvironment(config: DrillConfig, name: string, targetOverride?: string): EnvironmentConfig {
+/**
+ * Picks one environment, applying a `--target <kind>` override: the kind's plugin says what it runs the
+ * environment with (TargetPlugin.forced: a forced docker target never falls back to local processes,
+ * swarm takes a docker environment's images, another kind starts from its defaults).
+ */
+export function selectEnvironment(config: DrillConfig, name: string, targetOverride?: string, registry: TargetRegistry = targetRegistry()): EnvironmentConfig {
   const environment = config.environments[name];
   if (!environment) {
     const known = Object.keys(config.environments).join(', ') || 'none';
     throw new HarnessError(`no environment '${name}' in config (known: ${known})`);
   }
   if (targetOverride === undefined) return environment;
-  if (!(targetKinds as readonly string[]).includes(targetOverride)) {
-    throw new HarnessError(`unknown target kind '${targetOverride}' given by --target (known: ${targetKinds.join(', ')})`);
+  if (!registry.kinds.includes(targetOverride)) {
+    throw new HarnessError(`unknown target kind '${targetOverride}' given by --target (known: ${registry.kinds.join(', ')})`);
   }
-  return { ...environment, target: overrideTarget(environment.target, targetOverride as TargetKind) };
-}
-
-/**
- * `--target` forces a kind: the environment's own settings of that kind are kept, but a forced docker
- * target never falls back to local processes; another kind starts from that kind's defaults.
- */
-function overrideTarget(target: TargetConfig, kind: TargetKind): TargetConfig {
-  if (kind === 'docker') {
-    const { fallback: _ignored, ...forced } = target.kind === 'docker' ? target : dockerTargetSchema.parse({ kind: 'docker' });
-    return forced;
-  }
-  if (kind === 'swarm') {
-    if (target.kind === 'swarm') return target;
-    // A docker environment's images are the ones a swarm of the same engine runs.
-    const images = target.kind === 'docker' ? { v1: target.v1, v2: target.v2, postgresImage: target.postgresImage, buildImages: target.buildImages, runAs: target.runAs } : {};
-    return swarmTargetSchema.parse({ kind: 'swarm', ...images });
-  }
-  // ssh-systemd's defaults are the test host container the harness starts itself.
-  if (kind === 'ssh-systemd') return target.kind === kind ? target : sshSystemdTargetSchema.parse({ kind });
-  return target.kind === kind ? target : { kind };
+  // A user plugin's config lies outside the built-in union TargetConfig is typed with; the registry validated it.
+  return { ...environment, target: registry.forced(targetOverride, environment.target) as TargetConfig };
 }

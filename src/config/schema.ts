@@ -6,8 +6,7 @@ import { historySchema } from '../database/history.ts';
 import { criteriaOverridesSchema } from '../criteria/criteria-overrides.ts';
 import { telemetryMetricsSchema } from '../telemetry/telemetry-metrics.ts';
 import { blobSchema } from '../blob/blob-schema.ts';
-import { swarmTargetSchema } from '../targets/swarm/swarm-schema.ts';
-import { sshSystemdTargetSchema } from '../targets/ssh-systemd/ssh-systemd-schema.ts';
+import { builtInTargetSchema } from '../targets/registry.ts';
 import { commandSchema, serviceSchema } from './service-schema.ts';
 
 /**
@@ -15,39 +14,8 @@ import { commandSchema, serviceSchema } from './service-schema.ts';
  * naming its path, not a silently ignored setting.
  */
 
-const processTargetSchema = z.strictObject({
-  kind: z.literal('process'),
-});
-
-const containerServiceSchema = (defaultImage: string) =>
-  z
-    .strictObject({
-      /** A local image (no registry is consulted): the reference images are built by `npm run images`. */
-      image: z.string().min(1),
-      /** The port the service listens on inside the container; {{port}} is filled with it. */
-      port: z.number().int().positive().max(65_535).default(8080),
-    })
-    .prefault({ image: defaultImage });
-
-export const dockerTargetSchema = z.strictObject({
-  kind: z.literal('docker'),
-  v1: containerServiceSchema('drill-pipeline-v1:latest'),
-  v2: containerServiceSchema('drill-pipeline-v2:latest'),
-  /** The ephemeral database's image; needs POSTGRES_USER/PASSWORD/DB and pg_isready like the official one. */
-  postgresImage: z.string().min(1).default('drill-postgres:latest'),
-  /** Build the reference images of containers/ that are missing or out of date before the run. */
-  buildImages: z.boolean().default(true),
-  /** `harness`: containers run as the harness's uid:gid, so their output files belong to the user; `image`: the image's own user. */
-  runAs: z.enum(['harness', 'image']).default('harness'),
-  /** When no engine answers: `process` runs the drills on local processes and says why; absent, the run stops (exit 3). */
-  fallback: z.literal('process').optional(),
-  /** How long the engine may take to answer the first ping. */
-  engineTimeoutMs: z.number().int().positive().default(5000),
-});
-
-export const targetKinds = ['process', 'docker', 'swarm', 'ssh-systemd'] as const;
-
-const targetSchema = z.discriminatedUnion('kind', [processTargetSchema, dockerTargetSchema, swarmTargetSchema, sshSystemdTargetSchema]);
+/** Each target's schema is its plugin's (src/targets/<kind>/index.ts); the union comes from the targets registry. */
+const targetSchema = builtInTargetSchema;
 
 const databaseSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -236,7 +204,7 @@ export type FailureConfig = z.output<typeof failureSchema>;
 export type ValidationConfig = z.output<typeof validationSchema>;
 export type TargetConfig = z.output<typeof targetSchema>;
 export type TargetKind = TargetConfig['kind'];
-export type DockerTargetConfig = z.output<typeof dockerTargetSchema>;
+export type { DockerTargetConfig } from '../targets/docker/docker-schema.ts';
 export type { SwarmTargetConfig } from '../targets/swarm/swarm-schema.ts';
 export type { SshSystemdTargetConfig } from '../targets/ssh-systemd/ssh-systemd-schema.ts';
 export type DatabaseConfig = z.output<typeof databaseSchema>;

@@ -9,7 +9,7 @@ import { baseEnv } from '../drill/service-env.ts';
 import { errorMessage } from '../errors.ts';
 import { waitHealthy } from '../pipeline/health-check.ts';
 import { runPipeline } from '../pipeline/run-pipeline.ts';
-import { ProcessTarget } from '../targets/process-target.ts';
+import { ProcessTarget } from '../targets/process/process-target.ts';
 
 /** One finding of `drill init`'s probe: what was tried and what it showed. */
 export interface Finding {

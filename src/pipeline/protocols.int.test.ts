@@ -4,7 +4,7 @@ import { parseConfig } from '../config/load-config.ts';
 import type { HealthConfig, RunConfig } from '../config/service-schema.ts';
 import { startEphemeralPostgres, type EphemeralPostgres } from '../database/ephemeral-postgres.ts';
 import { newClient } from '../database/pg-session.ts';
-import { ProcessTarget } from '../targets/process-target.ts';
+import { ProcessTarget } from '../targets/process/process-target.ts';
 import type { StartedDeployment } from '../targets/target.ts';
 import { waitHealthy } from './health-check.ts';
 import { runPipeline } from './run-pipeline.ts';

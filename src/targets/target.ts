@@ -1,6 +1,6 @@
 /**
- * How a pipeline version is deployed. One interface, one file per implementation
- * (process-target.ts, docker/, ssh-systemd/, swarm/), opened by open-target.ts.
+ * How a pipeline version is deployed. One interface, one folder per implementation (process/, docker/,
+ * swarm/, ssh-systemd/), each a TargetPlugin (target-plugin.ts) of the targets registry (registry.ts).
  * Design notes, and how a Kubernetes target would fit: README.md beside this file.
  *
  * Each lifecycle state is its own type: a Deployment can only be started, and only a
@@ -125,4 +125,9 @@ export interface StartedDeployment extends AsyncDisposable {
    * instead of restarting the service.
    */
   restartCount?(): Promise<number>;
+}
+
+/** Output as the process target's execa gives it, so ExecResult reads the same on every target: without its final newline. */
+export function stripFinalNewline(text: string): string {
+  return text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
 }

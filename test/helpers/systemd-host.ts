@@ -5,7 +5,7 @@ import { startContainerPostgres } from '../../src/database/container-postgres.ts
 import type { PostgresServer } from '../../src/database/postgres-server.ts';
 import { probeEngine, type Engine } from '../../src/targets/docker/engine.ts';
 import { RUN_ID_LABEL, removeLabelled, runLabels } from '../../src/targets/docker/run-labels.ts';
-import { dockerExec } from '../../src/targets/ssh-systemd/docker-exec.ts';
+import { execInContainer } from '../../src/targets/docker/container-exec.ts';
 import { postgresByAddress } from '../../src/targets/ssh-systemd/postgres-by-address.ts';
 import { startTestHost, type TestHost } from '../../src/targets/ssh-systemd/test-host-container.ts';
 import ssh2 from 'ssh2';
@@ -63,7 +63,7 @@ export async function startSystemdTestHost(): Promise<SystemdTestHost> {
         await writeFile(file, `${host.address} ${ssh2.utils.generateKeyPairSync('ed25519').public}\n`);
         return file;
       },
-      exec: (cmd) => dockerExec(docker, host.name, cmd),
+      exec: (cmd) => execInContainer(docker, host.name, cmd, { timeoutMs: 60_000 }),
       async [Symbol.asyncDispose]() {
         await host.remove().catch(() => undefined);
         await postgres.stop().catch(() => undefined);

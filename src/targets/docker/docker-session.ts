@@ -1,11 +1,29 @@
-import type { DockerTargetConfig } from '../../config/schema.ts';
 import { startContainerPostgres } from '../../database/container-postgres.ts';
+import { HarnessError } from '../../errors.ts';
+import { processSession } from '../process/process-target.ts';
+import type { TargetOpenOptions } from '../target-plugin.ts';
 import type { TargetSession } from '../target-session.ts';
+import type { DockerTargetConfig } from './docker-schema.ts';
 import { DockerTarget } from './docker-target.ts';
-import type { Engine } from './engine.ts';
+import { ENGINE_HINT, probeEngine, type Engine } from './engine.ts';
 import { networkGateway } from './network-gateway.ts';
 import { prepareImages } from './prepare-images.ts';
 import { RUN_ID_LABEL, removeLabelled, removeOrphans, runLabels } from './run-labels.ts';
+
+/**
+ * The docker target's `open`. Without an engine it falls back to local processes only when the config
+ * asks for it and never in CI, where a missing engine must fail the run rather than quietly test
+ * something else.
+ */
+export async function openDocker(config: DockerTargetConfig, options: TargetOpenOptions): Promise<TargetSession> {
+  const probe = await probeEngine(options.env, config.engineTimeoutMs);
+  if (probe.ok) return openDockerSession(probe.engine, config, options.runId);
+  if (config.fallback === 'process' && options.env['CI'] !== 'true') {
+    return processSession(`${probe.why}: kept the embedded default, local processes (--target docker forces containers)`);
+  }
+  const why = config.fallback === 'process' ? ' (CI=true: no fallback to local processes in CI)' : '';
+  throw new HarnessError(`target docker: ${probe.why}${why}; ${ENGINE_HINT}`);
+}
 
 /**
  * One run on the docker target: a network of its own (the Postgres container and V1/V2 meet

@@ -6,12 +6,13 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImages } from '../../../containers/build/ensure-images.ts';
 import { imageRecipes } from '../../../containers/build/recipes.ts';
-import { dockerTargetSchema } from '../../config/schema.ts';
 import { dockerTestsRun } from '../../../test/helpers/docker.ts';
+import { expectAddressAnswers, expectExecLikeTheService, expectMissingProgramReported, expectPauseResume, expectTimeoutReported } from '../../../test/helpers/deployment-capabilities.ts';
 import { waitHealthy } from '../health.ts';
-import type { ServiceSpec } from '../target.ts';
+import type { ServiceSpec, StartedDeployment } from '../target.ts';
 import type { TargetSession } from '../target-session.ts';
 import { openTarget } from '../open-target.ts';
+import { dockerTargetSchema } from './docker-schema.ts';
 import { recipesFor } from './reference-images.ts';
 import { RUN_ID_LABEL } from './run-labels.ts';
 
@@ -57,6 +58,13 @@ describe.runIf(dockerTestsRun)('DockerTarget', () => {
     await rm(contextDir, { recursive: true, force: true });
     await rm(outputDir, { recursive: true, force: true });
   });
+
+  /** The run's container publishing the service's port (while it runs). */
+  const containerOf = async (started: StartedDeployment) => {
+    const listed = await new Docker().listContainers({ filters: { label: [`${RUN_ID_LABEL}=${runId}`], publish: [`${started.address.port}`] } });
+    expect(listed).toHaveLength(1);
+    return listed[0]!.Id;
+  };
 
   const spec = (env: Record<string, string> = {}, role: 'v1' | 'v2' = 'v1'): ServiceSpec => ({
     name: role.toUpperCase(), role, command: 'unused', args: [], cwd: '/', hostEnv: { PATH: '/host/only', TMPDIR: '/host/tmp' },
@@ -108,5 +116,56 @@ describe.runIf(dockerTestsRun)('DockerTarget', () => {
     const left = await new Docker().listContainers({ all: true, filters: { label: [`${RUN_ID_LABEL}=${runId}`] } });
     expect(left.filter((c) => c.Ports.some((p) => String(p.PublicPort) === port))).toEqual([]);
     expect(left.every((c) => c.State === 'exited')).toBe(true); // stopped by the tests above, removed by close()
+  });
+
+  it('execs in the container with its environment plus the caller\'s (no shell there: node); a missing program and a timeout are results', async ({ annotate }) => {
+    const started = await (await session.target.deploy(spec())).start();
+    try {
+      await waitHealthy(started, { path: '/health', timeoutMs: 20_000 });
+      await expectAddressAnswers(started);
+      const { execMs } = await expectExecLikeTheService(started, 'node', '9000');
+      // As the container's user (runAs: harness), in the image's filesystem.
+      const user = await started.exec('/usr/local/bin/node', ['-e', 'console.log(process.getuid(), require("node:fs").existsSync("/service.js"))'], { timeoutMs: 20_000 });
+      expect(user.stdout).toBe(`${process.getuid!()} true`);
+      const missing = await expectMissingProgramReported(started);
+      expect(missing).toMatchObject({ exitCode: 126, startError: expect.stringContaining('executable file not found') });
+      const { timedOut: slow, aborted } = await expectTimeoutReported(started, 'node');
+      // A local engine: the exec's process is found in the container's cgroup and killed, not abandoned.
+      expect([slow.signal, aborted.signal]).toEqual(['SIGKILL', 'SIGKILL']);
+      const left = await started.exec('node', ['-e', 'console.log(require("node:fs").readdirSync("/proc").filter((p) => /^\\d+$/.test(p)).length)'], { timeoutMs: 20_000 });
+      expect(left.stdout).toBe('2'); // PID 1 and this exec: the timed-out and aborted ones are gone
+      await annotate(`exec ${execMs} ms; a 1000 ms timeout reported after ${slow.durationMs} ms`);
+    } finally {
+      await started[Symbol.asyncDispose]();
+    }
+  });
+
+  it('pause() is docker pause (health stops answering, exec refused), resume() unpauses; a paused container stops gracefully and is removed', async ({ annotate }) => {
+    const started = await (await session.target.deploy(spec())).start();
+    await waitHealthy(started, { path: '/health', timeoutMs: 20_000 });
+    const id = await containerOf(started);
+    const measured = await expectPauseResume(started);
+    await started.pause();
+    const refused = await started.exec('node', ['-e', '1'], { timeoutMs: 5000 });
+    expect(refused.startError).toMatch(/is paused/);
+    const result = await started.stop({ graceMs: 5000 });
+    expect(result).toMatchObject({ escalatedToKill: false, exit: { exitCode: 0 } });
+    expect(started.logs(5)).toContain('bye');
+    await started[Symbol.asyncDispose]();
+    await expect(new Docker().getContainer(id).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    await annotate(`pause ${measured.pauseMs} ms, then GET /health → ${measured.failedProbe}; resume → healthy in ${measured.resumeToHealthyMs} ms`);
+  });
+
+  it('kill() is SIGKILL by the engine, also of a paused container: exited settles with it', async () => {
+    const started = await (await session.target.deploy(spec())).start();
+    await waitHealthy(started, { path: '/health', timeoutMs: 20_000 });
+    const id = await containerOf(started);
+    await started.pause();
+    await started.kill();
+    expect(await started.exited).toEqual({ exitCode: null, signal: 'SIGKILL' });
+    expect(await started.isRunning()).toBe(false);
+    const info = await new Docker().getContainer(id).inspect();
+    expect(info.State).toMatchObject({ Running: false, Paused: false });
+    await started[Symbol.asyncDispose]();
   });
 });

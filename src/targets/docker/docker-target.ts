@@ -1,7 +1,7 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import type { DockerTargetConfig } from '../../config/schema.ts';
 import { errorMessage } from '../../errors.ts';
 import type { Deployment, ServiceRole, ServiceSpec, StartedDeployment, Target } from '../target.ts';
+import type { DockerTargetConfig } from './docker-schema.ts';
 import type { Engine } from './engine.ts';
 import { inspectImage } from './images.ts';
 import { NoWaitStrategy } from './no-wait-strategy.ts';
@@ -62,11 +62,13 @@ export class DockerTarget implements Target {
     } catch (error) {
       throw new Error(`${spec.name} container ${run.containerName} (${run.image}) cannot start: ${errorMessage(error)}`);
     }
+    const address = { host: started.getHost(), port: started.getMappedPort(run.port) };
     const service = new StartedContainer({
       name: spec.name,
       docker: this.context.engine.docker,
       started,
-      baseUrl: `http://${started.getHost()}:${started.getMappedPort(run.port)}`,
+      baseUrl: `http://${address.host}:${address.port}`,
+      address,
       forget,
       ...(spec.onLogLine ? { onLogLine: spec.onLogLine } : {}),
     });

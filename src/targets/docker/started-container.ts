@@ -3,7 +3,8 @@ import type { StartedTestContainer } from 'testcontainers';
 import { HarnessError, errorMessage } from '../../errors.ts';
 import { LineBuffer } from '../../util/line-buffer.ts';
 import { delay, waitFor } from '../../util/wait-for.ts';
-import type { ExitInfo, StartedDeployment, StopResult } from '../target.ts';
+import type { ExecOptions, ExecResult, ExitInfo, StartedDeployment, StopResult } from '../target.ts';
+import { execInContainer, setPaused } from './container-exec.ts';
 import { exitInfoFromStatus, sampleFromStats, type EngineStats } from './container-stats.ts';
 
 export interface ContainerHandle {
@@ -11,6 +12,8 @@ export interface ContainerHandle {
   docker: Docker;
   started: StartedTestContainer;
   baseUrl: string;
+  /** The host and the published host port of the container's port. */
+  address: { host: string; port: number };
   /** Removes the container from the on-exit safety net once it is gone. */
   forget: () => void;
   onLogLine?: (line: string) => void;
@@ -21,12 +24,16 @@ export interface ContainerHandle {
  * SIGTERM to PID 1, SIGKILL after the grace period (recorded), verified exited by the engine.
  * Removing the container is cleanup, not part of the timed stop: dispose removes it and waits
  * until the engine no longer knows it. Logs are streamed from the engine into a buffer.
+ * A paused container is unpaused before it is signalled: the engine refuses to exec in it, and its
+ * frozen processes could not act on SIGTERM (nor, under cgroup v1's freezer, die of SIGKILL).
  */
 export class StartedContainer implements StartedDeployment {
   readonly name: string;
   readonly baseUrl: string;
+  readonly address: { host: string; port: number };
   readonly exited: Promise<ExitInfo>;
   private exitInfo: ExitInfo | undefined;
+  private paused = false;
   private readonly log = new LineBuffer(2000);
   private readonly container: Docker.Container;
   private logsEnded: Promise<void> = Promise.resolve();
@@ -35,6 +42,7 @@ export class StartedContainer implements StartedDeployment {
   constructor(private readonly handle: ContainerHandle) {
     this.name = handle.name;
     this.baseUrl = handle.baseUrl;
+    this.address = handle.address;
     this.container = handle.docker.getContainer(handle.started.getId());
     this.exited = this.container.wait().then(
       (result: { StatusCode: number }) => exitInfoFromStatus(result.StatusCode),
@@ -61,9 +69,34 @@ export class StartedContainer implements StartedDeployment {
     return info?.State.Running === true;
   }
 
+  exec(command: string, args: string[], options: ExecOptions): Promise<ExecResult> {
+    return execInContainer(this.handle.docker, this.container.id, [command, ...args], options);
+  }
+
+  async pause(): Promise<void> {
+    await setPaused(this.handle.docker, this.container.id, true);
+    this.paused = true;
+  }
+
+  async resume(): Promise<void> {
+    if (!this.paused) return;
+    await setPaused(this.handle.docker, this.container.id, false);
+    this.paused = false;
+  }
+
+  async kill(): Promise<void> {
+    if (!this.exitInfo) {
+      await this.signal('SIGKILL');
+      // After the signal: a frozen process dies of it once thawed, and does nothing else in between.
+      await this.resume();
+    }
+    await this.exited;
+  }
+
   async stop({ graceMs }: { graceMs: number }): Promise<StopResult> {
     const started = Date.now();
     if (this.exitInfo) return { alreadyExited: true, escalatedToKill: false, graceMs, durationMs: 0, exit: this.exitInfo };
+    await this.resume();
     await this.signal('SIGTERM');
     const grace = new AbortController();
     const graceful = await Promise.race([

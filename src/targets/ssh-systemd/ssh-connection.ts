@@ -96,6 +96,8 @@ export class SshConnection {
       client.exec(line, (error, stream) => {
         if (error) return fail(`the command could not be started (${error.message})`);
         channel = stream;
+        // EOF at once: a command that reads its input ends instead of waiting for input that never comes.
+        stream.end();
         stream.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
         stream.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         stream.on('close', (code: number | null | undefined, signal: string | undefined) => {

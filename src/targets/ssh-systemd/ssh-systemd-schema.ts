@@ -68,7 +68,7 @@ export const sshSystemdTargetSchema = z.strictObject({
   host: z.discriminatedUnion('kind', [sshHostSchema, testHostSchema]).prefault({ kind: 'test-container' }),
   v1: unitSchema('abaco-pipeline-v1', 8081),
   v2: unitSchema('abaco-pipeline-v2', 8082),
-  /** Prefix systemctl/journalctl/install with `sudo -n` (a non-root SSH user with a sudoers rule for them). */
+  /** Prefix systemctl/journalctl/install/systemd-run with `sudo -n` (a non-root SSH user with a sudoers rule for them). */
   sudo: z.boolean().default(false),
   connectTimeoutMs: z.number().int().positive().default(10_000),
   /** A keepalive every interval; the connection counts as lost after keepaliveCountMax unanswered ones. */

@@ -95,6 +95,8 @@ export class SshSystemdTarget implements Target {
       ssh,
       commands: this.commands,
       baseUrl: `http://${serviceAddress}:${port}`,
+      address: { host: serviceAddress, port },
+      runAs: { unit, envFile, user: facts.user, group: facts.group, workingDirectory: facts.workingDirectory },
       invocationId: active.invocationId,
       // systemd keeps NRestarts across a `systemctl restart` of a unit waiting to restart, and zeroes it on
       // other starts: its restarts of this deployment are counted from what it says now.

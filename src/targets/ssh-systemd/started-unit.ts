@@ -1,9 +1,10 @@
 import { LineBuffer } from '../../util/line-buffer.ts';
 import { WaitTimeoutError, waitFor } from '../../util/wait-for.ts';
 import { parseProcSample } from '../proc-stats.ts';
-import type { ExitInfo, ResourceSample, StartedDeployment, StopResult } from '../target.ts';
+import type { ExecOptions, ExecResult, ExitInfo, ResourceSample, StartedDeployment, StopResult } from '../target.ts';
 import type { Follow, SshConnection } from './ssh-connection.ts';
 import type { SystemdCommands } from './systemd-commands.ts';
+import { UnitExec, type UnitRunAs } from './unit-exec.ts';
 import { hasExited, parseShow, restartedBySystemd, unitState, waitingToRestart, type UnitState } from './unit-state.ts';
 
 export interface UnitHandle {
@@ -12,6 +13,10 @@ export interface UnitHandle {
   ssh: SshConnection;
   commands: SystemdCommands;
   baseUrl: string;
+  /** The host's service address and the unit's port. */
+  address: { host: string; port: number };
+  /** How exec() runs a command as the unit runs. */
+  runAs: UnitRunAs;
   /** The invocation this deployment started: a restart by systemd is a new one, and counts as an exit. */
   invocationId: string;
   /** Journal position before the start: this deployment's log lines come after it. */
@@ -37,10 +42,15 @@ const FINAL_LINES = 200;
  * With a unit that restarts itself, `exited` settles at this invocation's end, as a swarm's first task
  * end does, and the deployment goes on in systemd's restarts: isRunning() and sample() follow them, and
  * restartCount() reads how many there were from NRestarts.
+ * pause() freezes the unit's cgroup (`systemctl freeze`); where systemd cannot (cgroup v1: the test host
+ * on these machines' engine, systemd says "does not support freezing"), it SIGSTOPs every process of the
+ * unit with `systemctl kill` instead — the same hang as seen from outside, though systemd does not
+ * know of it (FreezerState stays running).
  */
 export class StartedUnit implements StartedDeployment {
   readonly name: string;
   readonly baseUrl: string;
+  readonly address: { host: string; port: number };
   readonly exited: Promise<ExitInfo>;
   private exitInfo: ExitInfo | undefined;
   private settle!: (info: ExitInfo) => void;
@@ -50,10 +60,17 @@ export class StartedUnit implements StartedDeployment {
   private polling = true;
   private lastState: UnitState | undefined;
   private stopped: Promise<StopResult> | undefined;
+  private readonly runner: UnitExec;
+  /** How the unit was paused, until resume(). */
+  private pausedBy: 'freeze' | 'SIGSTOP' | undefined;
+  /** Whether this host's systemd can freeze a unit: unknown until the first pause(). */
+  private freezer: boolean | undefined;
 
   constructor(private readonly handle: UnitHandle) {
     this.name = handle.name;
     this.baseUrl = handle.baseUrl;
+    this.address = handle.address;
+    this.runner = new UnitExec(handle.ssh, handle.commands, handle.runAs, this.describe());
     this.exited = new Promise((resolve) => (this.settle = resolve));
     const restarts = handle.systemdRestarts;
     this.restartCount = restarts
@@ -84,6 +101,61 @@ export class StartedUnit implements StartedDeployment {
 
   stop({ graceMs }: { graceMs: number }): Promise<StopResult> {
     return (this.stopped ??= this.stopOnce(graceMs).finally(() => (this.stopped = undefined)));
+  }
+
+  exec(command: string, args: string[], options: ExecOptions): Promise<ExecResult> {
+    return this.runner.exec(command, args, options);
+  }
+
+  async pause(): Promise<void> {
+    const { ssh, commands, unit } = this.handle;
+    if (this.freezer !== false) {
+      const frozen = await ssh.exec(commands.freeze(unit), `freezing ${this.describe()}`);
+      if (frozen.code === 0) {
+        this.freezer = true;
+        this.pausedBy = 'freeze';
+        return;
+      }
+      if (!/does not support freezing/.test(frozen.stderr)) throw new Error(`${this.describe()}: \`systemctl freeze\` failed (exit ${frozen.code}: ${frozen.stderr.trim()})`);
+      this.freezer = false;
+    }
+    await ssh.run(commands.signal(unit, 'SIGSTOP'), `stopping ${this.describe()}'s processes with SIGSTOP`);
+    this.pausedBy = 'SIGSTOP';
+  }
+
+  async resume(): Promise<void> {
+    const { ssh, commands, unit } = this.handle;
+    if (!this.pausedBy) return;
+    await ssh.run(this.pausedBy === 'freeze' ? commands.thaw(unit) : commands.signal(unit, 'SIGCONT'), `resuming ${this.describe()}`);
+    this.pausedBy = undefined;
+  }
+
+  /**
+   * SIGKILL to every process of the unit, as a crash: resolves once the invocation that ran is gone
+   * (systemd then restarts the unit when its Restart= says so).
+   */
+  async kill(): Promise<void> {
+    const { ssh, commands, unit } = this.handle;
+    await this.observe(`checking ${this.describe()} before killing it`);
+    if (this.unitDown() || waitingToRestart(this.lastState!)) return;
+    const killed = this.lastState!.invocationId;
+    await ssh.run(commands.kill(unit), `killing ${this.describe()}`);
+    // A frozen cgroup must be thawed for systemd to restart the unit into it; SIGCONT after SIGKILL is harmless.
+    if (this.pausedBy) await this.resume().catch(() => (this.pausedBy = undefined));
+    await waitFor(
+      async () => {
+        await this.observe(`waiting for ${this.describe()} to die of SIGKILL`);
+        const state = this.lastState!;
+        return state.invocationId !== killed || this.unitDown() || waitingToRestart(state) ? true : undefined;
+      },
+      { what: `${this.describe()} still running after \`systemctl kill --signal=SIGKILL\``, timeoutMs: KILL_TIMEOUT_MS, intervalMs: this.handle.pollIntervalMs, lastSeen: () => this.stateText() },
+    );
+  }
+
+  /** The unit's ActiveState (`active`, `activating`, `deactivating`, `failed`, `inactive`, …). */
+  async unitState(): Promise<string> {
+    await this.observe(`reading ${this.describe()}'s ActiveState`);
+    return this.lastState!.activeState;
   }
 
   logs(lines: number): string[] {
@@ -126,6 +198,8 @@ export class StartedUnit implements StartedDeployment {
     await this.observe(`checking ${this.describe()} before stopping it`);
     const alreadyExited = this.exitInfo !== undefined;
     if (alreadyExited && this.unitDown()) return { alreadyExited, escalatedToKill: false, graceMs, durationMs: Date.now() - started, exit: this.exitInfo! };
+    // A paused unit's processes could not act on SIGTERM.
+    await this.resume();
     await ssh.run(commands.stopNoBlock(unit), `stopping ${this.describe()}`);
     let escalatedToKill = false;
     try {

@@ -6,7 +6,7 @@ import ssh2 from 'ssh2';
 import { HarnessError, errorMessage } from '../../errors.ts';
 import { waitFor } from '../../util/wait-for.ts';
 import { removeOnExit } from '../docker/run-labels.ts';
-import { dockerExec } from './docker-exec.ts';
+import { execInContainer } from '../docker/container-exec.ts';
 
 export interface TestHostOptions {
   docker: Docker;
@@ -74,12 +74,12 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
       async () => {
         const state = await container.inspect();
         if (!state.State.Running) throw new Error(`it exited (code ${state.State.ExitCode}) while booting`);
-        const read = await dockerExec(docker, name, ['cat', '/etc/ssh/ssh_host_ed25519_key.pub']);
+        const read = await execInContainer(docker, name, ['cat', '/etc/ssh/ssh_host_ed25519_key.pub'], { timeoutMs: options.bootTimeoutMs });
         return read.exitCode === 0 && read.stdout.startsWith('ssh-ed25519 ') ? read.stdout.trim().split(/\s+/).slice(0, 2).join(' ') : undefined;
       },
       { what: `the test host ${name} generated no SSH host key`, timeoutMs: options.bootTimeoutMs, intervalMs: 100 },
     );
-    await waitFor(async () => ((await dockerExec(docker, name, ['systemctl', 'is-active', 'ssh.service'])).stdout.trim() === 'active' ? true : undefined), {
+    await waitFor(async () => ((await execInContainer(docker, name, ['systemctl', 'is-active', 'ssh.service'], { timeoutMs: options.bootTimeoutMs })).stdout.trim() === 'active' ? true : undefined), {
       what: `sshd in the test host ${name} not active`,
       timeoutMs: options.bootTimeoutMs,
       intervalMs: 100,

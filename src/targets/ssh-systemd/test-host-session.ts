@@ -8,6 +8,7 @@ import { inspectImage } from '../docker/images.ts';
 import { networkGateway } from '../docker/network-gateway.ts';
 import { prepareImages } from '../docker/prepare-images.ts';
 import { RUN_ID_LABEL, removeLabelled, removeOrphans, runLabels } from '../docker/run-labels.ts';
+import type { TargetOpenOptions } from '../target-plugin.ts';
 import type { TargetSession } from '../target-session.ts';
 import { sshEndpoint } from './ssh-endpoint.ts';
 import { SshConnection } from './ssh-connection.ts';
@@ -16,19 +17,12 @@ import { SshSystemdTarget, type RemoteHost } from './ssh-systemd-target.ts';
 import { sshTimings } from './ssh-timings.ts';
 import { startTestHost, type TestHost } from './test-host-container.ts';
 
-export interface TestHostSessionOptions {
-  runId: string;
-  /** Mounted at the same path in the test host: the units write their outputs where the harness validates them. */
-  runDir?: string;
-  env: NodeJS.ProcessEnv;
-}
-
 /**
  * A run against the test host: a container of drill-systemd-host on the run's own network, beside the
  * Postgres container, reached over SSH like a real host (its host key verified, a throwaway key of this
  * run). Started at first use, removed at close with everything else labelled with the run id.
  */
-export async function openTestHostSession(config: SshSystemdTargetConfig, testHost: TestHostConfig, options: TestHostSessionOptions): Promise<TargetSession> {
+export async function openTestHostSession(config: SshSystemdTargetConfig, testHost: TestHostConfig, options: TargetOpenOptions): Promise<TargetSession> {
   const probe = await probeEngine(options.env, testHost.engineTimeoutMs);
   if (!probe.ok) {
     throw new HarnessError(`target ssh-systemd (test host container ${testHost.image}): ${probe.why}${options.env['CI'] === 'true' ? ' (CI=true)' : ''}; ${ENGINE_HINT}`);

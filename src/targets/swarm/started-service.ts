@@ -2,8 +2,9 @@ import type Docker from 'dockerode';
 import { errorMessage } from '../../errors.ts';
 import { startPollLoop, type PollLoop } from '../../util/poll-loop.ts';
 import { waitFor } from '../../util/wait-for.ts';
+import { execInContainer, setPaused } from '../docker/container-exec.ts';
 import { exitInfoFromStatus, sampleFromStats, type EngineStats } from '../docker/container-stats.ts';
-import type { ExitInfo, ResourceSample, StartedDeployment, StopResult } from '../target.ts';
+import type { ExecOptions, ExecResult, ExitInfo, ResourceSample, StartedDeployment, StopResult } from '../target.ts';
 import { DEPLOYMENT_LABEL } from './engine-spec.ts';
 import { ServiceLogs } from './service-logs.ts';
 import { ENDED, deploymentTasks, describeTasks, isFailed, isRunning, stateOf, type EngineTask } from './service-tasks.ts';
@@ -17,6 +18,8 @@ export interface SwarmServiceHandle {
   serviceName: string;
   deploymentId: string;
   baseUrl: string;
+  /** publishHost and the service's host-mode published port. */
+  address: { host: string; port: number };
   replicas: number;
   /** The StopGracePeriod the tasks were created with: the engine SIGKILLs after it. */
   stopGraceMs: number;
@@ -31,10 +34,14 @@ export interface SwarmServiceHandle {
  * One start of a version on the swarm: the tasks whose container spec carries this start's
  * deployment label. The orchestrator restarts a crashed task itself: `exited` settles at the first
  * task that ends on its own, and restartCount() counts the tasks it started after it.
+ * exec, pause and kill act on the containers of the running tasks (this engine's: every task of a
+ * one-node swarm): exec in the first, pause and kill all of them — kill is a crash the restart
+ * policy answers with a new task.
  */
 export class StartedSwarmService implements StartedDeployment {
   readonly name: string;
   readonly baseUrl: string;
+  readonly address: { host: string; port: number };
   readonly exited: Promise<ExitInfo>;
   private exitInfo: ExitInfo | undefined;
   private settleExit!: (info: ExitInfo) => void;
@@ -44,10 +51,13 @@ export class StartedSwarmService implements StartedDeployment {
   private watcher: PollLoop | undefined;
   private stopping = false;
   private stopped: Promise<StopResult> | undefined;
+  /** Task containers pause() froze and resume() has not thawed yet. */
+  private readonly paused = new Set<string>();
 
   constructor(private readonly handle: SwarmServiceHandle) {
     this.name = handle.name;
     this.baseUrl = handle.baseUrl;
+    this.address = handle.address;
     this.exited = new Promise((resolve) => (this.settleExit = resolve));
     void this.exited.then((info) => (this.exitInfo = info));
     this.restartCount = handle.orchestratorRestarts
@@ -110,6 +120,48 @@ export class StartedSwarmService implements StartedDeployment {
     return (this.stopped ??= this.doStop(graceMs));
   }
 
+  async exec(command: string, args: string[], options: ExecOptions): Promise<ExecResult> {
+    const started = Date.now();
+    const [container] = await this.runningContainers().catch(() => []);
+    if (!container) {
+      return { exitCode: null, signal: null, stdout: '', stderr: '', durationMs: Date.now() - started, timedOut: false, startError: `${this.describe()} has no running task to exec ${command} in (tasks: ${describeTasks(this.tasks)})` };
+    }
+    return execInContainer(this.handle.docker, container, [command, ...args], options);
+  }
+
+  async pause(): Promise<void> {
+    const containers = await this.runningContainers();
+    if (containers.length === 0) throw new Error(`${this.describe()} has no running task to pause (tasks: ${describeTasks(this.tasks)})`);
+    for (const id of containers) {
+      await setPaused(this.handle.docker, id, true);
+      this.paused.add(id);
+    }
+  }
+
+  async resume(): Promise<void> {
+    for (const id of [...this.paused]) {
+      await setPaused(this.handle.docker, id, false);
+      this.paused.delete(id);
+    }
+  }
+
+  /** SIGKILLs the running tasks' containers; resolves once they have exited (the orchestrator then starts new tasks). */
+  async kill(): Promise<void> {
+    const { docker } = this.handle;
+    const containers = await this.runningContainers();
+    await Promise.all(
+      containers.map(async (id) => {
+        const container = docker.getContainer(id);
+        const gone = container.wait().catch(() => undefined);
+        await container.kill({ signal: 'SIGKILL' }).catch((error: unknown) => {
+          if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+        });
+        if (this.paused.delete(id)) await setPaused(docker, id, false);
+        await gone;
+      }),
+    );
+  }
+
   logs(lines: number): string[] {
     return this.logs_.last(lines);
   }
@@ -149,6 +201,8 @@ export class StartedSwarmService implements StartedDeployment {
       return { alreadyExited: true, escalatedToKill: false, graceMs: grace, durationMs: 0, exit: this.exitInfo };
     }
     this.stopping = true;
+    // The engine's SIGTERM must reach processes that can act on it.
+    await this.resume();
     const events = await followStopEvents(this.handle.docker, `${DEPLOYMENT_LABEL}=${this.handle.deploymentId}`, started);
     try {
       await this.handle.scaleDown();
@@ -170,6 +224,18 @@ export class StartedSwarmService implements StartedDeployment {
     this.settleExit(exit);
     void graceMs; // the grace that applies is the one the tasks were created with (StopGracePeriod)
     return { alreadyExited: false, escalatedToKill, graceMs: grace, durationMs, exit };
+  }
+
+  private async runningContainers(): Promise<string[]> {
+    await this.refresh();
+    return this.tasks
+      .filter(isRunning)
+      .map((task) => task.Status?.ContainerStatus?.ContainerID)
+      .filter((id): id is string => Boolean(id));
+  }
+
+  private describe(): string {
+    return `${this.name} service ${this.handle.serviceName}`;
   }
 
   private lastExitCode(): number | undefined {

@@ -1,9 +1,10 @@
 import { startContainerPostgres } from '../../database/container-postgres.ts';
 import { HarnessError, errorMessage } from '../../errors.ts';
-import type { Engine } from '../docker/engine.ts';
+import { ENGINE_HINT, probeEngine, type Engine } from '../docker/engine.ts';
 import { networkGateway } from '../docker/network-gateway.ts';
 import { prepareImages } from '../docker/prepare-images.ts';
 import { RUN_ID_LABEL, removeLabelled, removeOrphans, runLabels } from '../docker/run-labels.ts';
+import type { TargetOpenOptions } from '../target-plugin.ts';
 import type { TargetSession } from '../target-session.ts';
 import { removeNetwork, removeOrphanServices, removeRunServices } from './swarm-cleanup.ts';
 import { withSwarmLock } from './swarm-lock.ts';
@@ -14,6 +15,13 @@ import { SwarmTarget } from './swarm-target.ts';
 export interface SwarmSessionOptions {
   /** The machine-wide lock folder (tests pass their own). */
   lockPath?: string;
+}
+
+/** The swarm target's `open`: the engine must answer (there is no fallback to local processes). */
+export async function openSwarm(config: SwarmTargetConfig, options: TargetOpenOptions): Promise<TargetSession> {
+  const probe = await probeEngine(options.env, config.engineTimeoutMs);
+  if (!probe.ok) throw new HarnessError(`target swarm: ${probe.why}; ${ENGINE_HINT}`);
+  return openSwarmSession(probe.engine, config, options.runId);
 }
 
 /**

@@ -69,6 +69,7 @@ export class SwarmTarget implements Target {
     const started = new StartedSwarmService({
       name: spec.name, docker, serviceId: service.ID, serviceName, deploymentId, replicas: config.replicas, stopGraceMs, orchestratorRestarts: config.restart.condition !== 'none',
       baseUrl: `http://${config.publishHost}:${publishedPort}`,
+      address: { host: config.publishHost, port: publishedPort },
       scaleDown: () => this.scaleDown(serviceName, deploymentId, spec.role),
       ...(spec.onLogLine ? { onLogLine: spec.onLogLine } : {}),
     });

@@ -1,12 +1,23 @@
 import { once } from 'node:events';
 import { execa, type ResultPromise } from 'execa';
-import { HarnessError, errorMessage } from '../errors.ts';
-import { freePort } from '../util/free-port.ts';
-import { LineBuffer } from '../util/line-buffer.ts';
-import { delay, waitFor } from '../util/wait-for.ts';
-import { sampleProcess } from './proc-stats.ts';
+import { HarnessError, errorMessage } from '../../errors.ts';
+import { freePort } from '../../util/free-port.ts';
+import { LineBuffer } from '../../util/line-buffer.ts';
+import { delay, waitFor } from '../../util/wait-for.ts';
+import { sampleProcess } from '../proc-stats.ts';
 import { killAllOnExit, signalGroup, groupAlive } from './process-groups.ts';
-import type { Deployment, ExecOptions, ExecResult, ExitInfo, ServiceSpec, StartedDeployment, StopResult, Target } from './target.ts';
+import type { Deployment, ExecOptions, ExecResult, ExitInfo, ServiceSpec, StartedDeployment, StopResult, Target } from '../target.ts';
+import type { TargetSession } from '../target-session.ts';
+
+/** A run on local processes: nothing to prepare, nothing to remove; `notice` says why when it stands in for another target. */
+export function processSession(notice?: string): TargetSession {
+  return {
+    target: new ProcessTarget(),
+    ...(notice ? { notice } : {}),
+    serviceHost: async () => '127.0.0.1',
+    close: async () => ({ leftovers: [], errors: [] }),
+  };
+}
 
 /** V1 and V2 as local child processes, each the leader of its own process group. */
 export class ProcessTarget implements Target {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { waitHealthy } from './health.ts';
+import { expectAddressAnswers, expectExecLikeTheService, expectMissingProgramReported, expectPauseResume, expectTimeoutReported } from '../../../test/helpers/deployment-capabilities.ts';
+import { waitFor } from '../../util/wait-for.ts';
+import { waitHealthy } from '../health.ts';
 import { ProcessTarget } from './process-target.ts';
-import type { ServiceSpec } from './target.ts';
+import type { ServiceSpec } from '../target.ts';
 
 const spec = (fields: Pick<ServiceSpec, 'name' | 'command' | 'args' | 'env'>): ServiceSpec => ({
   role: 'v1', cwd: process.cwd(), hostEnv: {}, writableDirs: [], ...fields,
@@ -69,4 +71,55 @@ describe('ProcessTarget', () => {
     expect(await started.isRunning()).toBe(false);
     expect(() => process.kill(grandchild, 0)).toThrow();
   });
+
+  it('runs commands in the service\'s folder with its environment plus the caller\'s; a missing program and a timeout are results', async ({ annotate }) => {
+    const started = await start();
+    try {
+      await waitHealthy(started, { path: '/health', timeoutMs: 10_000 });
+      await expectAddressAnswers(started);
+      const { execMs } = await expectExecLikeTheService(started, process.execPath, String(started.address.port));
+      const cwd = await started.exec(process.execPath, ['-e', 'console.log(process.cwd())'], { timeoutMs: 10_000 });
+      expect(cwd.stdout.trim()).toBe(process.cwd());
+      expect((await expectMissingProgramReported(started)).startError).toMatch(/ENOENT/);
+      const { timedOut: slow, aborted } = await expectTimeoutReported(started, process.execPath);
+      expect([slow.signal, aborted.signal]).toEqual(['SIGTERM', 'SIGTERM']);
+      await annotate(`exec ${execMs} ms; a 1000 ms timeout reported after ${slow.durationMs} ms`);
+    } finally {
+      await started[Symbol.asyncDispose]();
+    }
+  });
+
+  it('pause() freezes the service (health stops answering), resume() brings it back, and a paused service stops gracefully', async ({ annotate }) => {
+    const started = await start();
+    await waitHealthy(started, { path: '/health', timeoutMs: 10_000 });
+    const measured = await expectPauseResume(started);
+    await started.pause();
+    const result = await started.stop({ graceMs: 5000 });
+    expect(result).toMatchObject({ escalatedToKill: false, exit: { exitCode: 0 } });
+    expect(started.logs(5)).toContain('bye');
+    expect(await started.isRunning()).toBe(false);
+    await annotate(`pause ${measured.pauseMs} ms, then GET /health → ${measured.failedProbe}; resume → healthy in ${measured.resumeToHealthyMs} ms`);
+  });
+
+  it('kill() is a crash: SIGKILL to the whole group, exited settles with it', async () => {
+    const started = await start();
+    await waitHealthy(started, { path: '/health', timeoutMs: 10_000 });
+    const grandchild = Number(/grandchild (\d+)/.exec(started.logs(10).join('\n'))?.[1]);
+    await started.pause();
+    await started.kill();
+    expect(await started.exited).toEqual({ exitCode: null, signal: 'SIGKILL' });
+    expect(await started.isRunning()).toBe(false);
+    // The leader's exit is what kill() waits for; its orphaned child is reaped a moment later.
+    await waitFor(async () => (isAlive(grandchild) ? undefined : true), { what: `grandchild ${grandchild} alive after kill()`, timeoutMs: 5000, intervalMs: 20 });
+    expect(await started.stop({ graceMs: 100 })).toMatchObject({ alreadyExited: true, exit: { signal: 'SIGKILL' } });
+  });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
