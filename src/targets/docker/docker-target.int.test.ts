@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -23,12 +24,22 @@ const service = `
 const http = require('node:http');
 const fs = require('node:fs');
 if (process.env.EXIT_AT_ONCE) { console.error('config missing'); process.exit(2); }
+const listenAfterMs = Number(process.env.LISTEN_AFTER_MS ?? 0);
 if (process.env.IGNORE_TERM) process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
 else process.on('SIGTERM', () => { console.log('bye'); process.exit(0); });
 fs.writeFileSync(process.env.OUTPUT_DIR + '/written-by-container.txt', 'uid ' + process.getuid());
-http.createServer((req, res) => { res.statusCode = req.url === '/health' ? 200 : 404; res.end('{}'); })
-  .listen(Number(process.env.PORT), '0.0.0.0', () => console.log('listening on ' + process.env.PORT));
+setTimeout(() => http.createServer((req, res) => { res.statusCode = req.url === '/health' ? 200 : 404; res.end('{}'); })
+  .listen(Number(process.env.PORT), '0.0.0.0', () => console.log('listening on ' + process.env.PORT)), listenAfterMs);
 `;
+
+function tcpConnects(to: { host: string; port: number }): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: to.host, port: to.port, timeout: 2000 });
+    socket.once('connect', () => (socket.destroy(), resolve('connected')));
+    socket.once('timeout', () => (socket.destroy(), resolve('timeout')));
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
 
 describe.runIf(dockerTestsRun)('DockerTarget', () => {
   const runId = `it-${Date.now()}`;
@@ -61,7 +72,8 @@ describe.runIf(dockerTestsRun)('DockerTarget', () => {
 
   /** The run's container publishing the service's port (while it runs). */
   const containerOf = async (started: StartedDeployment) => {
-    const listed = await new Docker().listContainers({ filters: { label: [`${RUN_ID_LABEL}=${runId}`], publish: [`${started.address.port}`] } });
+    const published = Number(new URL(started.baseUrl).port);
+    const listed = await new Docker().listContainers({ filters: { label: [`${RUN_ID_LABEL}=${runId}`], publish: [`${published}`] } });
     expect(listed).toHaveLength(1);
     return listed[0]!.Id;
   };
@@ -122,7 +134,7 @@ describe.runIf(dockerTestsRun)('DockerTarget', () => {
     const started = await (await session.target.deploy(spec())).start();
     try {
       await waitHealthy(started, { path: '/health', timeoutMs: 20_000 });
-      await expectAddressAnswers(started);
+      await expectAddressAnswers(started, { sameAsBaseUrl: false });
       const { execMs } = await expectExecLikeTheService(started, 'node', '9000');
       // As the container's user (runAs: harness), in the image's filesystem.
       const user = await started.exec('/usr/local/bin/node', ['-e', 'console.log(process.getuid(), require("node:fs").existsSync("/service.js"))'], { timeoutMs: 20_000 });
@@ -154,6 +166,20 @@ describe.runIf(dockerTestsRun)('DockerTarget', () => {
     await started[Symbol.asyncDispose]();
     await expect(new Docker().getContainer(id).inspect()).rejects.toMatchObject({ statusCode: 404 });
     await annotate(`pause ${measured.pauseMs} ms, then GET /health → ${measured.failedProbe}; resume → healthy in ${measured.resumeToHealthyMs} ms`);
+  });
+
+  it("its TCP address answers only once the service listens inside, though the engine's published port accepts at once", async () => {
+    const started = await (await session.target.deploy(spec({ LISTEN_AFTER_MS: '4000' }))).start();
+    try {
+      const published = { host: new URL(started.baseUrl).hostname, port: Number(new URL(started.baseUrl).port) };
+      // The engine's proxy accepts on the published port before the process listens: a tcp check there would lie.
+      expect(await tcpConnects(published)).toBe('connected');
+      expect(await tcpConnects(started.address)).toMatch(/ECONNREFUSED|EHOSTUNREACH|timeout/);
+      await waitHealthy(started, { path: '/health', timeoutMs: 20_000 });
+      expect(await tcpConnects(started.address)).toBe('connected');
+    } finally {
+      await started[Symbol.asyncDispose]();
+    }
   });
 
   it('kill() is SIGKILL by the engine, also of a paused container: exited settles with it', async () => {

@@ -62,12 +62,16 @@ export class DockerTarget implements Target {
     } catch (error) {
       throw new Error(`${spec.name} container ${run.containerName} (${run.image}) cannot start: ${errorMessage(error)}`);
     }
-    const address = { host: started.getHost(), port: started.getMappedPort(run.port) };
+    // A TCP client goes to the container's own address on the run network, not the published port: the
+    // engine's proxy accepts connections there before anything listens inside (measured), which would make
+    // a tcp health check pass too early. HTTP goes through the published port, where a service that does not
+    // listen yet fails the request.
+    const address = { host: started.getIpAddress(this.context.network), port: run.port };
     const service = new StartedContainer({
       name: spec.name,
       docker: this.context.engine.docker,
       started,
-      baseUrl: `http://${address.host}:${address.port}`,
+      baseUrl: `http://${started.getHost()}:${started.getMappedPort(run.port)}`,
       address,
       forget,
       ...(spec.onLogLine ? { onLogLine: spec.onLogLine } : {}),
