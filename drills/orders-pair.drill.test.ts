@@ -12,7 +12,8 @@ import { problems } from './run-one.ts';
  * The second reference pair (fixtures/orders: TCP-ready workers, command and watermark runs, no run ids,
  * incremental, CSV outputs, no fault switch) through the same four tests, by its config file alone.
  */
-const targets = dockerTestsRun ? (['process', 'docker'] as const) : (['process'] as const);
+// On ssh-systemd the pair runs as units of the test host, through its own environment of the same config.
+const targets = dockerTestsRun ? (['process', 'docker', 'ssh-systemd'] as const) : (['process'] as const);
 
 describe.each(targets)('the orders pair, drilled by config only (target %s)', (target) => {
   let journal: Journal;
@@ -23,8 +24,7 @@ describe.each(targets)('the orders pair, drilled by config only (target %s)', (t
   beforeAll(async () => {
     const run = await runDrills({
       loaded: await loadConfig('fixtures/orders/drill.config.ts'),
-      environmentName: 'staging',
-      targetOverride: target,
+      ...(target === 'ssh-systemd' ? { environmentName: 'staging-systemd' } : { environmentName: 'staging', targetOverride: target }),
       reportDir: await mkdtemp(join(tmpdir(), 'drill-orders-')),
       signal: new AbortController().signal,
     });

@@ -197,6 +197,7 @@ export const configSchema = z.strictObject({
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
+export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type DrillConfig = z.output<typeof configSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type { ServiceConfig, CommandConfig, HealthConfig, RunConfig, RunKind } from './service-schema.ts';
