@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Journal, TestRecord } from '../src/drill/journal-types.ts';
+import type { Journal, TestRecord } from '../src/journal/journal-types.ts';
 import { drill } from '../test/helpers/cli.ts';
 import { latestJournal } from '../test/helpers/journal.ts';
 import { processesMentioning } from '../test/helpers/leftovers.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Journal } from '../src/drill/journal-types.ts';
+import type { Journal } from '../src/journal/journal-types.ts';
 import { drill } from '../test/helpers/cli.ts';
 import { bindirWithPgDump } from '../test/helpers/pg-bindir.ts';
 import { latestJournal } from '../test/helpers/journal.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.ts';
-import type { Journal, TestRecord } from '../src/drill/journal-types.ts';
+import type { Journal, TestRecord } from '../src/journal/journal-types.ts';
 import { runDrills } from '../src/drill/run-drills.ts';
 import { dockerTestsRun } from '../test/helpers/docker.ts';
 import { problems } from './run-one.ts';

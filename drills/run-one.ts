@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load-config.ts';
 import type { TargetKind } from '../src/config/schema.ts';
-import type { CheckRecord, StepRecord, TestRecord } from '../src/drill/journal-types.ts';
+import type { CheckRecord, StepRecord, TestRecord } from '../src/journal/journal-types.ts';
 import { runDrills, type RunDrillsResult } from '../src/drill/run-drills.ts';
 
 export interface OneTest {

@@ -13,4 +13,4 @@ export type { ConfigInput, DrillConfig, EnvironmentConfig, ServiceConfig, Comman
 export type { Target, Deployment, StartedDeployment, ServiceSpec, ServiceRole, StopResult, ExitInfo, ExecOptions, ExecResult, ResourceSample } from './targets/target.ts';
 
 /** The journal: the one output of a run that every reporter reads. */
-export type { Journal, TestRecord, StepRecord, CheckRecord, Incident, RunStatus, TestStatus, StepStatus, CheckStatus, StepPhase } from './drill/journal-types.ts';
+export type { Journal, TestRecord, StepRecord, CheckRecord, Incident, RunStatus, TestStatus, StepStatus, CheckStatus, StepPhase } from './journal/journal-types.ts';

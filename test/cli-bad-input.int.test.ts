@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Journal } from '../src/drill/journal-types.ts';
+import type { Journal } from '../src/journal/journal-types.ts';
 import { drill } from './helpers/cli.ts';
 import { latestJournal } from './helpers/journal.ts';
 import { processesMentioning } from './helpers/leftovers.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Journal, StepRecord } from '../src/drill/journal-types.ts';
+import type { Journal, StepRecord } from '../src/journal/journal-types.ts';
 import { drill, untilOutput } from './helpers/cli.ts';
 import { latestJournal } from './helpers/journal.ts';
 import { processesMentioning } from './helpers/leftovers.ts';

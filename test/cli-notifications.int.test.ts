@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestRecord } from '../src/drill/journal-types.ts';
+import type { TestRecord } from '../src/journal/journal-types.ts';
 import { freePort } from '../src/util/free-port.ts';
 import { drill } from './helpers/cli.ts';
 import { latestJournal } from './helpers/journal.ts';

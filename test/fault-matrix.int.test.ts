@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Journal } from '../src/drill/journal-types.ts';
+import type { Journal } from '../src/journal/journal-types.ts';
 import { drill, untilOutput } from './helpers/cli.ts';
 import { bindirWithPgDump } from './helpers/pg-bindir.ts';
 import { latestJournal } from './helpers/journal.ts';

@@ -2,7 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Journal, TestRecord } from '../src/drill/journal-types.ts';
+import type { Journal, TestRecord } from '../src/journal/journal-types.ts';
 import { launchChromium, requireChromium } from '../src/report/chromium.ts';
 import { rollbackBudgetMs } from '../src/report/html/waterfall-geometry.ts';
 import { drill } from './helpers/cli.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redactor } from '../src/config/redact.ts';
-import { copyToLatest } from '../src/drill/journal-writer.ts';
+import { copyToLatest } from '../src/journal/journal-files.ts';
 import { HarnessError } from '../src/errors.ts';
 import { verifyManifest } from '../src/evidence/manifest.ts';
 import { sampleJournal } from '../src/report/sample-journal.ts';

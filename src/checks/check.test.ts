@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TestRecord } from '../drill/journal-types.ts';
+import type { TestRecord } from '../journal/journal-types.ts';
 import { evaluateCheck, type CheckDefinition } from './check.ts';
 
 const test: TestRecord = { id: 'rollback-time', title: 't', status: 'passed', startedAt: '', durationMs: 0, steps: [], checks: [], cleanup: [], evidence: [] };

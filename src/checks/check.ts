@@ -1,4 +1,4 @@
-import type { CheckRecord, CheckStatus, TestRecord } from '../drill/journal-types.ts';
+import type { CheckRecord, CheckStatus, TestRecord } from '../journal/journal-types.ts';
 import { errorMessage } from '../errors.ts';
 
 export type Comparator = '<=' | '<' | '>=' | '>' | '==';

@@ -1,4 +1,4 @@
-import type { TestRecord } from '../drill/journal-types.ts';
+import type { TestRecord } from '../journal/journal-types.ts';
 import type { Measurement } from './check.ts';
 
 /** Nothing to measure: the check is inconclusive, never passed. */

@@ -1,6 +1,6 @@
 import type { Redactor } from '../config/redact.ts';
 import type { DrillEvent } from '../drill/runner.ts';
-import type { CheckRecord, StepRecord, TestRecord } from '../drill/journal-types.ts';
+import type { CheckRecord, StepRecord, TestRecord } from '../journal/journal-types.ts';
 import { formatMs } from '../util/format.ts';
 
 const icons: Record<StepRecord['status'], string> = { passed: '✓', failed: '✗', error: '!', skipped: '-', interrupted: '^' };

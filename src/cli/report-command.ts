@@ -5,7 +5,8 @@ import { describeVerification, manifestName, verifyManifest, writeManifest } fro
 import { historyFileName } from '../history/history-file.ts';
 import { readSignatures } from '../signoff/signoff-file.ts';
 import { formatMs } from '../util/format.ts';
-import { readJournal, writeReport } from '../report/write-report.ts';
+import { writeReport } from '../report/write-report.ts';
+import { readJournal } from '../journal/journal-files.ts';
 import { processIo, type CommandIo } from './output.ts';
 
 export interface ReportCommandOptions {

@@ -1,8 +1,8 @@
 import { loadConfig } from '../config/load-config.ts';
 import { Redactor } from '../config/redact.ts';
-import type { Journal } from '../drill/journal-types.ts';
+import type { Journal } from '../journal/journal-types.ts';
 import { runDrills } from '../drill/run-drills.ts';
-import { exitCodes } from '../drill/status.ts';
+import { exitCodes } from '../journal/verdict.ts';
 import { configFileOf } from './config-file.ts';
 import { liveRenderer } from './live-renderer.ts';
 

@@ -18,13 +18,13 @@ import { openTarget } from '../targets/open-target.ts';
 import type { TargetSession } from '../targets/target-session.ts';
 import { createNotifier } from '../notifications/notifier.ts';
 import { Evidence } from './evidence.ts';
-import type { Journal, TestRecord } from './journal-types.ts';
-import { copyToLatest, writeJournal, writeReportFile } from './journal-writer.ts';
+import type { Journal, TestRecord } from '../journal/journal-types.ts';
+import { copyToLatest, writeJournal, writeReportFile } from '../journal/journal-files.ts';
 import { newRunId } from './run-id.ts';
 import { lockEnvironment } from './environment-lock.ts';
 import { runTest, type DrillEvent } from './runner.ts';
 import { preflight } from './preflight.ts';
-import { runStatus } from './status.ts';
+import { runStatus } from '../journal/verdict.ts';
 import { testIds, testPlans } from './tests/index.ts';
 import type { DrillWorld } from './world.ts';
 

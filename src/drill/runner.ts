@@ -3,8 +3,8 @@ import { evaluateCheck, type CheckDefinition } from '../checks/check.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { CleanupStack } from './cleanup-stack.ts';
 import type { Evidence } from './evidence.ts';
-import type { CheckRecord, StepPhase, StepRecord, TestRecord } from './journal-types.ts';
-import { testStatus } from './status.ts';
+import type { CheckRecord, StepPhase, StepRecord, TestRecord } from '../journal/journal-types.ts';
+import { testStatus } from '../journal/verdict.ts';
 
 export interface StepContext {
   readonly signal: AbortSignal;

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import type { Journal } from '../drill/journal-types.ts';
+import type { Journal } from '../journal/journal-types.ts';
 import { sha256File } from './hash-file.ts';
 
 export interface EvidenceFile {

@@ -1,4 +1,4 @@
-import type { Journal, RunStatus, TestStatus } from '../drill/journal-types.ts';
+import type { Journal, RunStatus, TestStatus } from '../journal/journal-types.ts';
 
 /** One line of <reportDir>/history.jsonl: what the trend needs of a run, nothing more. */
 export interface HistoryEntry {

@@ -1,6 +1,6 @@
 import { HarnessError } from '../errors.ts';
 import type { HistoryEntry } from './history-entry.ts';
-import type { TestStatus } from '../drill/journal-types.ts';
+import type { TestStatus } from '../journal/journal-types.ts';
 
 export interface TrendOptions {
   /** How many earlier runs the median is taken over (the issue: the last 7). */

@@ -5,7 +5,7 @@
  */
 import { copyFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import type { TestRecord } from '../drill/journal-types.ts';
+import type { TestRecord } from '../journal/journal-types.ts';
 import type { AllureAttachment } from './allure-model.ts';
 import { extensionOf, mimeTypeOf } from './mime-type.ts';
 

@@ -3,7 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Redactor } from '../config/redact.ts';
-import type { CheckRecord, CheckStatus, Journal, StepRecord, StepStatus, TestRecord, TestStatus } from '../drill/journal-types.ts';
+import type { CheckRecord, CheckStatus, Journal, StepRecord, StepStatus, TestRecord, TestStatus } from '../journal/journal-types.ts';
 import { copyEvidence, type CopiedEvidence } from './allure-attachments.ts';
 import type { AllureAttachment, AllureExecutor, AllureStatus, AllureStatusDetails, AllureStep, AllureTestResult } from './allure-model.ts';
 import { renderProperties } from './properties-file.ts';

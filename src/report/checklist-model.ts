@@ -1,4 +1,4 @@
-import type { CheckRecord, Journal, TestRecord } from '../drill/journal-types.ts';
+import type { CheckRecord, Journal, TestRecord } from '../journal/journal-types.ts';
 import { formatMs, seconds } from '../util/format.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Journal, TestRecord } from '../drill/journal-types.ts';
+import type { Journal, TestRecord } from '../journal/journal-types.ts';
 import { currentSignatures, roleLabels, signatureKind, signOffRoles, type Signature } from '../signoff/signature.ts';
 import { formatMs } from '../util/format.ts';
 import { firstLine, testingChecklist, type ChecklistEntry } from './checklist-model.ts';

@@ -1,4 +1,4 @@
-import type { CheckRecord } from '../drill/journal-types.ts';
+import type { CheckRecord } from '../journal/journal-types.ts';
 import { formatMs } from '../util/format.ts';
 
 /** A check's value or threshold as a reader wants it: milliseconds as time, other units after the number. */

@@ -1,4 +1,4 @@
-import type { CheckRecord, Journal, StepRecord, TestRecord } from '../drill/journal-types.ts';
+import type { CheckRecord, Journal, StepRecord, TestRecord } from '../journal/journal-types.ts';
 import { escapeXmlText, xmlAttrs } from './xml-escape.ts';
 
 /**

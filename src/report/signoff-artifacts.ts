@@ -1,5 +1,5 @@
 import type { Redactor } from '../config/redact.ts';
-import type { Journal } from '../drill/journal-types.ts';
+import type { Journal } from '../journal/journal-types.ts';
 import { writeManifest, type SealedFile } from '../evidence/manifest.ts';
 import { summariseRun } from '../history/history-entry.ts';
 import { appendHistory, historyPath } from '../history/history-file.ts';

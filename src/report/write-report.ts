@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redactor } from '../config/redact.ts';
-import type { Journal } from '../drill/journal-types.ts';
+import type { Journal } from '../journal/journal-types.ts';
+import { readJournal } from '../journal/journal-files.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { listEvidence } from '../evidence/evidence-list.ts';
 import { summariseRun } from '../history/history-entry.ts';
@@ -74,16 +75,4 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
     return { ...written, pdfSkipped: `printing ${reportPdfName} failed: ${errorMessage(error)}` };
   }
   return { ...written, pdf: pdfFile, pdfMs: performance.now() - pdfStarted };
-}
-
-export async function readJournal(runDir: string): Promise<Journal> {
-  const path = join(runDir, 'journal.json');
-  const text = await readFile(path, 'utf8').catch(() => {
-    throw new HarnessError(`no journal.json in ${runDir}: not a run folder`);
-  });
-  try {
-    return JSON.parse(text) as Journal;
-  } catch (error) {
-    throw new HarnessError(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
 }

@@ -1,12 +1,13 @@
 import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redactor } from '../config/redact.ts';
-import { writeReportFile } from '../drill/journal-writer.ts';
+import { writeReportFile } from '../journal/journal-files.ts';
 import { HarnessError } from '../errors.ts';
 import { manifestName, signoffFolder, verifyManifest, writeManifest, type Verification } from '../evidence/manifest.ts';
 import { renderChecklist } from '../report/checklist.ts';
 import { requireChromium } from '../report/chromium.ts';
-import { readJournal, reportHtmlName, reportPdfName, writeReport } from '../report/write-report.ts';
+import { reportHtmlName, reportPdfName, writeReport } from '../report/write-report.ts';
+import { readJournal } from '../journal/journal-files.ts';
 import type { TrendOptions } from '../history/trend.ts';
 import { isSignOffRole, signOffRoles, type Signature } from './signature.ts';
 import { readSignatures, signatureFiles, signoffFileName, writeSignatures } from './signoff-file.ts';

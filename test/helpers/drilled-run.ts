@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Journal } from '../../src/drill/journal-types.ts';
+import type { Journal } from '../../src/journal/journal-types.ts';
 import { drill } from './cli.ts';
 import { testRun, type TestRun } from './test-config.ts';
 

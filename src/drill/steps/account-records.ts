@@ -1,6 +1,6 @@
 import { reconcileRecords } from '../../database/record-accounting.ts';
 import type { StepDefinition } from '../runner.ts';
-import type { StepPhase } from '../journal-types.ts';
+import type { StepPhase } from '../../journal/journal-types.ts';
 import { need, type AccountingFacts, type DrillWorld, type TestState } from '../world.ts';
 
 /** Zero data loss, computed in the database: every source key processed or quarantined. */

@@ -1,5 +1,5 @@
 import { describeRun, runPipeline } from '../../pipeline/run-pipeline.ts';
-import type { StepPhase } from '../journal-types.ts';
+import type { StepPhase } from '../../journal/journal-types.ts';
 import type { StepDefinition } from '../runner.ts';
 import { serviceFill } from '../service-spec.ts';
 import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { CommandConfig } from '../../config/schema.ts';
 import { readKpis } from '../../kpis/read-kpis.ts';
 import { runPipeline } from '../../pipeline/run-pipeline.ts';
-import type { StepPhase } from '../journal-types.ts';
+import type { StepPhase } from '../../journal/journal-types.ts';
 import type { StepDefinition } from '../runner.ts';
 import { serviceFill } from '../service-spec.ts';
 import { fillPlaceholders, need, newTestState, serviceName, type DrillWorld, type KpiFacts, type PipelineRunFacts, type ServiceKey, type TestState } from '../world.ts';

@@ -1,5 +1,5 @@
 import type { NotificationEvent } from '../../notifications/channel-plugin.ts';
-import type { TestRecord } from '../journal-types.ts';
+import type { TestRecord } from '../../journal/journal-types.ts';
 import type { StepDefinition } from '../runner.ts';
 import type { DrillWorld, TestState } from '../world.ts';
 

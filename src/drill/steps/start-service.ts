@@ -8,7 +8,7 @@ import { describeHealth, waitHealthy } from '../../pipeline/health-check.ts';
 import type { StepContext, StepDefinition } from '../runner.ts';
 import { serviceFill, serviceSpec } from '../service-spec.ts';
 import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
-import type { StepPhase } from '../journal-types.ts';
+import type { StepPhase } from '../../journal/journal-types.ts';
 
 export interface LaunchOptions {
   /** Extra environment, e.g. the fault switch of a V2 restarted to simulate a failure. */

@@ -1,4 +1,4 @@
-import type { StepPhase } from '../journal-types.ts';
+import type { StepPhase } from '../../journal/journal-types.ts';
 import type { StepDefinition } from '../runner.ts';
 import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
 

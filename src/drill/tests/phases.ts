@@ -2,7 +2,7 @@ import { readKpis } from '../../kpis/read-kpis.ts';
 import { kpiId } from '../../checks/kpi-compare.ts';
 import { readKpiKeys } from '../../kpis/read-sql-kpis.ts';
 import { schemaFingerprint } from '../../database/fingerprint.ts';
-import type { TestRecord } from '../journal-types.ts';
+import type { TestRecord } from '../../journal/journal-types.ts';
 import type { StepDefinition } from '../runner.ts';
 import { accountRecordsAfter } from '../steps/account-records.ts';
 import { captureLogs } from '../steps/capture-logs.ts';

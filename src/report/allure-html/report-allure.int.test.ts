@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../test/helpers/cli.ts';
-import type { Journal } from '../../drill/journal-types.ts';
+import type { Journal } from '../../journal/journal-types.ts';
 import { drilledRun } from '../../../test/helpers/drilled-run.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Journal } from '../../drill/journal-types.ts';
+import type { Journal } from '../../journal/journal-types.ts';
 import { testingChecklist, type ChecklistEntry } from '../checklist-model.ts';
 import { html, type SafeHtml } from './html.ts';
 

@@ -1,4 +1,4 @@
-import type { CheckRecord, Journal, TestRecord } from '../../drill/journal-types.ts';
+import type { CheckRecord, Journal, TestRecord } from '../../journal/journal-types.ts';
 import { formatMs } from '../../util/format.ts';
 import { issues } from '../checklist-model.ts';
 import { formatValue } from '../format-value.ts';

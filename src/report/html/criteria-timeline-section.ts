@@ -1,4 +1,4 @@
-import type { Journal, StepRecord, TestRecord } from '../../drill/journal-types.ts';
+import type { Journal, StepRecord, TestRecord } from '../../journal/journal-types.ts';
 import { formatMs } from '../../util/format.ts';
 import { html, type SafeHtml } from './html.ts';
 import { statusBadge } from './status.ts';

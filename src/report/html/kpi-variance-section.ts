@@ -1,4 +1,4 @@
-import type { CheckRecord, Journal, TestRecord } from '../../drill/journal-types.ts';
+import type { CheckRecord, Journal, TestRecord } from '../../journal/journal-types.ts';
 import { formatValue } from '../format-value.ts';
 import { html, type SafeHtml } from './html.ts';
 import { statusBadge } from './status.ts';

@@ -1,4 +1,4 @@
-import type { StepRecord } from '../../drill/journal-types.ts';
+import type { StepRecord } from '../../journal/journal-types.ts';
 
 /** What the dry-run's `observe-failure` step records of the decision (src/drill/steps/simulate-failure.ts). */
 export interface RecordedDecision {

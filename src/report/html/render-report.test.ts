@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Journal } from '../../drill/journal-types.ts';
+import type { Journal } from '../../journal/journal-types.ts';
 import type { HistoryEntry } from '../../history/history-entry.ts';
 import { summariseRun } from '../../history/history-entry.ts';
 import { buildTrend } from '../../history/trend.ts';

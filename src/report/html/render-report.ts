@@ -1,4 +1,4 @@
-import type { Journal } from '../../drill/journal-types.ts';
+import type { Journal } from '../../journal/journal-types.ts';
 import { checklistSection } from './checklist-section.ts';
 import { checksSection } from './checks-section.ts';
 import { criteriaTimelineSection } from './criteria-timeline-section.ts';

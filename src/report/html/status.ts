@@ -1,4 +1,4 @@
-import type { RunStatus } from '../../drill/journal-types.ts';
+import type { RunStatus } from '../../journal/journal-types.ts';
 import { html, type SafeHtml } from './html.ts';
 
 /** A coloured status label; `status-<x>` classes are also what tests and readers of the DOM key on. */

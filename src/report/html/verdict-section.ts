@@ -1,4 +1,4 @@
-import type { Journal, TestRecord } from '../../drill/journal-types.ts';
+import type { Journal, TestRecord } from '../../journal/journal-types.ts';
 import { currentSignatures, signOffRoles } from '../../signoff/signature.ts';
 import { formatMs, seconds } from '../../util/format.ts';
 import { html, type SafeHtml } from './html.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StepRecord, TestRecord } from '../../drill/journal-types.ts';
+import type { StepRecord, TestRecord } from '../../journal/journal-types.ts';
 import { rollbackBudgetMs, waterfallGeometry } from './waterfall-geometry.ts';
 
 const t0 = Date.parse('2026-01-02T03:04:00.000Z');

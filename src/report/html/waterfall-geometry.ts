@@ -1,4 +1,4 @@
-import type { StepStatus, TestRecord } from '../../drill/journal-types.ts';
+import type { StepStatus, TestRecord } from '../../journal/journal-types.ts';
 
 export const defaultRollbackBudgetMs = 300_000;
 

@@ -1,4 +1,4 @@
-import type { Journal } from '../../drill/journal-types.ts';
+import type { Journal } from '../../journal/journal-types.ts';
 import { formatMs, seconds } from '../../util/format.ts';
 import { html, type SafeHtml } from './html.ts';
 import { waterfallGeometry, type WaterfallBar, type WaterfallGeometry } from './waterfall-geometry.ts';

@@ -1,8 +1,14 @@
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redactor } from '../config/redact.ts';
 import { writeNamed } from '../util/write-named.ts';
+import { HarnessError } from '../errors.ts';
 import type { Journal } from './journal-types.ts';
+
+/**
+ * Reading and writing the journal, the single output of a run: every reporter, `drill report`, `drill
+ * sign` and the tests read it through here.
+ */
 
 /** Writes <runDir>/journal.json, redacted; the run folder is then copied to <reportDir>/latest. */
 export async function writeJournal(runDir: string, journal: Journal, redactor: Redactor): Promise<string> {
@@ -24,4 +30,17 @@ export async function copyToLatest(reportDir: string, runDir: string): Promise<s
   await rm(latest, { recursive: true, force: true });
   await cp(runDir, latest, { recursive: true });
   return latest;
+}
+
+/** The journal of a run folder; a folder without one, or with a broken one, is named. */
+export async function readJournal(runDir: string): Promise<Journal> {
+  const path = join(runDir, 'journal.json');
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new HarnessError(`no journal.json in ${runDir}: not a run folder`);
+  });
+  try {
+    return JSON.parse(text) as Journal;
+  } catch (error) {
+    throw new HarnessError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckRecord, StepRecord } from './journal-types.ts';
-import { exitCodes, runStatus, testStatus } from './status.ts';
+import { exitCodes, runStatus, testStatus } from './verdict.ts';
 
 const step = (status: StepRecord['status'], phase: StepRecord['phase'] = 'rollback'): StepRecord => ({
   id: 's', title: 's', phase, startedAt: '', durationMs: 1, status,
