@@ -5,7 +5,7 @@ import { openBlob } from '../src/blob/open-blob.ts';
 import { readEnvFile } from '../src/config/env-file.ts';
 import type { LoadedConfig } from '../src/config/load-config.ts';
 import { selectEnvironment } from '../src/config/load-config.ts';
-import { Redactor } from '../src/config/redact.ts';
+import { Redactor } from '../src/redaction/redactor.ts';
 import { startEphemeralPostgres, type EphemeralPostgres } from '../src/database/ephemeral-postgres.ts';
 import { newClient } from '../src/database/pg-session.ts';
 import { CleanupStack } from '../src/drill/cleanup-stack.ts';

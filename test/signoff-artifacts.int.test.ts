@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Redactor } from '../src/config/redact.ts';
+import { Redactor } from '../src/redaction/redactor.ts';
 import { copyToLatest } from '../src/journal/journal-files.ts';
 import { HarnessError } from '../src/errors.ts';
 import { verifyManifest } from '../src/evidence/manifest.ts';

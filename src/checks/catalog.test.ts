@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import reference from '../../drill.config.ts';
 import orders from '../../fixtures/orders/drill.config.ts';
 import { parseConfig } from '../config/load-config.ts';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import { Evidence } from '../drill/evidence.ts';
 import { testPlans } from '../drill/tests/index.ts';
 import type { DrillWorld } from '../drill/world.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import type { DrillEvent } from '../drill/runner.ts';
 import { colourEnabled, liveRenderer } from './live-renderer.ts';
 

@@ -1,4 +1,4 @@
-import type { Redactor } from '../config/redact.ts';
+import type { Redactor } from '../redaction/redactor.ts';
 import type { DrillEvent } from '../drill/runner.ts';
 import type { CheckRecord, StepRecord, TestRecord } from '../journal/journal-types.ts';
 import { formatMs } from '../util/format.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { HarnessError, errorMessage } from '../errors.ts';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 // The questions of `drill init` are its options: a small module of words, no dependencies.
 import { questions } from '../init/answers.ts';
 // The --target kinds come from the targets registry (its plugins' index files are schemas only).

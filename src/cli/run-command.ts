@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/load-config.ts';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import type { Journal } from '../journal/journal-types.ts';
 import { runDrills } from '../drill/run-drills.ts';
 import { exitCodes } from '../journal/verdict.ts';

@@ -1,5 +1,5 @@
 import { loadConfig, selectEnvironment } from '../config/load-config.ts';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { formatMs } from '../util/format.ts';
 import { configFileOf } from './config-file.ts';

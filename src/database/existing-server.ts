@@ -1,5 +1,5 @@
 import { HarnessError } from '../errors.ts';
-import { redactDsn } from '../config/redact.ts';
+import { redactDsn } from '../redaction/redactor.ts';
 import { createDatabase, dropDatabase } from './ephemeral-postgres.ts';
 import type { PostgresServer } from './postgres-server.ts';
 

@@ -1,5 +1,5 @@
 import { HarnessError } from '../errors.ts';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 
 export interface LibpqConnection {
   /** The DSN without its password, safe for argv (`--dbname=…`), where `ps` shows it to everyone. */

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import { errorMessage } from '../errors.ts';
 
 /** Anything that can run a query: a pg.Client, a pool client, a pool. */

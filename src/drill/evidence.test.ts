@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import { Evidence } from './evidence.ts';
 
 describe('Evidence.lineWriter', () => {

@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import type { Redactor } from '../config/redact.ts';
+import type { Redactor } from '../redaction/redactor.ts';
 import { writeNamed } from '../util/write-named.ts';
 
 /**

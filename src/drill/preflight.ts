@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { detectors, observability } from '../criteria/time-to-fire.ts';
 import { placeholdersIn } from '../database/bind-placeholders.ts';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import { checkCatalog, isKnownCheck } from '../checks/catalog.ts';
 import { HarnessError } from '../errors.ts';
 import { Evidence } from './evidence.ts';

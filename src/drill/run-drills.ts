@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load-config.ts';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { selectEnvironment } from '../config/load-config.ts';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import { openServer } from '../database/open-server.ts';
 import { openBlob } from '../blob/open-blob.ts';
 import type { BlobStorage } from '../blob/blob-storage.ts';

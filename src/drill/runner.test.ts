@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import { HarnessError } from '../errors.ts';
 import { Evidence } from './evidence.ts';
 import { runTest, type DrillPlan, type StepDefinition } from './runner.ts';

@@ -1,4 +1,4 @@
-import type { Redactor } from '../config/redact.ts';
+import type { Redactor } from '../redaction/redactor.ts';
 import { evaluateCheck, type CheckDefinition } from '../checks/check.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { CleanupStack } from './cleanup-stack.ts';

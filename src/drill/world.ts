@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
-import type { Redactor } from '../config/redact.ts';
+import type { Redactor } from '../redaction/redactor.ts';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import type { PostgresServer } from '../database/postgres-server.ts';
 import type { BlobContainer, BlobStorage } from '../blob/blob-storage.ts';

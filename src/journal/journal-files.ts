@@ -1,6 +1,6 @@
 import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Redactor } from '../config/redact.ts';
+import type { Redactor } from '../redaction/redactor.ts';
 import { writeNamed } from '../util/write-named.ts';
 import { HarnessError } from '../errors.ts';
 import type { Journal } from './journal-types.ts';

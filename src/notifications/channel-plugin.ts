@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Redactor } from '../config/redact.ts';
+import type { Redactor } from '../redaction/redactor.ts';
 
 /**
  * The points of a rollback at which people are told (the runbook's Phase 2: on-call, #incidents,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pagerdutyReceiver, slackReceiver, statuspageReceiver, teamsReceiver, webhookReceiver, type Receiver } from '../../test/helpers/notification-receivers/http-receivers.ts';
 import { freePort } from '../util/free-port.ts';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import type { NotificationEvent } from './channel-plugin.ts';
 import { notificationsSchema, type NotificationsInput } from './notifications-schema.ts';
 import { createNotifier, type NotificationResult } from './notifier.ts';

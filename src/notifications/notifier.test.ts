@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import { notificationsSchema, type NotificationsInput } from './notifications-schema.ts';
 import { createNotifier, type FetchLike } from './notifier.ts';
 

@@ -1,4 +1,4 @@
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { unavailableChannel, type ChannelContext, type DeliveryPolicy, type FetchLike, type NotificationChannel, type NotificationEvent, type NotificationMessage } from './channel-plugin.ts';
 import { deliver, realDeliveryDeps, type DeliveryDeps } from './delivery.ts';

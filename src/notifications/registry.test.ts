@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import { defineNotificationChannel, envVar, literalSecret, type NotificationMessage } from './channel-plugin.ts';
 import { notificationsSchema, notificationsSchemaFor } from './notifications-schema.ts';
 import { createNotifier } from './notifier.ts';

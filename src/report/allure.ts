@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import type { CheckRecord, CheckStatus, Journal, StepRecord, StepStatus, TestRecord, TestStatus } from '../journal/journal-types.ts';
 import { copyEvidence, type CopiedEvidence } from './allure-attachments.ts';
 import type { AllureAttachment, AllureExecutor, AllureStatus, AllureStatusDetails, AllureStep, AllureTestResult } from './allure-model.ts';

@@ -1,4 +1,4 @@
-import type { Redactor } from '../config/redact.ts';
+import type { Redactor } from '../redaction/redactor.ts';
 import type { Journal } from '../journal/journal-types.ts';
 import { writeManifest, type SealedFile } from '../evidence/manifest.ts';
 import { summariseRun } from '../history/history-entry.ts';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import type { Journal } from '../journal/journal-types.ts';
 import { readJournal } from '../journal/journal-files.ts';
 import { HarnessError, errorMessage } from '../errors.ts';

@@ -1,6 +1,6 @@
 import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import { writeReportFile } from '../journal/journal-files.ts';
 import { HarnessError } from '../errors.ts';
 import { manifestName, signoffFolder, verifyManifest, writeManifest, type Verification } from '../evidence/manifest.ts';

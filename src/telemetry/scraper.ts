@@ -1,4 +1,4 @@
-import { Redactor } from '../config/redact.ts';
+import { Redactor } from '../redaction/redactor.ts';
 import { errorMessage } from '../errors.ts';
 import { parsePrometheusText, seriesKey } from './prometheus-text.ts';
 import { startPollLoop } from '../util/poll-loop.ts';

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Redactor } from '../../src/config/redact.ts';
+import { Redactor } from '../../src/redaction/redactor.ts';
 import { inside } from '../../src/evidence/evidence-list.ts';
 import { renderChecklist } from '../../src/report/checklist.ts';
 import { sampleJournal } from '../../src/report/sample-journal.ts';

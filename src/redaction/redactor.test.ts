@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor, redactDsn } from './redact.ts';
+import { Redactor, redactDsn } from './redactor.ts';
 
 describe('Redactor', () => {
   it('masks the password of any URL-shaped DSN', () => {
