@@ -6,7 +6,7 @@ import orders from '../../fixtures/orders/drill.config.ts';
 import { parseConfig } from '../config/load-config.ts';
 import { Redactor } from '../redaction/redactor.ts';
 import { Evidence } from '../drill/evidence.ts';
-import { testPlans } from '../drill/tests/index.ts';
+import { builtInDrills } from '../drill/tests/index.ts';
 import type { DrillWorld } from '../drill/world.ts';
 import { catalogMarkdown } from './catalog-markdown.ts';
 import { checkCatalog, isKnownCheck } from './catalog.ts';
@@ -19,7 +19,7 @@ function emitted(config: typeof reference): string[] {
   raw['budgets'] = { ...raw['budgets'], steps: { 'stop-v2': 60_000 } };
   const env = parseConfig({ environments: { staging: raw } }, 'catalog').environments['staging']!;
   const world = { env, runId: 'catalog', runDir: '/nonexistent', environmentName: 'staging', baseDir: root, processEnv: {} } as unknown as DrillWorld;
-  return Object.entries(testPlans).flatMap(([id, plan]) => plan(world, new Evidence('/nonexistent', id, new Redactor())).checks.map((c) => c.id));
+  return builtInDrills.flatMap((drill) => drill.plan(world, new Evidence('/nonexistent', drill.id, new Redactor())).checks.map((c) => c.id));
 }
 
 describe('the check catalog: every check can fail, and is shown failing', () => {

@@ -187,6 +187,11 @@ const environmentSchema = z.strictObject({
       regressionRatio: z.number().min(1).default(1.2),
       /** report.pdf: `if-available` prints it when Debian's chromium is installed; `required` fails the run without it. */
       pdf: z.enum(['off', 'if-available', 'required']).default('if-available'),
+      /**
+       * The reporters that write the run's outputs from its journal, in order: built-in (checklist, junit,
+       * allure, history, html) or a plugin's name (`plugins.reporters`). Every one of them when absent.
+       */
+      reporters: z.array(z.string().min(1)).min(1).optional(),
     })
     .prefault({}),
   notifications: notificationsSchema,

@@ -6,7 +6,8 @@ import { checkCatalog, isKnownCheck } from '../checks/catalog.ts';
 import { HarnessError } from '../errors.ts';
 import { Evidence } from './evidence.ts';
 import type { DrillPlan } from './runner.ts';
-import { testIds, testPlans } from './tests/index.ts';
+import type { DrillPlugin } from './drill-plugin.ts';
+import { builtInRegistry, type DrillRegistry } from './tests/index.ts';
 import type { DrillWorld } from './world.ts';
 
 /**
@@ -15,8 +16,8 @@ import type { DrillWorld } from './world.ts';
  * budget naming an id no test has, a placeholder a query cannot be given, a fault the criteria cannot
  * detect within the observation. Throws one HarnessError listing them all (exit 3).
  */
-export function preflight(env: EnvironmentConfig, selected: readonly string[], targetKind: string): void {
-  const plans = Object.fromEntries(testIds.map((id) => [id, planOf(env, id)])) as Record<string, DrillPlan>;
+export function preflight(env: EnvironmentConfig, selected: readonly string[], targetKind: string, registry: DrillRegistry = builtInRegistry): void {
+  const plans = Object.fromEntries(registry.drills.map((drill) => [drill.id, planOf(env, drill)])) as Record<string, DrillPlan>;
   const problems: string[] = [];
 
   for (const id of selected) {
@@ -27,8 +28,9 @@ export function preflight(env: EnvironmentConfig, selected: readonly string[], t
     }
   }
 
+  const userChecks = new Set(Object.values(plans).flatMap((plan) => plan.checks.map((c) => c.id)));
   for (const id of Object.keys(env.waive)) {
-    if (!isKnownCheck(id)) problems.push(`waive names '${id}', which is no check of any test (checks: ${checkCatalog.map((c) => c.id).sort().join(', ')})`);
+    if (!isKnownCheck(id) && !userChecks.has(id)) problems.push(`waive names '${id}', which is no check of any test (checks: ${checkCatalog.map((c) => c.id).sort().join(', ')})`);
   }
   const stepIds = new Set(Object.values(plans).flatMap((plan) => plan.steps.map((s) => s.id)));
   for (const id of Object.keys(env.budgets.steps)) {
@@ -41,14 +43,14 @@ export function preflight(env: EnvironmentConfig, selected: readonly string[], t
 }
 
 /** A plan built from the configuration alone: its steps and checks, with no resource behind them. */
-function planOf(env: EnvironmentConfig, id: string): DrillPlan {
+function planOf(env: EnvironmentConfig, drill: DrillPlugin): DrillPlan {
   const unavailable = (what: string) => () => {
     throw new Error(`internal: ${what} is not available before the run`);
   };
   const world = new Proxy({ env, runId: 'preflight', runDir: '/nonexistent', environmentName: 'preflight', baseDir: '.', processEnv: {} } as Partial<DrillWorld>, {
     get: (target, prop: string) => (prop in target ? target[prop as keyof DrillWorld] : prop === 'blob' ? undefined : unavailable(`world.${prop}`)()),
   }) as DrillWorld;
-  return testPlans[id]!(world, new Evidence('/nonexistent', id, new Redactor()));
+  return drill.plan(world, new Evidence('/nonexistent', drill.id, new Redactor()));
 }
 
 function placeholderProblems(env: EnvironmentConfig): string[] {

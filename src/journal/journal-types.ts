@@ -73,6 +73,19 @@ export interface Incident {
   recovered: boolean;
 }
 
+/**
+ * One line of the runbook's Testing Checklist, filled from measurements. Each drill fills its own section
+ * (its plugin's `checklist`); items only a person can judge stay open for the signers.
+ */
+export interface ChecklistEntry {
+  /** Ticked or not; undefined for a line with no box (a note under an item). */
+  done?: boolean;
+  text: string;
+  /** Why an item is open although nothing failed: not run, or not for a machine to judge. */
+  remark?: string;
+  children?: ChecklistEntry[];
+}
+
 export interface Journal {
   runId: string;
   startedAt: string;
@@ -90,4 +103,9 @@ export interface Journal {
   error?: string;
   /** Problems of the run's own cleanup that did not change a verdict. */
   warnings?: string[];
+  /**
+   * The Testing Checklist, filled at the end of the run: one section per drill of the run's registry (a
+   * drill not selected says so), then the items for the signers. checklist.md and report.html render it.
+   */
+  checklist?: ChecklistEntry[];
 }

@@ -1,11 +1,11 @@
 import type { Journal, TestRecord } from '../journal/journal-types.ts';
 import { currentSignatures, roleLabels, signatureKind, signOffRoles, type Signature } from '../signoff/signature.ts';
 import { formatMs } from '../util/format.ts';
-import { firstLine, testingChecklist, type ChecklistEntry } from './checklist-model.ts';
+import { firstLine, testingChecklist, type ChecklistEntry } from '../journal/checklist.ts';
 import { formatValue } from './format-value.ts';
 
 /**
- * checklist.md: the runbook's Testing Checklist filled from the journal (see checklist-model.ts),
+ * checklist.md: the runbook's Testing Checklist filled from the journal (src/journal/checklist.ts),
  * its Sign-Off block with whoever has signed (`drill sign`), then each test's steps and checks.
  */
 export function renderChecklist(journal: Journal, signatures: readonly Signature[] = []): string {

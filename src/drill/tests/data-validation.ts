@@ -4,6 +4,8 @@ import { kpiChecks } from '../../checks/kpi-checks.ts';
 import { historyCheck, preRollbackChecks } from '../../checks/state-checks.ts';
 import type { Evidence } from '../evidence.ts';
 import type { DrillPlan } from '../runner.ts';
+import { defineDrill } from '../drill-plugin.ts';
+import { dataValidationSection } from '../../journal/checklist.ts';
 import { emergencyPath } from '../steps/emergency.ts';
 import { freshRun } from '../steps/fresh-run.ts';
 import { newTestState, type DrillWorld } from '../world.ts';
@@ -45,3 +47,6 @@ export function dataValidationPlan(world: DrillWorld, evidence: Evidence): Drill
     emergency: { steps: emergencyPath(world, state), whenChecksFail: ['v1-operational'] },
   };
 }
+
+/** The runbook's "Rollback with Data Validation", as a drill of the registry: its plan and its section of the Testing Checklist. */
+export const dataValidation = defineDrill({ id: 'data-validation', title: 'Rollback with Data Validation', plan: dataValidationPlan, checklist: dataValidationSection });

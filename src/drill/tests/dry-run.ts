@@ -6,6 +6,8 @@ import { historyCheck, preRollbackChecks } from '../../checks/state-checks.ts';
 import { verificationChecks } from '../../checks/verification-checks.ts';
 import type { Evidence } from '../evidence.ts';
 import type { DrillPlan } from '../runner.ts';
+import { defineDrill } from '../drill-plugin.ts';
+import { dryRunSection } from '../../journal/checklist.ts';
 import { emergencyPath } from '../steps/emergency.ts';
 import { simulateFailure } from '../steps/simulate-failure.ts';
 import { newTestState, type DrillWorld, type TestState } from '../world.ts';
@@ -66,3 +68,6 @@ function failureDetected(world: DrillWorld, state: TestState): CheckDefinition {
     },
   };
 }
+
+/** The runbook's "Dry-Run Rollback (Staging Environment)", as a drill of the registry: its plan and its section of the Testing Checklist. */
+export const dryRun = defineDrill({ id: 'dry-run', title: 'Dry-Run Rollback (Staging Environment)', plan: dryRunPlan, checklist: dryRunSection });

@@ -5,6 +5,8 @@ import { verificationChecks } from '../../checks/verification-checks.ts';
 import { notMeasured } from '../../checks/measure.ts';
 import type { Evidence } from '../evidence.ts';
 import type { DrillPlan, StepDefinition } from '../runner.ts';
+import { defineDrill } from '../drill-plugin.ts';
+import { rollForwardSection } from '../../journal/checklist.ts';
 import { accountRecordsStep } from '../steps/account-records.ts';
 import { completeRun } from '../steps/complete-run.ts';
 import { emergencyPath } from '../steps/emergency.ts';
@@ -120,3 +122,6 @@ function schemaUnchanged(state: TestState): CheckDefinition {
     },
   };
 }
+
+/** The runbook's "Rollback-Forward Recovery", as a drill of the registry: its plan and its section of the Testing Checklist. */
+export const rollForward = defineDrill({ id: 'roll-forward', title: 'Rollback-Forward Recovery', plan: rollForwardPlan, checklist: rollForwardSection });

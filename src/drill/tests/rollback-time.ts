@@ -1,5 +1,7 @@
 import { budgetChecks } from '../../checks/budget-checks.ts';
 import type { DrillPlan } from '../runner.ts';
+import { defineDrill } from '../drill-plugin.ts';
+import { rollbackTimeSection } from '../../journal/checklist.ts';
 import { captureLogs } from '../steps/capture-logs.ts';
 import { prepareDatabase } from '../steps/prepare-database.ts';
 import { restoreConfig } from '../steps/restore-config.ts';
@@ -33,3 +35,6 @@ export function rollbackTimePlan(world: DrillWorld, evidence: Evidence): DrillPl
   return { id: 'rollback-time', title: 'Rollback Time Measurement', steps, checks: budgetChecks(world, steps.map((s) => s.id)) };
 }
 
+
+/** The runbook's "Rollback Time Measurement", as a drill of the registry: its plan and its section of the Testing Checklist. */
+export const rollbackTime = defineDrill({ id: 'rollback-time', title: 'Rollback Time Measurement', plan: rollbackTimePlan, checklist: rollbackTimeSection });

@@ -1,5 +1,5 @@
 import type { Journal } from '../../journal/journal-types.ts';
-import { testingChecklist, type ChecklistEntry } from '../checklist-model.ts';
+import { testingChecklist, type ChecklistEntry } from '../../journal/checklist.ts';
 import { html, type SafeHtml } from './html.ts';
 
 /** The seed's Testing Checklist, filled with the same words as checklist.md. */
