@@ -3,7 +3,7 @@
  * (`import { defineConfig } from 'rollback-drill'`). Everything else in src/ is internal and may
  * change without notice.
  */
-export { defineConfig } from './config/define-config.ts';
+export { defineConfig, type DrillConfigInput } from './config/define-config.ts';
 export { HarnessError } from './errors.ts';
 
 /** The config as written (ConfigInput) and as validated, with defaults filled in. */
@@ -14,3 +14,32 @@ export type { Target, Deployment, StartedDeployment, ServiceSpec, ServiceRole, S
 
 /** The journal: the one output of a run that every reporter reads. */
 export type { Journal, TestRecord, StepRecord, CheckRecord, Incident, RunStatus, TestStatus, StepStatus, CheckStatus, StepPhase } from './journal/journal-types.ts';
+
+/**
+ * Plug-in points: a drill.config.ts adds drills, targets, reporters and notification kinds through
+ * `plugins`, without editing the harness (docs/architecture.md has a recipe for each).
+ */
+export type { PluginsInput } from './config/plugins.ts';
+export { defineDrill, type DrillPlugin } from './drill/drill-plugin.ts';
+export { defineReporter, type ReporterPlugin, type ReporterContext } from './report/reporters.ts';
+export { defineTargetPlugin, type TargetPlugin, type TargetOpenOptions } from './targets/target-plugin.ts';
+export type { TargetSession } from './targets/target-session.ts';
+export type { NotificationChannelPlugin } from './notifications/channel-plugin.ts';
+
+/** What a drill is made of: steps and checks as data, over one test's state. */
+export type { DrillPlan, StepDefinition, StepContext } from './drill/runner.ts';
+export type { DrillWorld, TestState } from './drill/world.ts';
+export type { CheckDefinition, Measurement } from './checks/check.ts';
+export type { ChecklistEntry } from './journal/journal-types.ts';
+export { newTestState } from './drill/world.ts';
+export { emergencyPath } from './drill/steps/emergency.ts';
+export { prepareDatabase } from './drill/steps/prepare-database.ts';
+export { runSetup } from './drill/steps/run-setup.ts';
+export { deployService, startService, waitServiceHealthy } from './drill/steps/start-service.ts';
+export { stopService } from './drill/steps/stop-service.ts';
+export { completeRun } from './drill/steps/complete-run.ts';
+export { validateRun } from './drill/steps/validate-run.ts';
+export { restoreConfig } from './drill/steps/restore-config.ts';
+export { budgetChecks } from './checks/budget-checks.ts';
+/** The process target's own pieces, for a target that wraps local processes. */
+export { ProcessTarget } from './targets/process/process-target.ts';

@@ -6,18 +6,24 @@ import type { z } from 'zod';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { targetRegistry, type TargetRegistry } from '../targets/registry.ts';
 import { configSchema, type DrillConfig, type EnvironmentConfig, type TargetConfig } from './schema.ts';
+import { configSchemaWith, pluginsOf, type Plugins } from './plugins.ts';
 
 export interface LoadedConfig {
   config: DrillConfig;
   /** Folder of the config file: relative paths in the config are resolved against it. */
   baseDir: string;
   file: string;
+  /** The built-in drills, targets, reporters and notification kinds, and those the config adds. */
+  plugins: Plugins;
 }
 
 export async function loadConfig(file: string): Promise<LoadedConfig> {
   const path = resolve(file);
   const raw = await readRaw(path);
-  return { config: parseConfig(raw, path), baseDir: dirname(path), file: path };
+  const { plugins: given, ...rest } = (raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+  // Two passes: the plug-ins first, then the environments, validated by a schema that knows their kinds.
+  const plugins = pluginsOf(given, path, ['.ts', '.mts', '.js', '.mjs'].includes(extname(path)));
+  return { config: parseConfig(raw === null || typeof raw !== 'object' || Array.isArray(raw) ? raw : rest, path, plugins), baseDir: dirname(path), file: path, plugins };
 }
 
 async function readRaw(path: string): Promise<unknown> {
@@ -59,8 +65,9 @@ async function importConfigModule(path: string, ext: string): Promise<unknown> {
   return tsImport(url, import.meta.url);
 }
 
-export function parseConfig(raw: unknown, origin: string): DrillConfig {
-  const result = configSchema.safeParse(withoutSchemaKey(raw));
+export function parseConfig(raw: unknown, origin: string, plugins?: Plugins): DrillConfig {
+  const schema = plugins ? configSchemaWith(plugins) : configSchema;
+  const result = schema.safeParse(withoutSchemaKey(raw)) as ReturnType<typeof configSchema.safeParse>;
   if (result.success) return result.data;
   throw new HarnessError(`invalid config ${origin}:\n${formatIssues(result.error.issues)}`);
 }

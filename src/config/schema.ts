@@ -154,8 +154,14 @@ const decisionSchema = criteriaOverridesSchema.extend({
   sourceProbeQuery: z.string().min(1).optional(),
 });
 
-const environmentSchema = z.strictObject({
-  target: targetSchema,
+/**
+ * An environment's schema, given the target union and the notifications schema of the run's registries (the
+ * built-ins, and the plug-ins a config adds): one schema per set of plug-ins, so a user's target kind or
+ * notification kind is validated as strictly as a built-in one.
+ */
+function environmentSchemaFor<T extends z.ZodType, N extends z.ZodType>(target: T, notifications: N) {
+  return z.strictObject({
+  target,
   database: databaseSchema.prefault({ kind: 'ephemeral' }),
   /** Blob storage the services publish to ({{blobConnectionString}}, {{blobContainer}}), probed during every drill. */
   blob: blobSchema.optional(),
@@ -194,12 +200,20 @@ const environmentSchema = z.strictObject({
       reporters: z.array(z.string().min(1)).min(1).optional(),
     })
     .prefault({}),
-  notifications: notificationsSchema,
+  notifications,
 });
+}
 
-export const configSchema = z.strictObject({
-  environments: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'environment names are letters, digits, - and _'), environmentSchema),
-});
+const environmentSchema = environmentSchemaFor(targetSchema, notificationsSchema);
+const environmentName = z.string().regex(/^[A-Za-z0-9_-]+$/, 'environment names are letters, digits, - and _');
+
+/** The config schema of the built-in targets and notification kinds: the types, and the JSON Schema. */
+export const configSchema = z.strictObject({ environments: z.record(environmentName, environmentSchema) });
+
+/** The config schema with the targets and notification kinds of a config's `plugins`. */
+export function configSchemaFor(registries: { target: z.ZodType; notifications: z.ZodType }) {
+  return z.strictObject({ environments: z.record(environmentName, environmentSchemaFor(registries.target, registries.notifications)) });
+}
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -18,7 +18,7 @@ import { lockEnvironment } from './environment-lock.ts';
 import { preflight } from './preflight.ts';
 import { RunResources } from './run-resources.ts';
 import { runTest, type DrillEvent } from './runner.ts';
-import { builtInRegistry, type DrillRegistry } from './tests/index.ts';
+import { builtInRegistry, drillRegistry, type DrillEntry, type DrillRegistry } from './tests/index.ts';
 import type { DrillWorld } from './world.ts';
 
 export interface RunDrillsOptions {
@@ -53,8 +53,8 @@ export interface RunDrillsResult {
  */
 export async function runDrills(options: RunDrillsOptions): Promise<RunDrillsResult> {
   const { loaded, environmentName, processEnv = process.env, onInfo = () => undefined } = options;
-  const env = selectEnvironment(loaded.config, environmentName, options.targetOverride);
-  const registry = options.drills ?? builtInRegistry;
+  const env = selectEnvironment(loaded.config, environmentName, options.targetOverride, loaded.plugins?.targets);
+  const registry = options.drills ?? (loaded.plugins?.drills.length ? drillRegistry([...builtInRegistry.ids, ...loaded.plugins.drills] as DrillEntry[]) : builtInRegistry);
   const selected = selectTests(options.only, registry);
   preflight(env, selected, env.target.kind, registry);
   const redactor = options.redactor ?? new Redactor();
@@ -93,7 +93,7 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
   await mkdir(runDir, { recursive: true });
   const tests: TestRecord[] = [];
   let runError: string | undefined;
-  const resources = new RunResources(env, { runId, runDir, baseDir: loaded.baseDir, processEnv, redactor, signal, info: onInfo });
+  const resources = new RunResources(env, { runId, runDir, baseDir: loaded.baseDir, processEnv, redactor, signal, info: onInfo, ...(loaded.plugins ? { plugins: loaded.plugins } : {}) });
   const warnings: string[] = [];
   try {
     const { session, server, blob, notifier } = await resources.open(environmentName);
@@ -133,7 +133,7 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
   let latestDir: string;
   try {
     await writeJournal(runDir, journal, redactor);
-    const reporters = reporterRegistry(options.reporters, env.report.reporters);
+    const reporters = reporterRegistry(options.reporters ?? loaded.plugins?.reporters ?? [], env.report.reporters);
     await runReporters(reporters, journal, { runDir, reportDir, redactor, settings: env.report, info: (line) => onInfo(`drill ${runId}: ${line}`), env: processEnv });
     // The seal, last: nothing may be written into the run folder after it, or `drill verify` reports the file as added.
     await writeManifest(runDir);

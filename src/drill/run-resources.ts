@@ -8,6 +8,7 @@ import { createNotifier, type Notifier } from '../notifications/notifier.ts';
 import type { Redactor } from '../redaction/redactor.ts';
 import { openTarget } from '../targets/open-target.ts';
 import type { TargetSession } from '../targets/target-session.ts';
+import type { Plugins } from '../config/plugins.ts';
 
 export interface OpenedResources {
   session: TargetSession;
@@ -30,7 +31,7 @@ export class RunResources {
 
   constructor(
     private readonly env: EnvironmentConfig,
-    private readonly options: { runId: string; runDir: string; baseDir: string; processEnv: NodeJS.ProcessEnv; redactor: Redactor; signal: AbortSignal; info: (line: string) => void },
+    private readonly options: { runId: string; runDir: string; baseDir: string; processEnv: NodeJS.ProcessEnv; redactor: Redactor; signal: AbortSignal; info: (line: string) => void; plugins?: Pick<Plugins, 'targets' | 'channels'> },
   ) {}
 
   /** The target session once opened (for the journal: which target ran, after any fallback). */
@@ -41,7 +42,7 @@ export class RunResources {
   async open(environmentName: string): Promise<OpenedResources> {
     const { env } = this;
     const { runId, runDir, processEnv, redactor, signal, info } = this.options;
-    this.session = await openTarget(env.target, { runId, runDir, env: processEnv });
+    this.session = await openTarget(env.target, { runId, runDir, env: processEnv, ...(this.options.plugins ? { registry: this.options.plugins.targets } : {}) });
     const { target } = this.session;
     info(`drill ${runId}: environment ${environmentName} · target ${target.kind} (${target.description})${this.session.notice ? ` — ${this.session.notice}` : ''}`);
     await this.session.prepare?.({ progress: info, signal });
@@ -54,7 +55,7 @@ export class RunResources {
       for (const secret of this.blob.secrets) redactor.add(secret);
       info(`drill ${runId}: blob storage: ${this.blob.description}`);
     }
-    const notifier = createNotifier(env.notifications, { env: processEnv, redactor, baseDir: this.options.baseDir });
+    const notifier = createNotifier(env.notifications, { env: processEnv, redactor, baseDir: this.options.baseDir, ...(this.options.plugins ? { registry: this.options.plugins.channels } : {}) });
     return { session: this.session, server: this.server, ...(this.blob ? { blob: this.blob } : {}), notifier };
   }
 
