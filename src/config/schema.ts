@@ -3,8 +3,7 @@ import { notificationsSchema } from '../notifications/notifications-schema.ts';
 import { kpiSourceSchema } from '../kpis/kpi-source-schema.ts';
 import { accountingSchema } from '../database/record-accounting.ts';
 import { historySchema } from '../database/history.ts';
-import { criteriaOverridesSchema } from '../criteria/criteria-overrides.ts';
-import { telemetryMetricsSchema } from '../telemetry/telemetry-metrics.ts';
+import { decisionSchema } from '../criteria/decision-schema.ts';
 import { blobSchema } from '../blob/blob-schema.ts';
 import { swarmTargetSchema } from '../targets/swarm/swarm-schema.ts';
 import { sshSystemdTargetSchema } from '../targets/ssh-systemd/ssh-systemd-schema.ts';
@@ -174,18 +173,6 @@ const failureSchema = z.discriminatedUnion(
   { error: (issue) => (issue.code === 'invalid_union' ? "unknown failure kind: use 'env', 'crash-loop', 'hang', 'database-cut' or 'sql'" : undefined) },
 );
 
-/**
- * The decision criteria (src/criteria) as this environment applies them: the seed's thresholds with
- * overrides, and which of the service's /metrics series feed the telemetry the drill records.
- */
-const decisionSchema = criteriaOverridesSchema.extend({
-  metrics: telemetryMetricsSchema.prefault({}),
-  /** One telemetry sample every intervalMs while V2 runs. */
-  intervalMs: z.number().int().positive().default(500),
-  /** SQL run on the test's database every interval to tell whether the data source answers (`dependencies.source`). */
-  sourceProbeQuery: z.string().min(1).optional(),
-});
-
 const environmentSchema = z.strictObject({
   target: targetSchema,
   database: databaseSchema.prefault({ kind: 'ephemeral' }),
@@ -242,4 +229,4 @@ export type { SshSystemdTargetConfig } from '../targets/ssh-systemd/ssh-systemd-
 export type DatabaseConfig = z.output<typeof databaseSchema>;
 export type VerificationConfig = z.output<typeof verificationSchema>;
 export type PhasesConfig = z.output<typeof phasesSchema>;
-export type DecisionConfig = z.output<typeof decisionSchema>;
+export type { DecisionConfig } from '../criteria/decision-schema.ts';

@@ -50,13 +50,13 @@ describe('drill decide --telemetry <file> --json over the corpus', () => {
     expect(result.stderr).toContain('samples.2.t: 2026-03-02T10:01:00Z is not after samples.1.t 2026-03-02T10:02:00Z');
   });
 
-  it('exits 3 for a missing file, a missing --telemetry and invalid JSON', async () => {
+  it('exits 3 for a missing file, neither --telemetry nor --prometheus, and invalid JSON', async () => {
     const missing = await decide(['--telemetry', 'src/criteria/corpus/no-such-file.json']);
     expect(missing.exitCode).toBe(3);
     expect(missing.stderr).toContain('no-such-file.json cannot be read');
     const noOption = await decide([]);
     expect(noOption.exitCode).toBe(3);
-    expect(noOption.stderr).toContain("required option '--telemetry <file>'");
+    expect(noOption.stderr).toContain('drill decide needs --telemetry <file>, or --prometheus [url] --env <name>');
     const notJson = await decide(['--telemetry', 'README.md']);
     expect(notJson.exitCode).toBe(3);
     expect(notJson.stderr).toContain('is not valid JSON');
