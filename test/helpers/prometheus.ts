@@ -156,3 +156,32 @@ export async function portOfProcess(marker: string, command: string): Promise<nu
   }
   return undefined;
 }
+
+/**
+ * `decision.telemetry` for the reference V2 scraped by `job` (docs/decision-criteria.md shows the same
+ * queries). Every query reads the raw scrapes of the interval (`…_over_time`, increase()), never only
+ * the instant value: a V2 that lives for one scrape leaves stale series behind it, and an instant
+ * query after that sees nothing. Per-process counters are increase() over the interval; restarts are
+ * the cumulative `abaco_restarts_total` (persisted in the database, so it counts across processes).
+ */
+export function referenceV2Telemetry(url: string, job: string, stepMs: number) {
+  return {
+    kind: 'prometheus',
+    url,
+    labels: { job },
+    stepMs,
+    queries: {
+      latencyMs: 'max(last_over_time(abaco_run_duration_seconds{{selector}}[{{interval}}])) * 1000',
+      rssMb: 'max(last_over_time(process_resident_memory_bytes{{selector}}[{{interval}}])) / 1048576',
+      cpuPct: 'max(rate(process_cpu_seconds_total{{selector}}[{{interval}}])) * 100',
+      throughputRowsPerSec: 'max(last_over_time(abaco_rows_per_second{{selector}}[{{interval}}]))',
+      transactions: 'sum(increase(abaco_batches_total{{selector}}[{{interval}}]))',
+      errors: 'sum(increase(abaco_batches_total{status="failed",{{labels}}}[{{interval}}]))',
+      dbConnectAttempts: 'sum(increase(abaco_db_connection_attempts_total{{selector}}[{{interval}}]))',
+      dbConnectFailures: 'sum(increase(abaco_db_connection_failures_total{{selector}}[{{interval}}]))',
+      restarts: { total: 'max(max_over_time(abaco_restarts_total{{selector}}[{{interval}}]))' },
+      rowsIn: 'sum(increase(abaco_rows_read_total{{selector}}[{{interval}}]))',
+      rowsOut: 'sum(increase(abaco_rows_processed_total{{selector}}[{{interval}}]))',
+    },
+  };
+}
