@@ -1,7 +1,11 @@
 import { readdirSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import reference from '../../drill.config.ts';
 
 /** The real CLI over the corpus: each file is named for the decision it must produce. */
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -60,5 +64,16 @@ describe('drill decide --telemetry <file> --json over the corpus', () => {
     const notJson = await decide(['--telemetry', 'README.md']);
     expect(notJson.exitCode).toBe(3);
     expect(notJson.stderr).toContain('is not valid JSON');
+  });
+
+  it('--env <name> --config <file> applies that environment’s overrides: a 1 m 40 s CPU degradation fires once 1 min is enough', async () => {
+    const staging = structuredClone(reference.environments['staging']) as Record<string, any>;
+    staging['decision'] = { ...staging['decision'], notTrigger: { 'temporary-degradation': { ms: 60_000 } } };
+    const config = join(await mkdtemp(join(tmpdir(), 'decide-cli-')), 'drill.config.json');
+    await writeFile(config, JSON.stringify({ environments: { staging } }));
+    const file = 'src/criteria/corpus/continue-short-degradation.json';
+    const result = await decide(['--telemetry', file, '--env', 'staging', '--config', config, '--json']);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ decision: 'rollback', environment: 'staging', fired: [expect.objectContaining({ id: 'cpu', title: 'CPU > 90%, sustained ≥ 1 min' })] });
   });
 });
