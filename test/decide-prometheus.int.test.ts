@@ -2,6 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import reference from '../drill.config.ts';
+import { evaluate } from '../src/criteria/evaluate.ts';
+import { parseTelemetry } from '../src/criteria/read-telemetry.ts';
+import { parsePrometheusText, seriesKey } from '../src/telemetry/prometheus-text.ts';
+import { metricFields, telemetryMetricsSchema } from '../src/telemetry/telemetry-metrics.ts';
 import { startEphemeralPostgres, type EphemeralPostgres } from '../src/database/ephemeral-postgres.ts';
 import { generate, killAll, startPipeline, type PipelineProcess } from '../fixtures/integration/pipeline-process.ts';
 import { drill } from './helpers/cli.ts';
@@ -10,9 +15,10 @@ import { testRun } from './helpers/test-config.ts';
 
 /**
  * `drill decide --prometheus` as an Argo AnalysisRun would judge a rollout: a real Prometheus scrapes
- * two real reference V2s (each behind a fixed address, as a Service is in front of a restarting pod) —
- * one crash-looping (ABACO_V2_FAULTS=crash-after:1, restarted by the test), one healthy — and the
- * criteria are evaluated over the last minutes with /api/v1/query_range.
+ * three real reference V2s (each behind a fixed address, as a Service is in front of a restarting pod) —
+ * one crash-looping (ABACO_V2_FAULTS=crash-after:1, restarted by the test), one healthy, one silently
+ * dropping rows — and the criteria are evaluated over the last minutes with /api/v1/query_range, with
+ * the queries of docs/decision-criteria.md (`referenceV2Telemetry`).
  */
 interface Decided {
   decision: string;
@@ -26,8 +32,15 @@ let postgres: EphemeralPostgres;
 let prometheus: StartedPrometheus;
 let outputDir: string;
 const fronts: StableAddress[] = [];
-const current: Record<'crashing' | 'healthy', PipelineProcess | undefined> = { crashing: undefined, healthy: undefined };
-const dsns: Record<'crashing' | 'healthy', string> = { crashing: '', healthy: '' };
+type Which = 'crashing' | 'healthy' | 'losing';
+const current: Record<Which, PipelineProcess | undefined> = { crashing: undefined, healthy: undefined, losing: undefined };
+const dsns: Record<Which, string> = { crashing: '', healthy: '', losing: '' };
+
+async function scrapeMetrics(v2: PipelineProcess): Promise<Record<string, number>> {
+  const metrics: Record<string, number> = {};
+  for (const sample of parsePrometheusText((await v2.request('GET', '/metrics')).text)) metrics[seriesKey(sample.name, sample.labels)] = sample.value;
+  return metrics;
+}
 
 describe.runIf(prometheusTestsRun)('drill decide --prometheus over a real Prometheus scraping real reference V2s', () => {
   beforeAll(async () => {
@@ -35,10 +48,15 @@ describe.runIf(prometheusTestsRun)('drill decide --prometheus over a real Promet
     outputDir = await mkdtemp(join(tmpdir(), 'decide-prometheus-'));
     dsns.crashing = await postgres.createDatabase('decide_crashing');
     dsns.healthy = await postgres.createDatabase('decide_healthy');
+    dsns.losing = await postgres.createDatabase('decide_losing');
     // 4 000 loans: 5 batches of V2's 5 000 rows, one per crash; 6 000 loans: a healthy run of 8 batches over seconds.
-    await Promise.all([generate(dsns.crashing, ['--seed', '42', '--loans', '4000']), generate(dsns.healthy, ['--seed', '42', '--loans', '6000'])]);
+    await Promise.all([
+      generate(dsns.crashing, ['--seed', '42', '--loans', '4000']),
+      generate(dsns.healthy, ['--seed', '42', '--loans', '6000']),
+      generate(dsns.losing, ['--seed', '42', '--loans', '6000']),
+    ]);
     const jobs = [];
-    for (const which of ['crashing', 'healthy'] as const) {
+    for (const which of ['crashing', 'healthy', 'losing'] as const) {
       const front = await startStableAddress(async () => (current[which]?.running ? current[which]!.port : undefined));
       fronts.push(front);
       jobs.push({ name: `abaco-v2-${which}`, targets: [front.address] });
@@ -102,5 +120,26 @@ describe.runIf(prometheusTestsRun)('drill decide --prometheus over a real Promet
       expect(decided.evaluated.find((e) => e.id === id), id).toMatchObject({ status: 'clear', samples: expect.any(Number) });
       expect(decided.evaluated.find((e) => e.id === id)!.samples, id).toBeGreaterThan(0);
     }
+  });
+
+  it('a V2 silently dropping rows with nulls (drop-null-rows): data-loss fires from rowsIn/rowsOut, through the scrape mapping of drill.config.ts and through Prometheus', async () => {
+    const v2 = await startPipeline('v2', { databaseUrl: dsns.losing, outputDir, env: { ABACO_V2_FAULTS: 'drop-null-rows' } });
+    current.losing = v2;
+    await v2.waitHealthy();
+    const before = await scrapeMetrics(v2);
+    expect((await v2.runToCompletion()).status).toBe('succeeded');
+    const after = await scrapeMetrics(v2);
+    // The reference config's own mapping, as a drill's recorder applies it to two scrapes.
+    const mapping = telemetryMetricsSchema.parse(reference.environments['staging']!.decision.metrics);
+    const fields = metricFields(mapping, after, before);
+    expect(fields.rowsIn).toBeGreaterThan(fields.rowsOut!);
+    const scraped = evaluate(parseTelemetry({ samples: [{ t: new Date().toISOString(), ...fields }] }, 'scrape'));
+    expect(scraped.fired).toEqual([expect.objectContaining({ id: 'data-loss', value: fields.rowsIn! - fields.rowsOut! - (fields.errors ?? 0) })]);
+
+    await prometheus.waitForValue('sum(abaco_rows_read_total{job="abaco-v2-losing"})', (v) => v === after['abaco_rows_read_total']);
+    const result = await decide('abaco-v2-losing', ['--last', '2m', '--step', '2s', '--json']);
+    expect(result.exitCode, result.all).toBe(1);
+    const decided = JSON.parse(result.stdout) as Decided;
+    expect(decided.fired.map((f) => f.id)).toEqual(['data-loss']);
   });
 });
