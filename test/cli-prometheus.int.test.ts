@@ -33,10 +33,13 @@ describe.runIf(prometheusTestsRun)('dry-run with decision.telemetry.kind prometh
     if (run) await rm(run.dir, { recursive: true, force: true });
   });
 
-  it('fires crash-loop from the Prometheus-fed samples, names no Prometheus error, and leaves nothing running', async () => {
+  it('fires crash-loop from the Prometheus-fed samples, names the query Prometheus refused without failing, and leaves nothing running', async () => {
     run = await testRun((staging) => {
       staging['setup'][0].args = staging['setup'][0].args.map((a: string) => (a === '20000' ? '2000' : a));
-      staging['decision'] = { ...staging['decision'], telemetry: referenceV2Telemetry(prometheus.url, 'abaco-v2', 1000) };
+      const telemetry = referenceV2Telemetry(prometheus.url, 'abaco-v2', 1000);
+      // One query Prometheus refuses (unbalanced): named in the journal, its field missing, the drill unharmed.
+      (telemetry.queries as Record<string, unknown>)['deadlocks'] = 'sum(increase(abaco_deadlocks_total{{selector}}[{{interval}}])';
+      staging['decision'] = { ...staging['decision'], telemetry };
     });
     marker = run.marker;
     const started = Date.now();
@@ -49,7 +52,8 @@ describe.runIf(prometheusTestsRun)('dry-run with decision.telemetry.kind prometh
     const steps = journal.tests[0]!.steps;
     // Known from the first sample on: where each field comes from, and that Prometheus answered.
     const deploy = steps.find((s) => s.id === 'deploy-v2')!;
-    expect(deploy.output?.['telemetry']).toMatchObject({ kind: 'prometheus', url: prometheus.url, fields: { restarts: ['prometheus'] } });
+    const refused = expect.stringMatching(/^deadlocks: Prometheus http:\/\/127\.0\.0\.1:\d+ \(POST \/api\/v1\/query\): answered 400 status "error" \(bad_data\): .*parse error/);
+    expect(deploy.output?.['telemetry']).toMatchObject({ kind: 'prometheus', url: prometheus.url, fields: { restarts: ['prometheus'] }, errors: [{ message: refused, count: 1 }] });
 
     const observe = steps.find((s) => s.id === 'observe-failure')!;
     expect(observe.output).toMatchObject({ decision: 'rollback', fired: expect.arrayContaining([expect.objectContaining({ id: 'crash-loop' })]) });
@@ -58,7 +62,8 @@ describe.runIf(prometheusTestsRun)('dry-run with decision.telemetry.kind prometh
     // The harness's own restarts are not a source of the field: only Prometheus's answers can have fired it.
     expect(source!.fields['restarts']).not.toContain('harness');
     expect(source!.answers!['restarts']!.answered).toBeGreaterThan(0);
-    expect(source!.errors).toBeUndefined();
+    expect(source!.errors).toEqual([{ message: refused, count: source!.answers!['deadlocks']!.failed, firstAt: expect.any(String) }]);
+    expect(source!.answers!['deadlocks']).toMatchObject({ answered: 0, missing: 0 });
     expect(observe.output?.['crashes']).toBeGreaterThanOrEqual(1);
 
     // The series the decision was made on: restarts in it (from Prometheus) reach the threshold after the fault.

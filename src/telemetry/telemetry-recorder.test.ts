@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseTelemetry } from '../criteria/read-telemetry.ts';
-import type { PrometheusSampler } from './prometheus-source.ts';
+import { freePort } from '../util/free-port.ts';
+import { prometheusTelemetrySchema } from './prometheus-schema.ts';
+import { createPrometheusSampler, type PrometheusSampler } from './prometheus-source.ts';
 import type { ScrapeSample } from './scraper.ts';
 import { startTelemetryRecorder } from './telemetry-recorder.ts';
 import { telemetryMetricsSchema } from './telemetry-metrics.ts';
@@ -101,5 +103,22 @@ describe('startTelemetryRecorder', () => {
       kind: 'scrape',
       fields: { transactions: ['scrape'], errors: ['scrape'], throughputRowsPerSec: ['scrape'], rssMb: ['harness'], cpuPct: ['harness'], restarts: ['harness'], 'dependencies.database': ['harness'] },
     });
+  });
+
+  it('a Prometheus that is down: the samples go on with the harness’s own fields, the error named once with its count', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const config = prometheusTelemetrySchema.parse({ kind: 'prometheus', url, stepMs: 100, queries: { restarts: { total: 'max(abaco_restarts_total)' } } });
+    const recorder = startTelemetryRecorder(
+      { latestScrape: () => undefined, latestResources: () => ({ t: '', rssBytes: 100 * 1024 * 1024, cpuSeconds: 1 }), probeDatabase: async () => true, prometheus: createPrometheusSampler(config) },
+      { intervalMs: 100, metrics },
+    );
+    await expect.poll(() => recorder.source().answers?.['restarts']?.failed, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+    await recorder.stop();
+    const telemetry = parseTelemetry(recorder.telemetry(), 'recorder');
+    expect(telemetry.samples.every((s) => s.restarts === undefined && s.rssMb === 100 && s.dependencies?.database === true)).toBe(true);
+    const { errors, answers } = recorder.source();
+    expect(errors).toEqual([
+      { message: `restarts: Prometheus ${url} (POST /api/v1/query): unreachable: fetch failed (connect ECONNREFUSED ${url.slice(7)}) (query max(abaco_restarts_total))`, count: answers!['restarts']!.failed, firstAt: expect.any(String) },
+    ]);
   });
 });
