@@ -75,6 +75,10 @@ export function startTelemetryRecorder(sources: TelemetrySources, options: Recor
   const firstSample = new Promise<void>((resolve) => (firstTaken = resolve));
 
   const take = async (): Promise<void> => {
+    // Whatever happens to the first sample, whoever waits for it is not left waiting.
+    await takeSample().finally(firstTaken);
+  };
+  const takeSample = async (): Promise<void> => {
     const at = clock();
     const [database, source, blob, answered] = await Promise.all([
       sources.probeDatabase().catch(() => false),
@@ -106,7 +110,6 @@ export function startTelemetryRecorder(sources: TelemetrySources, options: Recor
       if (seen !== undefined && seen > 0) baseline.throughputRowsPerSec = seen;
     }
     samples.push(sample);
-    firstTaken();
   };
   const lastTime = () => (samples.length ? Date.parse(samples[samples.length - 1]!.t) : 0);
   const loop = startPollLoop(take, intervalMs, clock);
