@@ -8,8 +8,8 @@ import { execa, type ResultPromise } from 'execa';
 import { freePort } from '../../src/util/free-port.ts';
 import { waitFor } from '../../src/util/wait-for.ts';
 
-/** Debian's `prometheus` package (`apt-get install prometheus`; .ci/run installs it). */
-export const prometheusBinary = '/usr/bin/prometheus';
+/** Debian's `prometheus` package (`apt-get install prometheus`; .ci/run installs it), or DRILL_PROMETHEUS_BIN. */
+export const prometheusBinary = process.env['DRILL_PROMETHEUS_BIN'] ?? '/usr/bin/prometheus';
 
 /**
  * Whether the tests that need a real Prometheus run: when the binary is there, and in CI always —
@@ -60,8 +60,8 @@ export async function startPrometheus(options: { jobs: ScrapeJob[]; scrapeInterv
       { reject: false, all: true, stdin: 'ignore' },
     );
     child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    let exited = false;
-    void child.then(() => (exited = true));
+    let exited: string | undefined;
+    void child.then((result) => (exited = result.message || `exit ${result.exitCode}`));
     const ready = await waitFor(
       async () => {
         if (exited) return 'exited' as const;
@@ -96,7 +96,7 @@ export async function startPrometheus(options: { jobs: ScrapeJob[]; scrapeInterv
     // The free port was taken between our probe and Prometheus's bind: try another, twice.
     if (attempt >= 3 || !/address already in use/.test(output)) {
       await rm(dir, { recursive: true, force: true });
-      throw new Error(`Prometheus exited before it was ready on ${url}:\n${output.slice(-2000)}`);
+      throw new Error(`${prometheusBinary} exited before it was ready on ${url} (${exited}):\n${output.slice(-2000)}`);
     }
   }
 }
