@@ -110,6 +110,9 @@ export default defineConfig({
             errors: 'abaco_batches_total{status="failed"}',
             dbConnectAttempts: 'abaco_db_connection_attempts_total',
             dbConnectFailures: 'abaco_db_connection_failures_total',
+            // Data loss: rows read vs rows in the ledger (clean + quarantined), both counted at each batch's commit.
+            rowsIn: 'abaco_rows_read_total',
+            rowsOut: 'abaco_rows_processed_total',
           },
           gauges: { latency: 'abaco_run_duration_seconds', latencyUnit: 'seconds', throughputRowsPerSec: 'abaco_rows_per_second' },
         },

@@ -52,10 +52,16 @@ export function buildProgram(): Command {
     });
   program
     .command('decide')
-    .description('evaluate the rollback decision criteria over a telemetry file (exit 0 continue, 1 rollback, 3 bad input)')
-    .requiredOption('--telemetry <file>', 'telemetry JSON: { baseline, samples: [{ t, latencyMs, rssMb, … }] } (see README)')
+    .description('evaluate the rollback decision criteria over a telemetry file or a time range of Prometheus (exit 0 continue, 1 rollback, 3 bad input)')
+    .option('--telemetry <file>', 'telemetry JSON: { baseline, samples: [{ t, latencyMs, rssMb, … }] } (see docs/decision-criteria.md)')
+    .option('--prometheus [url]', "query Prometheus (default: the environment's decision.telemetry.url) with the environment's decision.telemetry.queries")
+    .option('--env <name>', "apply this environment's decision config: its criteria/notTrigger overrides, and its queries for --prometheus")
+    .option('--config <file>', 'drill.config.ts, or a .json/.yaml file of the same schema (with --env)')
+    .option('--range <start..end>', 'with --prometheus: ISO-8601 times with a zone, Unix seconds or now, e.g. 2026-03-02T10:00:00Z..2026-03-02T10:15:00Z')
+    .option('--last <duration>', 'with --prometheus: the range ending now (default 15m)')
+    .option('--step <duration>', 'with --prometheus: the resolution, e.g. 15s (default decision.telemetry.stepMs)')
     .option('--json', 'print the decision as JSON')
-    .action(async (opts: { telemetry: string; json?: boolean }) => {
+    .action(async (opts: import('./decide-command.ts').DecideCommandOptions) => {
       const { decideCommand } = await import('./decide-command.ts');
       process.exitCode = await decideCommand(opts);
     });

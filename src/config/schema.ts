@@ -3,8 +3,7 @@ import { notificationsSchema } from '../notifications/notifications-schema.ts';
 import { kpiSourceSchema } from '../kpis/kpi-source-schema.ts';
 import { accountingSchema } from '../database/record-accounting.ts';
 import { historySchema } from '../database/history.ts';
-import { criteriaOverridesSchema } from '../criteria/criteria-overrides.ts';
-import { telemetryMetricsSchema } from '../telemetry/telemetry-metrics.ts';
+import { decisionSchema } from '../criteria/decision-schema.ts';
 import { blobSchema } from '../blob/blob-schema.ts';
 import { builtInTargetSchema } from '../targets/registry.ts';
 import { commandSchema, serviceSchema } from './service-schema.ts';
@@ -143,18 +142,6 @@ const failureSchema = z.discriminatedUnion(
 );
 
 /**
- * The decision criteria (src/criteria) as this environment applies them: the seed's thresholds with
- * overrides, and which of the service's /metrics series feed the telemetry the drill records.
- */
-const decisionSchema = criteriaOverridesSchema.extend({
-  metrics: telemetryMetricsSchema.prefault({}),
-  /** One telemetry sample every intervalMs while V2 runs. */
-  intervalMs: z.number().int().positive().default(500),
-  /** SQL run on the test's database every interval to tell whether the data source answers (`dependencies.source`). */
-  sourceProbeQuery: z.string().min(1).optional(),
-});
-
-/**
  * An environment's schema, given the target union and the notifications schema of the run's registries (the
  * built-ins, and the plug-ins a config adds): one schema per set of plug-ins, so a user's target kind or
  * notification kind is validated as strictly as a built-in one.
@@ -230,4 +217,4 @@ export type { SshSystemdTargetConfig } from '../targets/ssh-systemd/ssh-systemd-
 export type DatabaseConfig = z.output<typeof databaseSchema>;
 export type VerificationConfig = z.output<typeof verificationSchema>;
 export type PhasesConfig = z.output<typeof phasesSchema>;
-export type DecisionConfig = z.output<typeof decisionSchema>;
+export type { DecisionConfig } from '../criteria/decision-schema.ts';

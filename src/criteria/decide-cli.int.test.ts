@@ -1,7 +1,11 @@
 import { readdirSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import reference from '../../drill.config.ts';
 
 /** The real CLI over the corpus: each file is named for the decision it must produce. */
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -50,15 +54,26 @@ describe('drill decide --telemetry <file> --json over the corpus', () => {
     expect(result.stderr).toContain('samples.2.t: 2026-03-02T10:01:00Z is not after samples.1.t 2026-03-02T10:02:00Z');
   });
 
-  it('exits 3 for a missing file, a missing --telemetry and invalid JSON', async () => {
+  it('exits 3 for a missing file, neither --telemetry nor --prometheus, and invalid JSON', async () => {
     const missing = await decide(['--telemetry', 'src/criteria/corpus/no-such-file.json']);
     expect(missing.exitCode).toBe(3);
     expect(missing.stderr).toContain('no-such-file.json cannot be read');
     const noOption = await decide([]);
     expect(noOption.exitCode).toBe(3);
-    expect(noOption.stderr).toContain("required option '--telemetry <file>'");
+    expect(noOption.stderr).toContain('drill decide needs --telemetry <file>, or --prometheus [url] --env <name>');
     const notJson = await decide(['--telemetry', 'README.md']);
     expect(notJson.exitCode).toBe(3);
     expect(notJson.stderr).toContain('is not valid JSON');
+  });
+
+  it('--env <name> --config <file> applies that environment’s overrides: a 1 m 40 s CPU degradation fires once 1 min is enough', async () => {
+    const staging = structuredClone(reference.environments['staging']) as Record<string, any>;
+    staging['decision'] = { ...staging['decision'], notTrigger: { 'temporary-degradation': { ms: 60_000 } } };
+    const config = join(await mkdtemp(join(tmpdir(), 'decide-cli-')), 'drill.config.json');
+    await writeFile(config, JSON.stringify({ environments: { staging } }));
+    const file = 'src/criteria/corpus/continue-short-degradation.json';
+    const result = await decide(['--telemetry', file, '--env', 'staging', '--config', config, '--json']);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ decision: 'rollback', environment: 'staging', fired: [expect.objectContaining({ id: 'cpu', title: 'CPU > 90%, sustained ≥ 1 min' })] });
   });
 });

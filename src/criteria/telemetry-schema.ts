@@ -51,8 +51,29 @@ export const sampleSchema = z
     notAbove('dbConnectFailures', 'dbConnectAttempts', 'failures are counted among attempts');
   });
 
+const fieldSource = z.enum(['scrape', 'prometheus', 'harness']);
+
+/**
+ * Where the samples' fields came from (written by the drill's recorder and by `drill decide
+ * --prometheus`; informative: the criteria do not read it). A file without it is still valid.
+ */
+export const telemetrySourceSummarySchema = z.strictObject({
+  kind: z.enum(['scrape', 'prometheus']),
+  /** Prometheus's base URL. */
+  url: z.string().optional(),
+  /** Which source fed each field; two sources (latency only): the larger reading of both. */
+  fields: z.record(z.string(), z.array(fieldSource)),
+  /** Prometheus: per field, queries that answered a value, had no answer (the field is missing, not 0), or failed. */
+  answers: z.record(z.string(), z.strictObject({ answered: count, missing: count, failed: count })).optional(),
+  /** Prometheus's errors, each once, with how often and when it was first seen. */
+  errors: z.array(z.strictObject({ message: z.string(), count: count, firstAt: z.string() })).optional(),
+  /** `drill decide --prometheus`: the range and step queried. */
+  range: z.strictObject({ from: z.string(), to: z.string(), stepMs: z.number().int().positive() }).optional(),
+});
+
 export const telemetrySchema = z
   .strictObject({
+    source: telemetrySourceSummarySchema.optional(),
     baseline: z
       .strictObject({
         throughputRowsPerSec: z.number().positive().optional(),
@@ -75,4 +96,5 @@ export const telemetrySchema = z
 export type Telemetry = z.output<typeof telemetrySchema>;
 export type Sample = Telemetry['samples'][number];
 export type Baseline = NonNullable<Telemetry['baseline']>;
+export type TelemetrySourceSummary = z.output<typeof telemetrySourceSummarySchema>;
 export type DependencyName = keyof NonNullable<Sample['dependencies']>;

@@ -107,6 +107,8 @@ export function observeFailure(world: DrillWorld, state: TestState, failure: Fai
         if (failedRestarts) ctx.record('failedRestarts', failedRestarts);
         if (restartsByTarget > 0) ctx.record('restartsByTarget', restartsByTarget);
         ctx.record('telemetrySamples', recorder.telemetry().samples.length);
+        // Which source fed the samples the decision was made on (scrape, Prometheus, the harness), and Prometheus's errors.
+        ctx.record('telemetrySource', recorder.source());
       }
     },
   };

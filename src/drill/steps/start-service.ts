@@ -1,6 +1,7 @@
 import { startScraper } from '../../telemetry/scraper.ts';
 import { startResourceSampler } from '../../telemetry/resource-sampler.ts';
 import { startTelemetryRecorder } from '../../telemetry/telemetry-recorder.ts';
+import { createPrometheusSampler } from '../../telemetry/prometheus-source.ts';
 import { select } from '../../telemetry/telemetry-metrics.ts';
 import { canConnect } from '../../database/connectivity.ts';
 import { databaseNow } from '../../pipeline/run-pipeline.ts';
@@ -85,7 +86,7 @@ async function launch(world: DrillWorld, state: TestState, key: ServiceKey, ctx:
   const resources = startResourceSampler(() => started.sample(), world.env[key].metricsIntervalMs);
   (state.resources[key] ??= []).push(resources);
   ctx.defer(`stop sampling ${spec.name}'s resources`, () => resources.stop());
-  if (key === 'v2' && !state.telemetry) recordTelemetry(world, state, ctx);
+  if (key === 'v2' && !state.telemetry) await recordTelemetry(world, state, ctx);
   const { metricsPath, metricsIntervalMs } = world.env[key];
   if (metricsPath) {
     // One scraper per start: a restarted version's series continues in the next scraper.
@@ -97,11 +98,12 @@ async function launch(world: DrillWorld, state: TestState, key: ServiceKey, ctx:
 
 /**
  * V2's telemetry for the decision criteria, from its first start to the end of the test: newest
- * /metrics scrape, RSS/CPU, a database probe every interval. Kept as evidence in the format
- * `drill decide --telemetry` reads.
+ * /metrics scrape (or Prometheus's answers), RSS/CPU, a database probe every interval. Kept as evidence
+ * in the format `drill decide --telemetry` reads; where each field came from is recorded at once.
  */
-function recordTelemetry(world: DrillWorld, state: TestState, ctx: StepContext): void {
+async function recordTelemetry(world: DrillWorld, state: TestState, ctx: StepContext): Promise<void> {
   const dsn = need(state.databaseUrl, 'the drill database');
+  const { telemetry } = world.env.decision;
   const recorder = startTelemetryRecorder(
     {
       latestScrape: () => {
@@ -129,10 +131,13 @@ function recordTelemetry(world: DrillWorld, state: TestState, ctx: StepContext):
         }
         return undefined;
       },
+      ...(telemetry.kind === 'prometheus' ? { prometheus: createPrometheusSampler(telemetry) } : {}),
     },
     { intervalMs: world.env.decision.intervalMs, metrics: world.env.decision.metrics },
   );
   state.telemetry = recorder;
+  await recorder.firstSample;
+  ctx.record('telemetry', recorder.source());
   ctx.defer('stop recording V2 telemetry', async () => {
     await recorder.stop();
     await state.evidence.write('v2-telemetry.json', JSON.stringify(recorder.telemetry(), null, 1));
