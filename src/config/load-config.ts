@@ -35,7 +35,10 @@ async function readRaw(path: string): Promise<unknown> {
       return module.default;
     } catch (error) {
       if (error instanceof HarnessError) throw error;
-      throw new HarnessError(`config ${path} cannot be loaded: ${errorMessage(error)}`);
+      // tsx loads a .ts file as CommonJS when its package is not "type": "module"; rollback-drill is ES modules only.
+      const commonJs = /No "exports" main defined|ERR_REQUIRE_ESM|require\(\) of ES Module/.test(errorMessage(error)) && ext === '.ts';
+      const hint = commonJs ? ' — it was loaded as CommonJS: add "type": "module" to the package.json beside it, or name it drill.config.mts' : '';
+      throw new HarnessError(`config ${path} cannot be loaded: ${errorMessage(error)}${hint}`);
     }
   }
   let text: string;
