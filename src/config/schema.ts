@@ -152,8 +152,14 @@ function environmentSchemaFor<T extends z.ZodType, N extends z.ZodType>(target: 
   database: databaseSchema.prefault({ kind: 'ephemeral' }),
   /** Blob storage the services publish to ({{blobConnectionString}}, {{blobContainer}}), probed during every drill. */
   blob: blobSchema.optional(),
-  /** Commands run once per test against a fresh database, before V2 is deployed (seed the source). */
+  /** Commands that seed the source data set D against {{databaseUrl}}, before V2 is deployed. */
   setup: z.array(commandSchema).default([]),
+  /**
+   * Run the setup commands once per run, into a template database that every test's database (and every
+   * database a version runs on from scratch) is copied from — the same data set D everywhere, seeded once.
+   * false: run them for every test (for setup commands whose effects are not only in the database).
+   */
+  setupOnce: z.boolean().default(true),
   v1: serviceSchema,
   v2: serviceSchema,
   validation: validationSchema.prefault({}),

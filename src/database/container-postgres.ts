@@ -60,7 +60,7 @@ export async function startContainerPostgres(options: ContainerPostgresOptions):
       url.port = String(CONTAINER_PORT);
       return url.toString();
     },
-    createDatabase: (name) => createDatabase(dsn, name),
+    createDatabase: (name, options) => createDatabase(dsn, name, options),
     dropDatabase: (name) => dropDatabase(dsn, name),
     stop,
     [Symbol.asyncDispose]: stop,

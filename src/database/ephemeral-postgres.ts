@@ -6,7 +6,7 @@ import pg from 'pg';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { freePort } from '../util/free-port.ts';
 import { LineBuffer } from '../util/line-buffer.ts';
-import { waitFor } from '../util/wait-for.ts';
+import { delay, waitFor } from '../util/wait-for.ts';
 import { canConnect } from './connectivity.ts';
 import { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.ts';
 import { binariesFor, dataParentFor } from './reachable-by.ts';
@@ -122,7 +122,7 @@ function makeHandle(
     dataDir: join(root, 'data'),
     binaries,
     serviceDsn: (database) => database,
-    createDatabase: (name) => createDatabase(dsn, name),
+    createDatabase: (name, options) => createDatabase(dsn, name, options),
     dropDatabase: (name) => dropDatabase(dsn, name),
     stop,
     [Symbol.asyncDispose]: stop,
@@ -139,9 +139,28 @@ async function stopProcess(server: ResultPromise): Promise<void> {
 }
 
 
-export async function createDatabase(serverDsn: string, name: string): Promise<string> {
+/**
+ * Creates an empty database, or a copy of `template` (a file-level copy: seconds for a gigabyte, where
+ * re-seeding takes minutes). A template must have no other session while it is copied: a copy refused
+ * for that is retried until `templateTimeoutMs`.
+ */
+export async function createDatabase(serverDsn: string, name: string, options: { template?: string; templateTimeoutMs?: number } = {}): Promise<string> {
   assertIdentifier(name);
-  await withClient(serverDsn, (c) => c.query(`create database "${name}"`));
+  const { template } = options;
+  if (template) assertIdentifier(template);
+  await withClient(serverDsn, async (c) => {
+    if (!template) return c.query(`create database "${name}"`);
+    const deadline = Date.now() + (options.templateTimeoutMs ?? 10_000);
+    for (;;) {
+      try {
+        return await c.query(`create database "${name}" template "${template}"`);
+      } catch (error) {
+        const busy = (error as { code?: string }).code === '55006'; // object_in_use: another session on the template
+        if (!busy || Date.now() > deadline) throw new Error(`cannot copy database ${template} into ${name}: ${errorMessage(error)}`);
+        await delay(50);
+      }
+    }
+  });
   const url = new URL(serverDsn);
   url.pathname = `/${name}`;
   return url.toString();

@@ -20,7 +20,7 @@ export function existingServer(dsn: string): PostgresServer {
     port: Number(url.port || 5432),
     description: `existing PostgreSQL at ${redactDsn(dsn)}`,
     serviceDsn: (database) => database,
-    createDatabase: (name) => createDatabase(dsn, name),
+    createDatabase: (name, options) => createDatabase(dsn, name, options),
     dropDatabase: (name) => dropDatabase(dsn, name),
     stop,
     [Symbol.asyncDispose]: stop,

@@ -12,8 +12,8 @@ export interface PostgresServer extends AsyncDisposable {
    * server on the host, the network alias for a Postgres container beside containerised services.
    */
   serviceDsn(dsn: string): string;
-  /** Creates an empty database and returns its DSN (as the harness reaches it). */
-  createDatabase(name: string): Promise<string>;
+  /** Creates an empty database, or a copy of `template`, and returns its DSN (as the harness reaches it). */
+  createDatabase(name: string, options?: { template?: string }): Promise<string>;
   dropDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
 }

@@ -17,6 +17,8 @@ import { newRunId } from './run-id.ts';
 import { lockEnvironment } from './environment-lock.ts';
 import { preflight } from './preflight.ts';
 import { RunResources } from './run-resources.ts';
+import { CleanupStack } from './cleanup-stack.ts';
+import { seedTemplateOf } from './seed-template.ts';
 import { runTest, type DrillEvent } from './runner.ts';
 import { builtInRegistry, drillRegistry, type DrillEntry, type DrillRegistry } from './tests/index.ts';
 import type { DrillWorld } from './world.ts';
@@ -93,15 +95,25 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
   await mkdir(runDir, { recursive: true });
   const tests: TestRecord[] = [];
   let runError: string | undefined;
+  const runEnd = new CleanupStack();
   const resources = new RunResources(env, { runId, runDir, baseDir: loaded.baseDir, processEnv, redactor, signal, info: onInfo, ...(loaded.plugins ? { plugins: loaded.plugins } : {}) });
   const warnings: string[] = [];
   try {
     const { session, server, blob, notifier } = await resources.open(environmentName);
-    const world: DrillWorld = { runId, runDir, environmentName, env, baseDir: loaded.baseDir, server, ...(blob ? { blob } : {}), target: session.target, redactor, processEnv, notifier };
-    for (const id of selected) {
-      if (signal.aborted) break;
-      const evidence = new Evidence(runDir, id, redactor);
-      tests.push(await runTest(registry.get(id).plan(world, evidence), { signal, evidence, redactor, waivers: env.waive, ...(onEvent ? { onEvent } : {}) }));
+    const world: DrillWorld = {
+      runId, runDir, environmentName, env, baseDir: loaded.baseDir, server, ...(blob ? { blob } : {}), target: session.target, redactor, processEnv, notifier,
+      seedTemplate: () => seedTemplate(),
+      atRunEnd: (label, fn) => runEnd.defer(label, fn),
+    };
+    const seedTemplate = seedTemplateOf(world);
+    try {
+      for (const id of selected) {
+        if (signal.aborted) break;
+        const evidence = new Evidence(runDir, id, redactor);
+        tests.push(await runTest(registry.get(id).plan(world, evidence), { signal, evidence, redactor, waivers: env.waive, ...(onEvent ? { onEvent } : {}) }));
+      }
+    } finally {
+      for (const done of await runEnd.runAll()) if (done.status === 'error') warnings.push(`${done.label} failed: ${redactor.redact(done.error ?? '')}`);
     }
   } catch (error) {
     runError = redactor.redact(errorMessage(error));

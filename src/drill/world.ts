@@ -15,6 +15,7 @@ import type { Decision } from '../criteria/decision-types.ts';
 import type { HistoryRow, HistorySnapshot } from '../database/history.ts';
 import type { Fingerprints } from '../database/fingerprint.ts';
 import type { PipelineRun } from '../pipeline/run-pipeline.ts';
+import type { SeedTemplate } from './seed-template.ts';
 
 export type ServiceKey = 'v1' | 'v2';
 export const serviceName: Record<ServiceKey, string> = { v1: 'V1', v2: 'V2' };
@@ -35,6 +36,10 @@ export interface DrillWorld {
   /** The harness's own environment (for passEnv and the base PATH of services). */
   processEnv: NodeJS.ProcessEnv;
   notifier: Notifier;
+  /** The run's seeded data set D as a template database, made by the first test that asks (undefined: each test seeds its own). */
+  seedTemplate: () => Promise<SeedTemplate | undefined>;
+  /** Queues a cleanup for the end of the run (after the last test, before its resources close), run in reverse. */
+  atRunEnd(label: string, fn: () => Promise<unknown>): void;
 }
 
 
@@ -62,6 +67,8 @@ export interface TestState {
   harnessLatencyMs?: () => number | undefined;
   /** The drill database's name on the server (a database cut names it). */
   databaseName?: string;
+  /** The database was copied from the run's seeded template: the setup commands need not run again. */
+  seededFrom?: SeedTemplate;
   /** Notifications under way; awaited when the test finishes so they never slow a step. */
   notifications: Promise<unknown>[];
   /** Facts measured along the way, read by the checks. */

@@ -13,8 +13,8 @@ export interface FreshRunOptions {
   id: string;
   title: string;
   phase: StepPhase;
-  /** The commands that make the same data in the second database, in the order they ran in the drill's. */
-  seed: CommandConfig[];
+  /** After the setup (D): the commands that made the rest of the data, in the order they ran in the drill's database. */
+  then: CommandConfig[];
   /** Where the run's KPIs and database are kept for the checks. */
   fact: 'sameData' | 'freshForward';
 }
@@ -37,13 +37,16 @@ export function freshRun(world: DrillWorld, state: TestState, key: ServiceKey, o
       shadow.restoredEnv = state.restoredEnv;
       if (state.blob) shadow.blob = state.blob;
       const dbName = `drill_${state.testId.replaceAll('-', '_')}_${options.fact === 'sameData' ? 'same' : 'fresh'}_${randomBytes(3).toString('hex')}`;
-      shadow.databaseUrl = await world.server.createDatabase(dbName);
+      const template = await world.seedTemplate();
+      shadow.databaseUrl = await world.server.createDatabase(dbName, template ? { template: template.name } : {});
+      if (template) shadow.seededFrom = template;
       shadow.databaseName = dbName;
       world.redactor.addDsn(shadow.databaseUrl);
       ctx.defer(`drop database ${dbName}`, () => world.server.dropDatabase(dbName));
       shadow.outputDir = await state.evidence.folder(`${options.fact === 'sameData' ? 'same-data' : 'fresh-forward'}-outputs`);
       // The sub-steps' cleanups (stop the version, close its log) join this test's queue.
-      await runSetup(world, shadow, options.seed, `${options.id}-seed`).run(ctx);
+      await runSetup(world, shadow, world.env.setup, `${options.id}-seed`).run(ctx);
+      if (options.then.length) await runSetup(world, shadow, options.then, `${options.id}-arrivals`).run(ctx);
       await deployService(world, shadow, key, options.phase, { id: `${options.id}-deploy`, logName: `${key}-${options.fact === 'sameData' ? 'same-data' : 'fresh-forward'}.log` }).run(ctx);
       const service = need(shadow.running[key], name);
       const run = await runPipeline(world.env[key].run, { service, dsn: shadow.databaseUrl, fill: serviceFill(world, shadow), signal: ctx.signal });

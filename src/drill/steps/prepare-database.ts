@@ -10,7 +10,9 @@ export function prepareDatabase(world: DrillWorld, state: TestState): StepDefini
     phase: 'setup',
     async run(ctx) {
       const name = `drill_${state.testId.replaceAll('-', '_')}_${randomBytes(3).toString('hex')}`;
-      state.databaseUrl = await world.server.createDatabase(name);
+      const template = await world.seedTemplate();
+      state.databaseUrl = await world.server.createDatabase(name, template ? { template: template.name } : {});
+      if (template) state.seededFrom = template;
       state.databaseName = name;
       world.redactor.addDsn(state.databaseUrl);
       ctx.defer(`drop database ${name}`, () => world.server.dropDatabase(name));

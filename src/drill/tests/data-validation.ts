@@ -25,7 +25,7 @@ export function dataValidationPlan(world: DrillWorld, evidence: Evidence): Drill
     ...rollback(world, state, { cutover: true }),
     ...verify(world, state),
     ...(world.env.kpis && world.env.v1.run.kind !== 'none'
-      ? [freshRun(world, state, 'v1', { id: 'v1-same-data-run', title: 'Run V1 from scratch on the same data set D (a second database)', phase: 'verify', seed: world.env.setup, fact: 'sameData' })]
+      ? [freshRun(world, state, 'v1', { id: 'v1-same-data-run', title: 'Run V1 from scratch on the same data set D (a second database)', phase: 'verify', then: [], fact: 'sameData' })]
       : []),
   ];
   const noRun = world.env.v1.run.kind === 'none' ? { unconfigured: 'v1.run (V1 has no run trigger, so it cannot be run on the same data)' } : {};

@@ -49,7 +49,7 @@ export function rollForwardPlan(world: DrillWorld, evidence: Evidence): DrillPla
     ...(world.env.accounting ? [accountRecordsStep(world, state, 'accountingForward', 'account-records-forward', 'Account for every source record after V2 picked up again', 'forward')] : []),
     fingerprintSchemaNow(world, state, 'schemaAfter', 'fingerprint-schema-after', 'forward'),
     ...(world.env.kpis && world.env.v2.run.kind !== 'none'
-      ? [freshRun(world, state, 'v2', { id: 'v2-fresh-run', title: 'Run V2 from scratch on the same data (a second database): the reference', phase: 'forward', seed: [...world.env.setup, ...arrivals, ...arrivals], fact: 'freshForward' })]
+      ? [freshRun(world, state, 'v2', { id: 'v2-fresh-run', title: 'Run V2 from scratch on the same data (a second database): the reference', phase: 'forward', then: [...arrivals, ...arrivals], fact: 'freshForward' })]
       : []),
   ];
   const scope = () => recomputedPoints(world, state);
