@@ -69,6 +69,8 @@ export interface TestState {
   databaseName?: string;
   /** The database was copied from the run's seeded template: the setup commands need not run again. */
   seededFrom?: SeedTemplate;
+  /** Work started in the background (a version's run from scratch), settled before the rollback window. */
+  background: Promise<unknown>[];
   /** Notifications under way; awaited when the test finishes so they never slow a step. */
   notifications: Promise<unknown>[];
   /** Facts measured along the way, read by the checks. */
@@ -155,7 +157,7 @@ export interface AccountingFacts {
 }
 
 export function newTestState(testId: string, evidence: Evidence): TestState {
-  return { testId, evidence, running: {}, runs: {}, startedAt: {}, restoredEnv: {}, scrapers: {}, resources: {}, notifications: [], facts: {} };
+  return { testId, evidence, background: [], running: {}, runs: {}, startedAt: {}, restoredEnv: {}, scrapers: {}, resources: {}, notifications: [], facts: {} };
 }
 
 /** A value a previous step should have set; its absence is a programming error in the plan. */

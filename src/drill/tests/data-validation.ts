@@ -7,7 +7,7 @@ import type { DrillPlan } from '../runner.ts';
 import { defineDrill } from '../drill-plugin.ts';
 import { dataValidationSection } from '../../journal/checklist.ts';
 import { emergencyPath } from '../steps/emergency.ts';
-import { freshRun } from '../steps/fresh-run.ts';
+import { freshRun, settleBackground } from '../steps/fresh-run.ts';
 import { newTestState, type DrillWorld } from '../world.ts';
 import { finishNotifications, preRollback, rollback, v2Running, verify } from './phases.ts';
 
@@ -19,14 +19,20 @@ import { finishNotifications, preRollback, rollback, v2Running, verify } from '.
  */
 export function dataValidationPlan(world: DrillWorld, evidence: Evidence): DrillPlan {
   const state = newTestState('data-validation', evidence);
+  const sameData =
+    world.env.kpis && world.env.v1.run.kind !== 'none'
+      ? freshRun(world, state, 'v1', { id: 'v1-same-data-run', title: 'Run V1 from scratch on the same data set D (a second database)', phase: 'verify', then: [], fact: 'sameData' })
+      : undefined;
+  const [prepare, ...running] = v2Running(world, state);
   const steps = [
-    ...v2Running(world, state),
+    prepare!,
+    ...(sameData ? [sameData.start] : []),
+    ...running,
     ...preRollback(world, state, 'data-validation drill'),
+    ...(sameData ? [settleBackground(state)] : []),
     ...rollback(world, state, { cutover: true }),
     ...verify(world, state),
-    ...(world.env.kpis && world.env.v1.run.kind !== 'none'
-      ? [freshRun(world, state, 'v1', { id: 'v1-same-data-run', title: 'Run V1 from scratch on the same data set D (a second database)', phase: 'verify', then: [], fact: 'sameData' })]
-      : []),
+    ...(sameData ? [sameData.finish] : []),
   ];
   const noRun = world.env.v1.run.kind === 'none' ? { unconfigured: 'v1.run (V1 has no run trigger, so it cannot be run on the same data)' } : {};
   return {

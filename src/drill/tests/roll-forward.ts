@@ -10,7 +10,7 @@ import { rollForwardSection } from '../../journal/checklist.ts';
 import { accountRecordsStep } from '../steps/account-records.ts';
 import { completeRun } from '../steps/complete-run.ts';
 import { emergencyPath } from '../steps/emergency.ts';
-import { freshRun } from '../steps/fresh-run.ts';
+import { freshRun, settleBackground } from '../steps/fresh-run.ts';
 import { runSetup } from '../steps/run-setup.ts';
 import { deployService } from '../steps/start-service.ts';
 import { stopService } from '../steps/stop-service.ts';
@@ -29,9 +29,17 @@ import { recomputedPoints } from './recomputed.ts';
 export function rollForwardPlan(world: DrillWorld, evidence: Evidence): DrillPlan {
   const state = newTestState('roll-forward', evidence);
   const arrivals = world.env.cutover ? [world.env.cutover] : [];
+  const fresh =
+    world.env.kpis && world.env.v2.run.kind !== 'none'
+      ? freshRun(world, state, 'v2', { id: 'v2-fresh-run', title: 'Run V2 from scratch on the same data (a second database): the reference', phase: 'forward', then: [...arrivals, ...arrivals], fact: 'freshForward' })
+      : undefined;
+  const [prepare, ...running] = v2Running(world, state);
   const steps: StepDefinition[] = [
-    ...v2Running(world, state),
+    prepare!,
+    ...(fresh ? [fresh.start] : []),
+    ...running,
     ...preRollback(world, state, 'roll-forward drill'),
+    ...(fresh ? [settleBackground(state)] : []),
     ...rollback(world, state, { cutover: false }),
     ...verify(world, state),
     ...(arrivals.length
@@ -48,9 +56,7 @@ export function rollForwardPlan(world: DrillWorld, evidence: Evidence): DrillPla
     ...(world.env.kpis ? [readKpisNow(world, state, 'kpisAfterForward', 'read-kpis-after-forward', "Read V2's KPIs after the roll-forward", 'forward')] : []),
     ...(world.env.accounting ? [accountRecordsStep(world, state, 'accountingForward', 'account-records-forward', 'Account for every source record after V2 picked up again', 'forward')] : []),
     fingerprintSchemaNow(world, state, 'schemaAfter', 'fingerprint-schema-after', 'forward'),
-    ...(world.env.kpis && world.env.v2.run.kind !== 'none'
-      ? [freshRun(world, state, 'v2', { id: 'v2-fresh-run', title: 'Run V2 from scratch on the same data (a second database): the reference', phase: 'forward', then: [...arrivals, ...arrivals], fact: 'freshForward' })]
-      : []),
+    ...(fresh ? [fresh.finish] : []),
   ];
   const scope = () => recomputedPoints(world, state);
   return {
