@@ -6,7 +6,7 @@ import { Redactor } from '../src/redaction/redactor.ts';
 import { copyToLatest } from '../src/journal/journal-files.ts';
 import { HarnessError } from '../src/errors.ts';
 import { verifyManifest } from '../src/evidence/manifest.ts';
-import { sampleJournal } from '../src/report/sample-journal.ts';
+import { sampleJournal } from './helpers/sample-journal.ts';
 import { writeSignoffArtifacts } from '../src/report/signoff-artifacts.ts';
 import { sealedRun } from './helpers/sealed-run.ts';
 

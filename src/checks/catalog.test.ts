@@ -8,8 +8,7 @@ import { Redactor } from '../redaction/redactor.ts';
 import { Evidence } from '../drill/evidence.ts';
 import { builtInDrills } from '../drill/tests/index.ts';
 import type { DrillWorld } from '../drill/world.ts';
-import { catalogMarkdown } from './catalog-markdown.ts';
-import { checkCatalog, isKnownCheck } from './catalog.ts';
+import { catalogMarkdown, checkCatalog, isKnownCheck } from './catalog.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -4,12 +4,12 @@ import { loadConfig, selectEnvironment } from '../config/load-config.ts';
 import type { CriteriaOverrides } from '../criteria/criteria-overrides.ts';
 import { defaultCriteria } from '../criteria/criteria.ts';
 import type { DecisionConfig } from '../criteria/decision-schema.ts';
-import { describeDecision } from '../criteria/describe-decision.ts';
 import { evaluate } from '../criteria/evaluate.ts';
 import { readTelemetry } from '../criteria/read-telemetry.ts';
 import type { Telemetry, TelemetrySourceSummary } from '../criteria/telemetry-schema.ts';
 import { HarnessError } from '../errors.ts';
-import { formatDuration } from '../criteria/format-criterion.ts';
+import { formatDuration, formatValue } from '../criteria/format-criterion.ts';
+import type { Decision } from '../criteria/decision-types.ts';
 import { clientFor } from '../telemetry/prometheus-source.ts';
 import { prometheusTelemetry } from '../telemetry/prometheus-range.ts';
 import type { FetchLike } from '../telemetry/scraper.ts';
@@ -147,4 +147,29 @@ function describeSource(source: TelemetrySourceSummary): string {
   const range = source.range ? `, ${source.range.from} → ${source.range.to} every ${formatDuration(source.range.stepMs)}` : '';
   const answers = Object.entries(source.answers ?? {}).map(([field, a]) => `${field} ${a.answered}/${a.answered + a.missing + a.failed}`);
   return `telemetry: Prometheus ${source.url ?? ''}${range}; steps answered: ${answers.join(', ')}`;
+}
+
+/** The terminal form of a decision: what fired and since when, what was held back and why, what had no data. */
+function describeDecision(decision: Decision): string {
+  const lines = [`decision: ${decision.decision.toUpperCase()} (${decision.samples} samples${decision.from ? `, ${decision.from} → ${decision.to}` : ''})`];
+  if (decision.fired.length > 0) {
+    lines.push('fired:');
+    for (const f of decision.fired) {
+      const held = f.heldMs === undefined ? '' : `, held ${formatDuration(f.heldMs)} since ${f.firstHeldAt}`;
+      const window = f.windowMs === undefined ? '' : ` within ${formatDuration(f.windowMs)} (first at ${f.firstHeldAt})`;
+      lines.push(`  - ${f.id}: ${f.title} — ${formatValue(f.value, f.unit)} at ${f.firedAt}${held}${window}${f.detail ? ` (${f.detail})` : ''}`);
+    }
+  }
+  if (decision.heldBack.length > 0) {
+    lines.push('held back:');
+    for (const h of decision.heldBack) lines.push(`  - ${h.rule} (${h.criterion}): ${h.reason}`);
+  }
+  const silent = decision.evaluated.filter((e) => e.status === 'no-data' || e.status === 'not-measured' || e.status === 'disabled');
+  if (silent.length > 0) {
+    lines.push('not evaluated:');
+    for (const e of silent) lines.push(`  - ${e.id}: ${e.status}${e.note ? ` (${e.note})` : ''}`);
+  }
+  const clear = decision.evaluated.filter((e) => e.status === 'clear').map((e) => e.id);
+  if (clear.length > 0) lines.push(`clear: ${clear.join(', ')}`);
+  return lines.join('\n');
 }

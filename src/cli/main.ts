@@ -104,8 +104,10 @@ export function buildProgram(): Command {
     .option('--json', 'as JSON (id, tests, compares, threshold, needs, fault, provenBy)')
     .option('--markdown', 'as the table of docs/checks.md')
     .action(async (opts: { json?: boolean; markdown?: boolean }) => {
-      const { checksCommand } = await import('./checks-command.ts');
-      process.exitCode = await checksCommand(opts);
+      const { checkCatalog, catalogMarkdown } = await import('../checks/catalog.ts');
+      if (opts.json) process.stdout.write(`${JSON.stringify(checkCatalog, null, 2)}\n`);
+      else if (opts.markdown) process.stdout.write(catalogMarkdown());
+      else for (const c of checkCatalog) process.stdout.write(`${c.id.padEnd(28)} ${c.tests.join(',').padEnd(44)} ${c.compares}\n${' '.repeat(29)}fails with: ${c.fault} (${c.provenBy})\n`);
     });
   program
     .command('schema')

@@ -1,7 +1,8 @@
+import { createDatabase, dropDatabase } from './ephemeral-postgres.ts';
+import { redactDsn } from '../redaction/redactor.ts';
 import type { DatabaseConfig } from '../config/schema.ts';
 import { HarnessError } from '../errors.ts';
 import { startEphemeralPostgres } from './ephemeral-postgres.ts';
-import { existingServer } from './existing-server.ts';
 import type { PostgresServer } from './postgres-server.ts';
 
 /**
@@ -32,4 +33,28 @@ export async function openServer(
       throw new HarnessError(`no database provider for kind '${(never as { kind: string }).kind}'`);
     }
   }
+}
+
+/** A server the user runs. The harness never stops it; it only creates and drops drill databases. */
+function existingServer(dsn: string): PostgresServer {
+  let url: URL;
+  try {
+    url = new URL(dsn);
+  } catch {
+    throw new HarnessError('the database DSN is not a postgres:// URL');
+  }
+  if (!/^postgres(ql)?:$/.test(url.protocol)) throw new HarnessError(`the database DSN must start with postgres:// (got ${url.protocol}//)`);
+  const stop = async () => undefined;
+  return {
+    dsn,
+    password: decodeURIComponent(url.password),
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    description: `existing PostgreSQL at ${redactDsn(dsn)}`,
+    serviceDsn: (database) => database,
+    createDatabase: (name, options) => createDatabase(dsn, name, options),
+    dropDatabase: (name) => dropDatabase(dsn, name),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 }

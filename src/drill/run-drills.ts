@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load-config.ts';
@@ -13,7 +14,6 @@ import { runStatus } from '../journal/verdict.ts';
 import { reporterRegistry, runReporters, type ReporterPlugin } from '../report/reporters.ts';
 import type { DrillPlugin } from './drill-plugin.ts';
 import { Evidence } from './evidence.ts';
-import { newRunId } from './run-id.ts';
 import { lockEnvironment } from './environment-lock.ts';
 import { preflight } from './preflight.ts';
 import { RunResources } from './run-resources.ts';
@@ -170,4 +170,9 @@ function selectTests(only: string[] | undefined, registry: DrillRegistry): strin
   if (!only || only.length === 0) return ids;
   for (const id of only) registry.get(id, 'drill given by --only');
   return ids.filter((id) => only.includes(id));
+}
+
+/** Sortable and unique: 2026-11-25T17-55-03Z-3fa9c1. */
+function newRunId(now = new Date()): string {
+  return `${now.toISOString().slice(0, 19).replaceAll(':', '-')}Z-${randomBytes(3).toString('hex')}`;
 }

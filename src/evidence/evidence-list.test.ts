@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sampleJournal } from '../report/sample-journal.ts';
+import { sampleJournal } from '../../test/helpers/sample-journal.ts';
 import { inside, listEvidence } from './evidence-list.ts';
 
 let root: string;

@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sampleJournal } from '../report/sample-journal.ts';
+import { sampleJournal } from '../../test/helpers/sample-journal.ts';
 import { summariseRun } from './history-entry.ts';
 import { appendHistory, historyPath, readHistory } from './history-file.ts';
 

@@ -6,7 +6,7 @@ import { Redactor } from '../redaction/redactor.ts';
 import type { AllureExecutor, AllureTestResult } from './allure-model.ts';
 import { writeAllureResults } from './allure.ts';
 import { renderProperties } from './properties-file.ts';
-import { sampleJournal } from './sample-journal.ts';
+import { sampleJournal } from '../../test/helpers/sample-journal.ts';
 
 let runDir: string;
 

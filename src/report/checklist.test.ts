@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderChecklist } from './checklist.ts';
-import { sampleJournal } from './sample-journal.ts';
+import { sampleJournal } from '../../test/helpers/sample-journal.ts';
 
 describe('renderChecklist', () => {
   it('leaves the Sign-Off block blank until someone signs', () => {

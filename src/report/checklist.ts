@@ -1,8 +1,7 @@
 import type { Journal, TestRecord } from '../journal/journal-types.ts';
 import { currentSignatures, roleLabels, signatureKind, signOffRoles, type Signature } from '../signoff/signature.ts';
-import { formatMs } from '../util/format.ts';
+import { formatMs, formatValue } from '../util/format.ts';
 import { firstLine, testingChecklist, type ChecklistEntry } from '../journal/checklist.ts';
-import { formatValue } from './format-value.ts';
 
 /**
  * checklist.md: the runbook's Testing Checklist filled from the journal (src/journal/checklist.ts),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from './junit.ts';
-import { sampleJournal } from './sample-journal.ts';
-import { findAll, parseXml, type XmlElement } from './tiny-xml.ts';
+import { sampleJournal } from '../../test/helpers/sample-journal.ts';
+import { findAll, parseXml, type XmlElement } from '../../test/helpers/tiny-xml.ts';
 
 const xml = renderJunit(sampleJournal());
 const root = parseXml(xml);

@@ -8,3 +8,10 @@ export function formatMs(ms: number): string {
 export function seconds(ms: number): string {
   return (ms / 1000).toFixed(1);
 }
+
+/** A check's value or threshold as a reader wants it: milliseconds as time, other units after the number. */
+export function formatValue(value: number | string | boolean | null, unit?: string): string {
+  if (value === null) return '—';
+  if (typeof value === 'number' && unit === 'ms') return formatMs(value);
+  return `${String(value)}${unit && unit !== 'ms' ? ` ${unit}` : ''}`;
+}

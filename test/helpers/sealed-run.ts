@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { Redactor } from '../../src/redaction/redactor.ts';
 import { inside } from '../../src/evidence/evidence-list.ts';
 import { renderChecklist } from '../../src/report/checklist.ts';
-import { sampleJournal } from '../../src/report/sample-journal.ts';
+import { sampleJournal } from './sample-journal.ts';
 import { writeSignoffArtifacts, type SignoffArtifacts, type SignoffArtifactsOptions } from '../../src/report/signoff-artifacts.ts';
 
 /**

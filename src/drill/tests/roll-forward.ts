@@ -1,3 +1,4 @@
+import { kpiId, type KpiPoint } from '../../checks/kpi-compare.ts';
 import type { CheckDefinition } from '../../checks/check.ts';
 import { kpiChecks } from '../../checks/kpi-checks.ts';
 import { forwardRecordChecks } from '../../checks/data-loss-checks.ts';
@@ -16,7 +17,6 @@ import { deployService } from '../steps/start-service.ts';
 import { stopService } from '../steps/stop-service.ts';
 import { newTestState, type DrillWorld, type TestState } from '../world.ts';
 import { fingerprintSchemaNow, finishNotifications, preRollback, readKpisNow, rollback, v2Running, verify } from './phases.ts';
-import { recomputedPoints } from './recomputed.ts';
 
 /**
  * Test 4 of the runbook, "Rollback-Forward Recovery": roll back to V1 and verify it; records arrive
@@ -131,3 +131,24 @@ function schemaUnchanged(state: TestState): CheckDefinition {
 
 /** The runbook's "Rollback-Forward Recovery", as a drill of the registry: its plan and its section of the Testing Checklist. */
 export const rollForward = defineDrill({ id: 'roll-forward', title: 'Rollback-Forward Recovery', plan: rollForwardPlan, checklist: rollForwardSection });
+
+/**
+ * The KPI points V2's re-run recomputed: those the configured query names (by run id or time window),
+ * or, by default, those whose value changed or that appeared between just before and just after the
+ * re-run. Undefined until both sides are known.
+ */
+function recomputedPoints(world: DrillWorld, state: TestState): { keys: Set<string>; periods: string[] } | undefined {
+  const { kpisBeforeForward: before, kpisAfterForward: after, recomputedKeys } = state.facts;
+  if (!after) return undefined;
+  let points: KpiPoint[];
+  if (world.env.kpis?.recomputed.kind === 'query') {
+    if (!recomputedKeys) return undefined;
+    const wanted = new Set(recomputedKeys);
+    points = after.points.filter((p) => wanted.has(kpiId(p)));
+  } else {
+    if (!before) return undefined;
+    const previous = new Map(before.points.map((p) => [kpiId(p), p.value]));
+    points = after.points.filter((p) => !previous.has(kpiId(p)) || previous.get(kpiId(p)) !== p.value);
+  }
+  return { keys: new Set(points.map(kpiId)), periods: [...new Set(points.map((p) => p.asOf))].sort() };
+}

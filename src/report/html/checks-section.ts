@@ -1,7 +1,6 @@
 import type { CheckRecord, Journal, TestRecord } from '../../journal/journal-types.ts';
-import { formatMs } from '../../util/format.ts';
+import { formatMs, formatValue } from '../../util/format.ts';
 import { issues } from '../../journal/checklist.ts';
-import { formatValue } from '../format-value.ts';
 import { html, type SafeHtml } from './html.ts';
 import { statusBadge } from './status.ts';
 

@@ -1,5 +1,5 @@
+import { formatValue } from '../../util/format.ts';
 import type { CheckRecord, Journal, TestRecord } from '../../journal/journal-types.ts';
-import { formatValue } from '../format-value.ts';
 import { html, type SafeHtml } from './html.ts';
 import { statusBadge } from './status.ts';
 

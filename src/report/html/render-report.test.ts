@@ -3,7 +3,7 @@ import type { Journal } from '../../journal/journal-types.ts';
 import type { HistoryEntry } from '../../history/history-entry.ts';
 import { summariseRun } from '../../history/history-entry.ts';
 import { buildTrend } from '../../history/trend.ts';
-import { sampleJournal } from '../sample-journal.ts';
+import { sampleJournal } from '../../../test/helpers/sample-journal.ts';
 import { renderReportHtml } from './render-report.ts';
 import type { ReportContext } from './report-context.ts';
 

@@ -1,10 +1,10 @@
+import type { WaitStrategy } from 'testcontainers';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { errorMessage } from '../../errors.ts';
 import type { Deployment, ServiceRole, ServiceSpec, StartedDeployment, Target } from '../target.ts';
 import type { DockerTargetConfig } from './docker-schema.ts';
 import type { Engine } from './engine.ts';
 import { inspectImage } from './images.ts';
-import { NoWaitStrategy } from './no-wait-strategy.ts';
 import { removeOnExit } from './run-labels.ts';
 import { StartedContainer } from './started-container.ts';
 
@@ -78,5 +78,29 @@ export class DockerTarget implements Target {
     });
     await service.followLogs();
     return service;
+  }
+}
+
+/**
+ * testcontainers waits for listening ports by default, with shell commands run inside the
+ * container; the pipeline images have no shell. The drill measures start and health as separate
+ * steps, so start() returns once the engine has started the container and the harness polls HTTP.
+ */
+class NoWaitStrategy implements WaitStrategy {
+  private timeoutMs = 0;
+
+  async waitUntilReady(): Promise<void> {}
+
+  withStartupTimeout(startupTimeoutMs: number): this {
+    this.timeoutMs = startupTimeoutMs;
+    return this;
+  }
+
+  isStartupTimeoutSet(): boolean {
+    return this.timeoutMs > 0;
+  }
+
+  getStartupTimeout(): number {
+    return this.timeoutMs;
   }
 }

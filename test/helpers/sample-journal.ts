@@ -1,4 +1,4 @@
-import type { Journal } from '../journal/journal-types.ts';
+import type { Journal } from '../../src/journal/journal-types.ts';
 
 /**
  * A hand-built journal for reporter tests: one passing test, one failed test whose messages carry

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launchChromium, requireChromium } from './chromium.ts';
+import { launchChromium, requireChromium } from '../src/report/chromium.ts';
 
 /**
  * A PNG of report.html as Chromium draws it, for the README (docs/report.png):
- * `npx tsx src/report/screenshot.ts reports/latest docs/report.png`.
+ * `npx tsx scripts/screenshot-report.ts reports/latest docs/report.png`.
  */
 export async function screenshotReport(htmlFile: string, pngFile: string, options: { executablePath: string; width?: number }): Promise<void> {
   const browser = await launchChromium(options.executablePath);
