@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../src/config/load-config.ts';
 import type { TargetKind } from '../src/config/schema.ts';
 import type { StepRecord } from '../src/journal/journal-types.ts';
-import { runDrills } from '../src/drill/run-drills.ts';
+import { runDrills } from '../src/run/run-drills.ts';
 import { formatMs } from '../src/util/format.ts';
 export { median } from './figure.ts';
 

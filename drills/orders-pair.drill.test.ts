@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.ts';
 import type { Journal, TestRecord } from '../src/journal/journal-types.ts';
-import { runDrills } from '../src/drill/run-drills.ts';
+import { runDrills } from '../src/run/run-drills.ts';
 import { dockerTestsRun } from '../test/helpers/docker.ts';
 import { problems } from './run-one.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.ts';
 import type { TestRecord } from '../src/journal/journal-types.ts';
-import { runDrills, type RunDrillsResult } from '../src/drill/run-drills.ts';
+import { runDrills, type RunDrillsResult } from '../src/run/run-drills.ts';
 import { drillTargets } from './targets.ts';
 
 /**

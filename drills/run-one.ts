@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config/load-config.ts';
 import type { TargetKind } from '../src/config/schema.ts';
 import type { CheckRecord, StepRecord, TestRecord } from '../src/journal/journal-types.ts';
-import { runDrills, type RunDrillsResult } from '../src/drill/run-drills.ts';
+import { runDrills, type RunDrillsResult } from '../src/run/run-drills.ts';
 
 export interface OneTest {
   run: RunDrillsResult;

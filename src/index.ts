@@ -20,26 +20,26 @@ export type { Journal, TestRecord, StepRecord, CheckRecord, Incident, RunStatus,
  * `plugins`, without editing the harness (docs/architecture.md has a recipe for each).
  */
 export type { PluginsInput } from './config/plugins.ts';
-export { defineDrill, type DrillPlugin } from './drill/drill-plugin.ts';
+export { defineDrill, type DrillPlugin } from './drills/drill-plugin.ts';
 export { defineReporter, type ReporterPlugin, type ReporterContext } from './report/reporters.ts';
 export { defineTargetPlugin, type TargetPlugin, type TargetOpenOptions } from './targets/target-plugin.ts';
 export type { TargetSession } from './targets/target-session.ts';
 export type { NotificationChannelPlugin } from './notifications/channel-plugin.ts';
 
 /** What a drill is made of: steps and checks as data, over one test's state. */
-export type { DrillPlan, StepDefinition, StepContext } from './drill/runner.ts';
-export type { DrillWorld, TestState } from './drill/world.ts';
+export type { DrillPlan, StepDefinition, StepContext } from './runner/runner.ts';
+export type { DrillWorld, TestState } from './runner/world.ts';
 export type { CheckDefinition, Measurement } from './checks/check.ts';
 export type { ChecklistEntry } from './journal/journal-types.ts';
-export { newTestState } from './drill/world.ts';
-export { emergencyPath } from './drill/steps/emergency.ts';
-export { prepareDatabase } from './drill/steps/prepare-database.ts';
-export { runSetup } from './drill/steps/run-setup.ts';
-export { deployService, startService, waitServiceHealthy } from './drill/steps/start-service.ts';
-export { stopService } from './drill/steps/stop-service.ts';
-export { completeRun } from './drill/steps/complete-run.ts';
-export { validateRun } from './drill/steps/validate-run.ts';
-export { restoreConfig } from './drill/steps/restore-config.ts';
+export { newTestState } from './runner/world.ts';
+export { emergencyPath } from './drills/steps/emergency.ts';
+export { prepareDatabase } from './drills/steps/prepare-database.ts';
+export { runSetup } from './drills/steps/run-setup.ts';
+export { deployService, startService, waitServiceHealthy } from './drills/steps/start-service.ts';
+export { stopService } from './drills/steps/stop-service.ts';
+export { completeRun } from './drills/steps/complete-run.ts';
+export { validateRun } from './drills/steps/validate-run.ts';
+export { restoreConfig } from './drills/steps/restore-config.ts';
 export { budgetChecks } from './checks/budget-checks.ts';
 /** The process target's own pieces, for a target that wraps local processes. */
 export { ProcessTarget } from './targets/process/process-target.ts';

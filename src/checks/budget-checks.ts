@@ -1,4 +1,4 @@
-import type { DrillWorld } from '../drill/world.ts';
+import type { DrillWorld } from '../runner/world.ts';
 import type { CheckDefinition } from './check.ts';
 
 /** The total budget, and one check per configured step budget whose step this plan has. */

@@ -5,9 +5,9 @@ import reference from '../../drill.config.ts';
 import orders from '../../fixtures/orders/drill.config.ts';
 import { parseConfig } from '../config/load-config.ts';
 import { Redactor } from '../redaction/redactor.ts';
-import { Evidence } from '../drill/evidence.ts';
-import { builtInDrills } from '../drill/tests/index.ts';
-import type { DrillWorld } from '../drill/world.ts';
+import { Evidence } from '../runner/evidence.ts';
+import { builtInDrills } from '../drills/registry.ts';
+import type { DrillWorld } from '../runner/world.ts';
 import { catalogMarkdown, checkCatalog, isKnownCheck } from './catalog.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,4 +1,4 @@
-import type { DrillWorld, KpiFacts } from '../drill/world.ts';
+import type { DrillWorld, KpiFacts } from '../runner/world.ts';
 import type { CheckDefinition } from './check.ts';
 import { compareKpis, describeComparison, describeWorst, type KpiPoint, type VersionLabels } from './kpi-compare.ts';
 import { notMeasured } from './measure.ts';

@@ -1,4 +1,4 @@
-import type { DrillWorld, TestState } from '../drill/world.ts';
+import type { DrillWorld, TestState } from '../runner/world.ts';
 import type { CheckDefinition } from './check.ts';
 import { notMeasured, sample } from './measure.ts';
 

@@ -1,4 +1,4 @@
-import type { DrillWorld, TestState } from '../drill/world.ts';
+import type { DrillWorld, TestState } from '../runner/world.ts';
 import { describeRun } from '../pipeline/run-pipeline.ts';
 import { evaluateCheck, type CheckDefinition } from './check.ts';
 import { notMeasured, recorded, sample } from './measure.ts';

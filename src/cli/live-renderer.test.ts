@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../redaction/redactor.ts';
-import type { DrillEvent } from '../drill/runner.ts';
+import type { DrillEvent } from '../runner/runner.ts';
 import { colourEnabled, liveRenderer } from './live-renderer.ts';
 
 const events: DrillEvent[] = [

@@ -1,5 +1,5 @@
 import type { Redactor } from '../redaction/redactor.ts';
-import type { DrillEvent } from '../drill/runner.ts';
+import type { DrillEvent } from '../runner/runner.ts';
 import type { CheckRecord, StepRecord, TestRecord } from '../journal/journal-types.ts';
 import { formatMs } from '../util/format.ts';
 

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load-config.ts';
 import { Redactor } from '../redaction/redactor.ts';
 import type { Journal } from '../journal/journal-types.ts';
-import { runDrills } from '../drill/run-drills.ts';
+import { runDrills } from '../run/run-drills.ts';
 import { exitCodes } from '../journal/verdict.ts';
 import { configFileOf } from './config-file.ts';
 import { liveRenderer } from './live-renderer.ts';

@@ -1,5 +1,5 @@
 import { HarnessError } from '../errors.ts';
-import type { DrillPlugin } from '../drill/drill-plugin.ts';
+import type { DrillPlugin } from '../drills/drill-plugin.ts';
 import { notificationsSchemaFor } from '../notifications/notifications-schema.ts';
 import { builtInChannelKinds, createChannelRegistry, type AnyChannelPlugin, type BuiltInChannelKind, type ChannelRegistry } from '../notifications/registry.ts';
 import type { ReporterPlugin } from '../report/reporters.ts';

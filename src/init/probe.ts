@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { openServer } from '../database/open-server.ts';
 import { newClient } from '../database/pg-session.ts';
-import { baseEnv } from '../drill/service-env.ts';
+import { baseEnv } from '../runner/service-env.ts';
 import { errorMessage } from '../errors.ts';
 import { waitHealthy } from '../pipeline/health-check.ts';
 import { runPipeline } from '../pipeline/run-pipeline.ts';

@@ -11,7 +11,7 @@ interface Event {
   kind: 'step' | 'criterion';
 }
 
-/** The dry-run's milestones, by step id (src/drill/tests/dry-run.ts and phases.ts), and which edge of the step marks them. */
+/** The dry-run's milestones, by step id (src/drills/dry-run.ts and phases.ts), and which edge of the step marks them. */
 const milestones: Array<{ stepId: string; edge: 'start' | 'end'; label: (step: StepRecord, decision?: RecordedDecision) => string }> = [
   { stepId: 'restart-v2-with-fault', edge: 'start', label: (s) => `Fault injected: ${s.title.replace(/^Restart V2 with the fault /, 'V2 restarted with ')}` },
   { stepId: 'observe-failure', edge: 'start', label: (_, d) => (d ? 'V2 kept at work; the decision criteria evaluated over its telemetry' : 'Faulty V2 run triggered; watching the process, /health and /metrics') },

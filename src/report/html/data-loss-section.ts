@@ -3,7 +3,7 @@ import type { CheckRecord, Journal, TestRecord } from '../../journal/journal-typ
 import { html, type SafeHtml } from './html.ts';
 import { statusBadge } from './status.ts';
 
-/** The data checks of src/drill/tests/checks.ts and dry-run.ts, in the order a reader asks about them. */
+/** The data checks of src/checks and src/drills/dry-run.ts, in the order a reader asks about them. */
 const dataChecks = ['zero-data-loss', 'records-accounted-once', 'cutover-gap-processed', 'metrics-restored', 'history-intact', 'backup-restores'];
 
 /**

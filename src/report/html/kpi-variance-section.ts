@@ -3,7 +3,7 @@ import type { CheckRecord, Journal, TestRecord } from '../../journal/journal-typ
 import { html, type SafeHtml } from './html.ts';
 import { statusBadge } from './status.ts';
 
-/** The KPI comparisons the four tests make (src/drill/tests): variance checks and their "nothing missing" partners. */
+/** The KPI comparisons the four tests make (src/drills): variance checks and their "nothing missing" partners. */
 const varianceChecks = ['kpi-variance', 'consistent-outputs'];
 const completenessChecks = ['no-missing-data-points', 'no-duplicate-rows', 'metrics-restored'];
 

@@ -1,6 +1,6 @@
 import type { StepRecord } from '../../journal/journal-types.ts';
 
-/** What the dry-run's `observe-failure` step records of the decision (src/drill/steps/simulate-failure.ts). */
+/** What the dry-run's `observe-failure` step records of the decision (src/drills/steps/observe-failure.ts). */
 export interface RecordedDecision {
   decision: string;
   fired: Array<{ id: string; title: string; value: unknown; threshold: unknown; firstHeldAt: string; firedAt: string }>;

@@ -1,8 +1,8 @@
 import { execa } from 'execa';
 import { HarnessError } from '../../errors.ts';
-import { baseEnv } from '../service-env.ts';
-import type { StepDefinition } from '../runner.ts';
-import { fillPlaceholders, resolvePath, type DrillWorld, type TestState } from '../world.ts';
+import { baseEnv } from '../../runner/service-env.ts';
+import type { StepDefinition } from '../../runner/runner.ts';
+import { fillPlaceholders, resolvePath, type DrillWorld, type TestState } from '../../runner/world.ts';
 
 /**
  * Records keep arriving while V2 is stopped and V1 is not yet up. The configured cutover command

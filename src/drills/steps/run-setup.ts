@@ -1,10 +1,10 @@
 import { execa } from 'execa';
 import type { CommandConfig } from '../../config/schema.ts';
 import { HarnessError } from '../../errors.ts';
-import { baseEnv } from '../service-env.ts';
-import type { StepDefinition } from '../runner.ts';
+import { baseEnv } from '../../runner/service-env.ts';
+import type { StepDefinition } from '../../runner/runner.ts';
 import type { StepPhase } from '../../journal/journal-types.ts';
-import { fillPlaceholders, resolvePath, type DrillWorld, type TestState } from '../world.ts';
+import { fillPlaceholders, resolvePath, type DrillWorld, type TestState } from '../../runner/world.ts';
 
 /** Runs the environment's setup commands (e.g. seed the source data) against the test database. */
 export function runSetup(

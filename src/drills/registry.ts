@@ -1,5 +1,5 @@
-import { HarnessError } from '../../errors.ts';
-import type { DrillPlugin } from '../drill-plugin.ts';
+import { HarnessError } from '../errors.ts';
+import type { DrillPlugin } from './drill-plugin.ts';
 import { dataValidation } from './data-validation.ts';
 import { dryRun } from './dry-run.ts';
 import { rollbackTime } from './rollback-time.ts';

@@ -1,14 +1,14 @@
-import { budgetChecks } from '../../checks/budget-checks.ts';
-import { dataLossChecks } from '../../checks/data-loss-checks.ts';
-import { kpiChecks } from '../../checks/kpi-checks.ts';
-import { historyCheck, preRollbackChecks } from '../../checks/state-checks.ts';
-import type { Evidence } from '../evidence.ts';
-import type { DrillPlan } from '../runner.ts';
-import { defineDrill } from '../drill-plugin.ts';
-import { dataValidationSection } from '../../journal/checklist.ts';
-import { emergencyPath } from '../steps/emergency.ts';
-import { freshRun, settleBackground } from '../steps/fresh-run.ts';
-import { newTestState, type DrillWorld } from '../world.ts';
+import { budgetChecks } from '../checks/budget-checks.ts';
+import { dataLossChecks } from '../checks/data-loss-checks.ts';
+import { kpiChecks } from '../checks/kpi-checks.ts';
+import { historyCheck, preRollbackChecks } from '../checks/state-checks.ts';
+import type { Evidence } from '../runner/evidence.ts';
+import type { DrillPlan } from '../runner/runner.ts';
+import { defineDrill } from './drill-plugin.ts';
+import { dataValidationSection } from '../journal/checklist.ts';
+import { emergencyPath } from './steps/emergency.ts';
+import { freshRun, settleBackground } from './steps/fresh-run.ts';
+import { newTestState, type DrillWorld } from '../runner/world.ts';
 import { finishNotifications, preRollback, rollback, v2Running, verify } from './phases.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { NotificationEvent } from '../../notifications/channel-plugin.ts';
 import type { TestRecord } from '../../journal/journal-types.ts';
-import type { StepDefinition } from '../runner.ts';
-import type { DrillWorld, TestState } from '../world.ts';
+import type { StepDefinition } from '../../runner/runner.ts';
+import type { DrillWorld, TestState } from '../../runner/world.ts';
 
 /**
  * Sends a notification without waiting for it: a slow chat channel (retrying up to its deadline)

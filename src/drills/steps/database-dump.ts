@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { clientToolsFor, proveRestore, takeBackup, type RestoreProof } from '../../database/backup.ts';
-import type { StepContext } from '../runner.ts';
-import { need, type DrillWorld, type TestState } from '../world.ts';
+import type { StepContext } from '../../runner/runner.ts';
+import { need, type DrillWorld, type TestState } from '../../runner/world.ts';
 
 /**
  * pg_dump (custom format) of the test's database into `<test>/<name>`, tracked as evidence and

@@ -1,7 +1,7 @@
 import { reconcileRecords } from '../../database/record-accounting.ts';
-import type { StepDefinition } from '../runner.ts';
+import type { StepDefinition } from '../../runner/runner.ts';
 import type { StepPhase } from '../../journal/journal-types.ts';
-import { need, type AccountingFacts, type DrillWorld, type TestState } from '../world.ts';
+import { need, type AccountingFacts, type DrillWorld, type TestState } from '../../runner/world.ts';
 
 /** Zero data loss, computed in the database: every source key processed or quarantined. */
 export async function accountRecords(world: DrillWorld, state: TestState, evidenceName: string): Promise<AccountingFacts> {

@@ -1,16 +1,16 @@
-import type { CheckDefinition } from '../../checks/check.ts';
-import { budgetChecks } from '../../checks/budget-checks.ts';
-import { dataLossChecks } from '../../checks/data-loss-checks.ts';
-import { metricsRestoredCheck } from '../../checks/kpi-checks.ts';
-import { historyCheck, preRollbackChecks } from '../../checks/state-checks.ts';
-import { verificationChecks } from '../../checks/verification-checks.ts';
-import type { Evidence } from '../evidence.ts';
-import type { DrillPlan } from '../runner.ts';
-import { defineDrill } from '../drill-plugin.ts';
-import { dryRunSection } from '../../journal/checklist.ts';
-import { emergencyPath } from '../steps/emergency.ts';
-import { simulateFailure } from '../steps/simulate-failure.ts';
-import { newTestState, type DrillWorld, type TestState } from '../world.ts';
+import type { CheckDefinition } from '../checks/check.ts';
+import { budgetChecks } from '../checks/budget-checks.ts';
+import { dataLossChecks } from '../checks/data-loss-checks.ts';
+import { metricsRestoredCheck } from '../checks/kpi-checks.ts';
+import { historyCheck, preRollbackChecks } from '../checks/state-checks.ts';
+import { verificationChecks } from '../checks/verification-checks.ts';
+import type { Evidence } from '../runner/evidence.ts';
+import type { DrillPlan } from '../runner/runner.ts';
+import { defineDrill } from './drill-plugin.ts';
+import { dryRunSection } from '../journal/checklist.ts';
+import { emergencyPath } from './steps/emergency.ts';
+import { simulateFailure } from './steps/simulate-failure.ts';
+import { newTestState, type DrillWorld, type TestState } from '../runner/world.ts';
 import { finishNotifications, mayChangePeriods, preRollback, readKpisNow, rollback, v2Running, verify } from './phases.ts';
 
 /**

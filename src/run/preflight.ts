@@ -4,11 +4,11 @@ import { placeholdersIn } from '../database/bind-placeholders.ts';
 import { Redactor } from '../redaction/redactor.ts';
 import { checkCatalog, isKnownCheck } from '../checks/catalog.ts';
 import { HarnessError } from '../errors.ts';
-import { Evidence } from './evidence.ts';
-import type { DrillPlan } from './runner.ts';
-import type { DrillPlugin } from './drill-plugin.ts';
-import { builtInRegistry, type DrillRegistry } from './tests/index.ts';
-import type { DrillWorld } from './world.ts';
+import { Evidence } from '../runner/evidence.ts';
+import type { DrillPlan } from '../runner/runner.ts';
+import type { DrillPlugin } from '../drills/drill-plugin.ts';
+import { builtInRegistry, type DrillRegistry } from '../drills/registry.ts';
+import type { DrillWorld } from '../runner/world.ts';
 
 /**
  * Everything about a run that can be known wrong before anything starts, each problem naming the field

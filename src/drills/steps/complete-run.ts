@@ -1,8 +1,8 @@
 import { describeRun, runPipeline } from '../../pipeline/run-pipeline.ts';
 import type { StepPhase } from '../../journal/journal-types.ts';
-import type { StepDefinition } from '../runner.ts';
-import { serviceFill } from '../service-spec.ts';
-import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
+import type { StepDefinition } from '../../runner/runner.ts';
+import { serviceFill } from '../../runner/service-spec.ts';
+import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../../runner/world.ts';
 
 /**
  * Lets the version complete one KPI run by its run protocol. A version with no run trigger (`none`)

@@ -5,9 +5,9 @@ import { errorMessage } from '../../errors.ts';
 import { readKpis } from '../../kpis/read-kpis.ts';
 import { defaultExtension, outputsSince, readOutput, type OutputFile } from '../../pipeline/outputs.ts';
 import { describeRun, runPipeline, type PipelineRun } from '../../pipeline/run-pipeline.ts';
-import type { StepDefinition } from '../runner.ts';
-import { serviceFill } from '../service-spec.ts';
-import { fillPlaceholders, need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
+import type { StepDefinition } from '../../runner/runner.ts';
+import { serviceFill } from '../../runner/service-spec.ts';
+import { fillPlaceholders, need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../../runner/world.ts';
 
 /**
  * Runbook step 4: run a KPI calculation on the restored version and prove it worked — the run

@@ -1,5 +1,5 @@
-import type { StepDefinition } from '../runner.ts';
-import { need, serviceName, type ServiceKey, type TestState } from '../world.ts';
+import type { StepDefinition } from '../../runner/runner.ts';
+import { need, serviceName, type ServiceKey, type TestState } from '../../runner/world.ts';
 
 /** Runbook step 1, last part: keep the version's final log lines as evidence. */
 export function captureLogs(state: TestState, key: ServiceKey, lines = 50): StepDefinition {

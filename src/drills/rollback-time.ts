@@ -1,17 +1,17 @@
-import { budgetChecks } from '../../checks/budget-checks.ts';
-import type { DrillPlan } from '../runner.ts';
-import { defineDrill } from '../drill-plugin.ts';
-import { rollbackTimeSection } from '../../journal/checklist.ts';
-import { captureLogs } from '../steps/capture-logs.ts';
-import { prepareDatabase } from '../steps/prepare-database.ts';
-import { restoreConfig } from '../steps/restore-config.ts';
-import { completeRun } from '../steps/complete-run.ts';
-import { runSetup } from '../steps/run-setup.ts';
-import { deployService, startService, waitServiceHealthy } from '../steps/start-service.ts';
-import { stopService } from '../steps/stop-service.ts';
-import { validateRun } from '../steps/validate-run.ts';
-import { newTestState, type DrillWorld } from '../world.ts';
-import type { Evidence } from '../evidence.ts';
+import { budgetChecks } from '../checks/budget-checks.ts';
+import type { DrillPlan } from '../runner/runner.ts';
+import { defineDrill } from './drill-plugin.ts';
+import { rollbackTimeSection } from '../journal/checklist.ts';
+import { captureLogs } from './steps/capture-logs.ts';
+import { prepareDatabase } from './steps/prepare-database.ts';
+import { restoreConfig } from './steps/restore-config.ts';
+import { completeRun } from './steps/complete-run.ts';
+import { runSetup } from './steps/run-setup.ts';
+import { deployService, startService, waitServiceHealthy } from './steps/start-service.ts';
+import { stopService } from './steps/stop-service.ts';
+import { validateRun } from './steps/validate-run.ts';
+import { newTestState, type DrillWorld } from '../runner/world.ts';
+import type { Evidence } from '../runner/evidence.ts';
 
 /**
  * Test 3 of the runbook, "Rollback Time Measurement": V2 deployed and through a run, then the

@@ -6,9 +6,9 @@ import { select } from '../../telemetry/telemetry-metrics.ts';
 import { canConnect } from '../../database/connectivity.ts';
 import { databaseNow } from '../../pipeline/run-pipeline.ts';
 import { describeHealth, waitHealthy } from '../../pipeline/health-check.ts';
-import type { StepContext, StepDefinition } from '../runner.ts';
-import { serviceFill, serviceSpec } from '../service-spec.ts';
-import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
+import type { StepContext, StepDefinition } from '../../runner/runner.ts';
+import { serviceFill, serviceSpec } from '../../runner/service-spec.ts';
+import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../../runner/world.ts';
 import type { StepPhase } from '../../journal/journal-types.ts';
 
 export interface LaunchOptions {

@@ -1,6 +1,6 @@
 import { compareHistory, periodsThatMayChange, periodsTouchedBy } from '../../database/history.ts';
-import type { StepDefinition } from '../runner.ts';
-import { need, type DrillWorld, type TestState } from '../world.ts';
+import type { StepDefinition } from '../../runner/runner.ts';
+import { need, type DrillWorld, type TestState } from '../../runner/world.ts';
 
 /**
  * Historical metrics intact: the fingerprint of every historical period taken before the rollback

@@ -1,24 +1,24 @@
-import { readKpis } from '../../kpis/read-kpis.ts';
-import { kpiId } from '../../checks/kpi-compare.ts';
-import { readKpiKeys } from '../../kpis/read-sql-kpis.ts';
-import { schemaFingerprint } from '../../database/fingerprint.ts';
-import type { TestRecord } from '../../journal/journal-types.ts';
-import type { StepDefinition } from '../runner.ts';
-import { accountRecordsAfter } from '../steps/account-records.ts';
-import { captureLogs } from '../steps/capture-logs.ts';
-import { compareHistoryStep } from '../steps/compare-history.ts';
-import { cutoverArrivals } from '../steps/cutover.ts';
-import { initiateRollback, notificationWarning, sendNotification } from '../steps/notify.ts';
-import { backupDatabase, exportV2Metrics, proveBackupRestores, recordSystemState } from '../steps/pre-rollback.ts';
-import { prepareDatabase } from '../steps/prepare-database.ts';
-import { restoreConfig } from '../steps/restore-config.ts';
-import { completeRun } from '../steps/complete-run.ts';
-import { runSetup } from '../steps/run-setup.ts';
-import { deployService, startService, waitServiceHealthy } from '../steps/start-service.ts';
-import { stopService } from '../steps/stop-service.ts';
-import { validateRun } from '../steps/validate-run.ts';
-import { verifyService } from '../steps/verify-service.ts';
-import { fillPlaceholders, need, type DrillWorld, type TestState } from '../world.ts';
+import { readKpis } from '../kpis/read-kpis.ts';
+import { kpiId } from '../checks/kpi-compare.ts';
+import { readKpiKeys } from '../kpis/read-sql-kpis.ts';
+import { schemaFingerprint } from '../database/fingerprint.ts';
+import type { TestRecord } from '../journal/journal-types.ts';
+import type { StepDefinition } from '../runner/runner.ts';
+import { accountRecordsAfter } from './steps/account-records.ts';
+import { captureLogs } from './steps/capture-logs.ts';
+import { compareHistoryStep } from './steps/compare-history.ts';
+import { cutoverArrivals } from './steps/cutover.ts';
+import { initiateRollback, notificationWarning, sendNotification } from './steps/notify.ts';
+import { backupDatabase, exportV2Metrics, proveBackupRestores, recordSystemState } from './steps/pre-rollback.ts';
+import { prepareDatabase } from './steps/prepare-database.ts';
+import { restoreConfig } from './steps/restore-config.ts';
+import { completeRun } from './steps/complete-run.ts';
+import { runSetup } from './steps/run-setup.ts';
+import { deployService, startService, waitServiceHealthy } from './steps/start-service.ts';
+import { stopService } from './steps/stop-service.ts';
+import { validateRun } from './steps/validate-run.ts';
+import { verifyService } from './steps/verify-service.ts';
+import { fillPlaceholders, need, type DrillWorld, type TestState } from '../runner/world.ts';
 
 /** The building blocks every runbook test shares, in runbook order. */
 

@@ -2,12 +2,12 @@ import { schemaFingerprint } from '../../database/fingerprint.ts';
 import { exportHistoryRows, snapshotHistory } from '../../database/history.ts';
 import { readKpis } from '../../kpis/read-kpis.ts';
 import { probe } from '../../pipeline/health-check.ts';
-import { serviceFill } from '../service-spec.ts';
+import { serviceFill } from '../../runner/service-spec.ts';
 import { toJsonLines } from '../../telemetry/scraper.ts';
-import type { StepDefinition } from '../runner.ts';
+import type { StepDefinition } from '../../runner/runner.ts';
 import { accountRecords } from './account-records.ts';
 import { dumpToEvidence, proveAgainstBackup } from './database-dump.ts';
-import { fillPlaceholders, need, type DrillWorld, type TestState } from '../world.ts';
+import { fillPlaceholders, need, type DrillWorld, type TestState } from '../../runner/world.ts';
 
 /** Runbook Phase 1: "Take production database backup" — a real pg_dump (custom format) into evidence. */
 export function backupDatabase(world: DrillWorld, state: TestState): StepDefinition {

@@ -1,6 +1,6 @@
 import type { StepPhase } from '../../journal/journal-types.ts';
-import type { StepDefinition } from '../runner.ts';
-import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
+import type { StepDefinition } from '../../runner/runner.ts';
+import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../../runner/world.ts';
 
 /** Runbook step 1: stop the version (grace period, then kill — recorded) and verify it is gone. */
 export function stopService(world: DrillWorld, state: TestState, key: ServiceKey, phase: StepPhase = 'rollback', id = `stop-${key}`): StepDefinition {

@@ -12,16 +12,16 @@ import { copyToLatest, writeJournal } from '../journal/journal-files.ts';
 import type { ChecklistEntry, Journal, TestRecord } from '../journal/journal-types.ts';
 import { runStatus } from '../journal/verdict.ts';
 import { reporterRegistry, runReporters, type ReporterPlugin } from '../report/reporters.ts';
-import type { DrillPlugin } from './drill-plugin.ts';
-import { Evidence } from './evidence.ts';
-import { lockEnvironment } from './environment-lock.ts';
+import type { DrillPlugin } from '../drills/drill-plugin.ts';
+import { Evidence } from '../runner/evidence.ts';
+import { lockEnvironment } from '../runner/environment-lock.ts';
 import { preflight } from './preflight.ts';
 import { RunResources } from './run-resources.ts';
-import { CleanupStack } from './cleanup-stack.ts';
-import { seedTemplateOf } from './seed-template.ts';
-import { runTest, type DrillEvent } from './runner.ts';
-import { builtInRegistry, drillRegistry, type DrillEntry, type DrillRegistry } from './tests/index.ts';
-import type { DrillWorld } from './world.ts';
+import { CleanupStack } from '../runner/cleanup-stack.ts';
+import { seedTemplateOf } from '../runner/seed-template.ts';
+import { runTest, type DrillEvent } from '../runner/runner.ts';
+import { builtInRegistry, drillRegistry, type DrillEntry, type DrillRegistry } from '../drills/registry.ts';
+import type { DrillWorld } from '../runner/world.ts';
 
 export interface RunDrillsOptions {
   loaded: LoadedConfig;

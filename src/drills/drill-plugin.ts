@@ -1,7 +1,7 @@
 import type { ChecklistEntry, TestRecord } from '../journal/journal-types.ts';
-import type { Evidence } from './evidence.ts';
-import type { DrillPlan } from './runner.ts';
-import type { DrillWorld } from './world.ts';
+import type { Evidence } from '../runner/evidence.ts';
+import type { DrillPlan } from '../runner/runner.ts';
+import type { DrillWorld } from '../runner/world.ts';
 
 /**
  * A drill: one test of the runbook (or of the user's), as data. `plan` lays out its steps and checks for

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { StepDefinition } from '../runner.ts';
-import type { DrillWorld, TestState } from '../world.ts';
+import type { StepDefinition } from '../../runner/runner.ts';
+import type { DrillWorld, TestState } from '../../runner/world.ts';
 
 /** A fresh, empty database for this test on the run's server (dropped at the end), its output folder and blob container. */
 export function prepareDatabase(world: DrillWorld, state: TestState): StepDefinition {

@@ -4,8 +4,8 @@ import type { Decision } from '../../criteria/decision-types.ts';
 import { observability } from '../../criteria/time-to-fire.ts';
 import { formatMs } from '../../util/format.ts';
 import { WaitTimeoutError, waitFor } from '../../util/wait-for.ts';
-import type { StepContext, StepDefinition } from '../runner.ts';
-import { need, type DrillWorld, type TestState } from '../world.ts';
+import type { StepContext, StepDefinition } from '../../runner/runner.ts';
+import { need, type DrillWorld, type TestState } from '../../runner/world.ts';
 import { keepBusy } from './simulate-failure.ts';
 
 export interface ObserveHooks {

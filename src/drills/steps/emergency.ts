@@ -1,7 +1,7 @@
 import { makeReadOnly, restoreInPlace } from '../../database/emergency-restore.ts';
-import type { StepDefinition } from '../runner.ts';
+import type { StepDefinition } from '../../runner/runner.ts';
 import { dumpToEvidence, proveAgainstBackup } from './database-dump.ts';
-import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
+import { need, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../../runner/world.ts';
 
 /**
  * The runbook's "Rollback Rollback", for when V1 fails to come up or fails verification: halt every

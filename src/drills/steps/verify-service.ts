@@ -4,9 +4,9 @@ import { errorMessage } from '../../errors.ts';
 import { probe, type HealthProbe } from '../../pipeline/health-check.ts';
 import { readJsonPath, snippet } from '../../pipeline/json-path.ts';
 import type { StartedDeployment } from '../../targets/target.ts';
-import type { StepDefinition } from '../runner.ts';
-import { serviceFill } from '../service-spec.ts';
-import { need, serviceName, type DrillWorld, type ServiceKey, type TestState, type VerificationFacts } from '../world.ts';
+import type { StepDefinition } from '../../runner/runner.ts';
+import { serviceFill } from '../../runner/service-spec.ts';
+import { need, serviceName, type DrillWorld, type ServiceKey, type TestState, type VerificationFacts } from '../../runner/world.ts';
 
 /**
  * The runbook's post-rollback verification, measured: health passing, every pipeline phase executing

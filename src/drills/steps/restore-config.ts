@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { checkConnectivity } from '../../database/connectivity.ts';
 import { readEnvFile } from '../../config/env-file.ts';
-import type { StepDefinition } from '../runner.ts';
-import { need, resolvePath, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../world.ts';
+import type { StepDefinition } from '../../runner/runner.ts';
+import { need, resolvePath, serviceName, type DrillWorld, type ServiceKey, type TestState } from '../../runner/world.ts';
 
 /**
  * Runbook step 2: restore the version's environment from the pre-staged env file, verify its
