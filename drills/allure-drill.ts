@@ -29,7 +29,12 @@ import { mimeTypeOf } from '../src/report/mime-type.ts';
  */
 const maxAttachmentBytes = 1024 * 1024;
 
+/** A finished run (RunDrillsResult is one): its folder holds the redacted journal.json the report is made from. */
 export interface DrilledRun {
+  runDir: string;
+}
+
+interface ReadRun {
   journal: Journal;
   runDir: string;
 }
@@ -37,11 +42,11 @@ export interface DrilledRun {
 // Module state is shared by this setup file and the suites' helpers: Vitest evaluates a setup file
 // in the same module graph as the test file it runs before.
 const pending: DrilledRun[] = [];
-const bySuite = new WeakMap<object, { runs: DrilledRun[]; reportedBy: string }>();
+const bySuite = new WeakMap<object, { runs: ReadRun[]; reportedBy: string }>();
 
 /** Called where a suite ran its drill (beforeAll): the next test to run reports it. */
 export function reportToAllure(run: DrilledRun): void {
-  pending.push(run);
+  pending.push({ runDir: run.runDir });
 }
 
 beforeEach(async ({ task }) => {
@@ -49,7 +54,8 @@ beforeEach(async ({ task }) => {
   if (!runtime) return; // allure-vitest is not a reporter of this run: nothing would read what is sent
   const suite: object = task.suite ?? task.file;
   if (pending.length > 0) {
-    const runs = pending.splice(0);
+    // The journal as written (redacted), not the run's in-memory one, which may still hold a secret.
+    const runs = await Promise.all(pending.splice(0).map(async ({ runDir }) => ({ runDir, journal: JSON.parse(await readFile(join(runDir, 'journal.json'), 'utf8')) as Journal })));
     bySuite.set(suite, { runs, reportedBy: task.name });
     for (const run of runs) await replay(runtime, run);
   } else {
@@ -60,7 +66,7 @@ beforeEach(async ({ task }) => {
 });
 
 /** Labels, parameters and a link: what tells this test's drill apart in the report's trees and filters. */
-async function describeDrill({ journal, runDir }: DrilledRun): Promise<void> {
+async function describeDrill({ journal, runDir }: ReadRun): Promise<void> {
   await allure.epic(`Rollback drill: ${journal.environment}`);
   for (const test of journal.tests) await allure.feature(test.title);
   await allure.story(`target ${journal.target}`);
@@ -71,7 +77,7 @@ async function describeDrill({ journal, runDir }: DrilledRun): Promise<void> {
   if (await isFile(report)) await allure.link(pathToFileURL(report).href, `report.html of run ${journal.runId}`);
 }
 
-async function replay(runtime: MessageRuntime, { journal, runDir }: DrilledRun): Promise<void> {
+async function replay(runtime: MessageRuntime, { journal, runDir }: ReadRun): Promise<void> {
   const models: AllureTestModel[] = [];
   for (const test of journal.tests) models.push(allureTestModel(journal, test, hostname(), await selectEvidence(test, runDir, maxAttachmentBytes)));
   await allure.description(models.map((m) => m.description).join('\n\n'));
