@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AllureVitestReporter from 'allure-vitest/reporter';
 import { defineConfig } from 'vitest/config';
@@ -10,10 +11,11 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  * file and its runner (and patch `expect`) in the unit and integration projects as well, and every
  * `npm test` would fill allure-results/ with a thousand unit tests. Its onInit reads only
  * `vitest.projects`, so it is shown the drills project, and then handed the drills' modules only.
+ * Results go to allure-results/ of the project, or to ALLURE_RESULTS_DIR.
  */
 class DrillsAllureReporter implements Reporter {
   // reportMatchers: off, so a drill's steps are its runbook's, not one step per `expect` (failures still show the assertion).
-  private readonly allure = new AllureVitestReporter({ resultsDir: here('./allure-results'), reportMatchers: false });
+  private readonly allure = new AllureVitestReporter({ resultsDir: resolve(process.env['ALLURE_RESULTS_DIR'] || here('./allure-results')), reportMatchers: false });
 
   onInit(vitest: Vitest): void {
     const drillsOnly = new Proxy(vitest, {
@@ -40,8 +42,9 @@ export default defineConfig({
   test: {
     // The CLI the tests run is the compiled one: rebuilt once, before any test, when a source is newer.
     globalSetup: ['./test/global-setup.ts'],
-    // JUnit of every test that ran (CI test tabs); Allure results of the drill suites (allure-results/).
-    reporters: ['default', ['junit', { outputFile: here('./reports/vitest/junit.xml') }], new DrillsAllureReporter()],
+    // JUnit of every test that ran (CI test tabs; `--outputFile.junit=<file>` moves it); Allure results of the drill suites.
+    reporters: ['default', 'junit', new DrillsAllureReporter()],
+    outputFile: { junit: here('./reports/vitest/junit.xml') },
     projects: [
       {
         test: {
