@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config/load-config.ts';
 import type { Journal, TestRecord } from '../src/journal/journal-types.ts';
 import { runDrills } from '../src/run/run-drills.ts';
 import { dockerTestsRun } from '../test/helpers/docker.ts';
-import { problems } from './run-one.ts';
+import { problems, reportToAllure } from './run-one.ts';
 
 /**
  * The second reference pair (fixtures/orders: TCP-ready workers, command and watermark runs, no run ids,
@@ -28,6 +28,7 @@ describe.each(targets)('the orders pair, drilled by config only (target %s)', (t
       reportDir: await mkdtemp(join(tmpdir(), 'drill-orders-')),
       signal: new AbortController().signal,
     });
+    reportToAllure(run);
     journal = run.journal;
     runDir = run.runDir;
   });

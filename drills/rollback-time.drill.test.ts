@@ -1,10 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load-config.ts';
 import type { TestRecord } from '../src/journal/journal-types.ts';
-import { runDrills, type RunDrillsResult } from '../src/run/run-drills.ts';
+import type { RunDrillsResult } from '../src/run/run-drills.ts';
+import { runOne } from './run-one.ts';
 import { drillTargets } from './targets.ts';
 
 /**
@@ -17,16 +16,7 @@ describe.each(drillTargets)('Test 3: rollback time measurement (target %s)', (ta
   let test: TestRecord;
 
   beforeAll(async () => {
-    reportDir = await mkdtemp(join(tmpdir(), 'drill-rollback-time-'));
-    run = await runDrills({
-      loaded: await loadConfig('drill.config.ts'),
-      environmentName: 'staging',
-      targetOverride: target,
-      only: ['rollback-time'],
-      reportDir,
-      signal: new AbortController().signal,
-    });
-    test = run.journal.tests[0]!;
+    ({ run, test, reportDir } = await runOne('rollback-time', target));
   });
   afterAll(() => rm(reportDir, { recursive: true, force: true }));
 

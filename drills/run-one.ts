@@ -1,10 +1,31 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config/load-config.ts';
-import type { TargetKind } from '../src/config/schema.ts';
+import { loadConfig, selectEnvironment } from '../src/config/load-config.ts';
 import type { CheckRecord, StepRecord, TestRecord } from '../src/journal/journal-types.ts';
 import { runDrills, type RunDrillsResult } from '../src/run/run-drills.ts';
+import { reportToAllure } from './allure-drill.ts';
+
+export { reportToAllure };
+
+/**
+ * The environment the runbook suites drill: `DRILL_CONFIG` (a config file, relative to where vitest
+ * runs) and `DRILL_ENV` (an environment of it); by default the embedded default, drill.config.ts's
+ * `staging`, on every target the machine can run. A user's own environment (either variable set) runs
+ * as it is configured, exactly as `drill run --env <name> --config <file>` would: on its own target,
+ * with no `--target` override.
+ */
+export const drillEnvironment = {
+  configFile: process.env['DRILL_CONFIG'] || 'drill.config.ts',
+  name: process.env['DRILL_ENV'] || 'staging',
+  own: Boolean(process.env['DRILL_CONFIG'] || process.env['DRILL_ENV']),
+};
+
+/** The target kind of the user's own environment (DRILL_CONFIG / DRILL_ENV); undefined for the embedded default. */
+export async function ownEnvironmentTarget(): Promise<string | undefined> {
+  if (!drillEnvironment.own) return undefined;
+  return selectEnvironment((await loadConfig(drillEnvironment.configFile)).config, drillEnvironment.name).target.kind;
+}
 
 export interface OneTest {
   run: RunDrillsResult;
@@ -15,17 +36,21 @@ export interface OneTest {
   checklist(): Promise<string>;
 }
 
-/** Runs one runbook test of the embedded default (drill.config.ts, staging) on one target, through the library. */
-export async function runOne(testId: string, target: TargetKind): Promise<OneTest> {
+/**
+ * Runs one runbook test of the drilled environment (above) on one target, through the library, and
+ * hands the run to the suite's Allure results (drills/allure-drill.ts).
+ */
+export async function runOne(testId: string, target: string): Promise<OneTest> {
   const reportDir = await mkdtemp(join(tmpdir(), `drill-${testId}-`));
   const run = await runDrills({
-    loaded: await loadConfig('drill.config.ts'),
-    environmentName: 'staging',
-    targetOverride: target,
+    loaded: await loadConfig(drillEnvironment.configFile),
+    environmentName: drillEnvironment.name,
+    ...(drillEnvironment.own ? {} : { targetOverride: target }),
     only: [testId],
     reportDir,
     signal: new AbortController().signal,
   });
+  reportToAllure(run);
   const test = run.journal.tests[0]!;
   return {
     run,

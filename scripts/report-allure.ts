@@ -1,13 +1,15 @@
 // `npm run report:allure [-- <run folder | allure-results folder>] [--output <dir>]`: builds Allure 3's
-// single-file HTML report of a drill run, offline (default: reports/latest). Exit 0 and the report's
-// path; 3 when there is nothing to report, the output folder is not ours to overwrite, or Allure failed.
+// single-file HTML report of a drill run, offline (default: reports/latest), beside the run folder as
+// reports/<runId>-allure/ — never inside it: the run is sealed and `drill verify` must still pass.
+// Exit 0 and the report's path; 3 when there is nothing to report, the output folder is inside a sealed
+// run or is not ours to overwrite, or Allure failed.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { errorMessage, HarnessError } from '../src/errors.ts';
 import { buildAllureReport } from '../src/report/allure-html/build-allure-report.ts';
 import { countResults } from '../src/report/allure-html/check-results.ts';
-import { reportName } from '../src/report/allure-html/report-name.ts';
-import { locateResults } from '../src/report/allure-html/results-location.ts';
+import { runIdentity } from '../src/report/allure-html/report-name.ts';
+import { locateResults, reportFolder } from '../src/report/allure-html/results-location.ts';
 
 const projectDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -16,12 +18,13 @@ try {
   if (positionals.length > 1) throw new HarnessError(`one results folder at a time, got ${positionals.length}: ${positionals.join(' ')}`);
   // npm runs scripts in the project root; INIT_CWD is where the user typed the command.
   const base = process.env['INIT_CWD'] ?? process.cwd();
-  const where = locateResults(positionals[0], { base, defaultRunDir: fileURLToPath(new URL('../reports/latest', import.meta.url)), output: values.output });
+  const where = locateResults(positionals[0], { base, defaultRunDir: fileURLToPath(new URL('../reports/latest', import.meta.url)) });
   const results = await countResults(where.resultsDir);
+  const run = await runIdentity(where.runDir);
   const built = await buildAllureReport({
     resultsDir: where.resultsDir,
-    outputDir: where.outputDir,
-    reportName: await reportName(where.runDir),
+    outputDir: reportFolder(where, { base, output: values.output, runId: run.runId }),
+    reportName: run.reportName,
     configFile: fileURLToPath(new URL('../allurerc.json', import.meta.url)),
     projectDir,
   });

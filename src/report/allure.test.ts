@@ -1,12 +1,14 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import type { TestResult } from 'allure-js-commons';
+import { parseEnvInfo } from 'allure-js-commons/sdk/reporter';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Redactor } from '../redaction/redactor.ts';
-import type { AllureExecutor, AllureTestResult } from './allure-model.ts';
 import { writeAllureResults } from './allure.ts';
-import { renderProperties } from './properties-file.ts';
 import { sampleJournal } from '../../test/helpers/sample-journal.ts';
+
+type AllureTestResult = TestResult & { file: string };
 
 let runDir: string;
 
@@ -26,7 +28,7 @@ afterEach(async () => {
 async function results(dir: string): Promise<Map<string, AllureTestResult>> {
   const names = (await readdir(dir)).filter((n) => n.endsWith('-result.json'));
   const parsed = await Promise.all(names.map(async (n) => [n, JSON.parse(await readFile(join(dir, n), 'utf8')) as AllureTestResult] as const));
-  return new Map(parsed.map(([name, result]) => [result.fullName.replace('rollback-drill.', ''), { ...result, file: name } as AllureTestResult & { file: string }]));
+  return new Map(parsed.map(([name, result]) => [result.fullName!.replace('rollback-drill.', ''), { ...result, file: name }]));
 }
 
 describe('writeAllureResults', () => {
@@ -36,7 +38,7 @@ describe('writeAllureResults', () => {
     const byTest = await results(dir);
     expect([...byTest.keys()].sort()).toEqual(['data-validation', 'roll-forward', 'rollback-time']);
     for (const result of byTest.values()) {
-      expect((result as AllureTestResult & { file: string }).file).toBe(`${result.uuid}-result.json`);
+      expect(result.file).toBe(`${result.uuid}-result.json`);
       expect(result.uuid).toMatch(/^[0-9a-f-]{36}$/);
       expect(result.stage).toBe('finished');
     }
@@ -44,6 +46,8 @@ describe('writeAllureResults', () => {
     expect(byTest.get('data-validation')!.status).toBe('failed');
     expect(byTest.get('roll-forward')!.status).toBe('skipped');
     expect(byTest.get('roll-forward')!.statusDetails.message).toMatch(/^inconclusive — no verdict/);
+    // Every file the writer put in the folder is named, and nothing else is there.
+    expect(written.map((p) => basename(p)).sort()).toEqual((await readdir(dir)).sort());
     expect(written.filter((p) => p.endsWith('-result.json'))).toHaveLength(3);
     expect(written.map((p) => basename(p))).toEqual(expect.arrayContaining(['environment.properties', 'executor.json']));
   });
@@ -103,11 +107,29 @@ describe('writeAllureResults', () => {
     expect(failed.steps.map((s) => s.status)).toEqual(['passed', 'failed', 'skipped', 'failed', 'broken', 'skipped', 'broken', 'passed']);
     const stop = failed.steps[1]!;
     expect(stop.start).toBe(Date.parse('2026-01-02T03:05:20.000Z'));
-    expect(stop.stop - stop.start).toBe(30_000);
+    expect(stop.stop! - stop.start!).toBe(30_000);
     expect(stop.statusDetails.message).toBe('V2 still running after 30000 ms (pid 4242)');
     expect(failed.steps[3]!.statusDetails).toMatchObject({ actual: '3 points out of tolerance', expected: '0 points out of tolerance' });
+    expect(failed.steps[3]!.parameters).toEqual([
+      { name: 'id', value: 'kpi-variance' },
+      { name: 'value', value: '3 points out of tolerance' },
+      { name: 'threshold', value: '0 points out of tolerance' },
+    ]);
+    expect(failed.steps[0]!.parameters).toEqual([{ name: 'phase', value: 'setup' }]);
+    for (const step of failed.steps) expect(step.stage, step.name).toBe('finished');
     expect(failed.statusDetails.message).toContain('check kpi-variance failed: 480 KPI points compared, 3 out of tolerance');
     expect(failed.steps.at(-1)!.stop).toBe(failed.stop);
+  });
+
+  it('shows a waived check as a skipped step that keeps its reason', async () => {
+    const journal = sampleJournal();
+    journal.tests[0]!.checks.push({ id: 'v1-outputs-published', title: 'Outputs published', status: 'waived', value: null, threshold: true, message: 'waived: this environment has no blob storage' });
+    await writeAllureResults(journal, runDir);
+    const passed = (await results(join(runDir, 'allure-results'))).get('rollback-time')!;
+    const waived = passed.steps.find((s) => s.name?.startsWith('check: Outputs published'))!;
+    expect(waived).toMatchObject({ status: 'skipped', statusDetails: { message: 'waived: this environment has no blob storage', actual: 'none', expected: 'true' } });
+    // A waiver never fails the run: the test keeps its own verdict.
+    expect(passed.status).toBe('passed');
   });
 
   it('copies evidence that exists under the run folder as uuid-named attachments, each referenced once', async () => {
@@ -117,7 +139,7 @@ describe('writeAllureResults', () => {
     // missing.txt was never written and ../outside-run.txt is outside the run folder; timings.json
     // belongs to the check that read it (Allure 3 shows a second reference to one file as missing).
     expect(passed.attachments.map((a) => [a.name, a.type])).toEqual([['rollback-time/v2-final.log', 'text/plain']]);
-    const check = passed.steps.find((s) => s.name.startsWith('check: Rollback within budget'))!;
+    const check = passed.steps.find((s) => s.name?.startsWith('check: Rollback within budget'))!;
     expect(check.attachments.map((a) => [a.name, a.type])).toEqual([['rollback-time/timings.json', 'application/json']]);
     for (const attachment of [...passed.attachments, ...check.attachments]) {
       expect(attachment.source).toMatch(/^[0-9a-f-]{36}-attachment\.(json|log)$/);
@@ -135,7 +157,7 @@ describe('writeAllureResults', () => {
     test.checks.push({ ...test.checks[0]!, id: 'per-step-budgets', title: 'Per-step budgets' });
     await writeAllureResults(journal, runDir);
     const result = (await results(join(runDir, 'allure-results'))).get('rollback-time')!;
-    const sources = result.steps.filter((s) => s.name.startsWith('check: ')).flatMap((s) => s.attachments.map((a) => a.source));
+    const sources = result.steps.filter((s) => s.name?.startsWith('check: ')).flatMap((s) => s.attachments.map((a) => a.source));
     expect(sources).toHaveLength(2);
     expect(new Set(sources).size).toBe(2);
   });
@@ -159,16 +181,9 @@ describe('writeAllureResults', () => {
     expect(env).toContain('run.id=20260102-030405-abcd\n');
     expect(env).toContain('run.status=failed\n');
     expect(env).not.toContain('s3cret-pw');
-    const executor = JSON.parse(await readFile(join(dir, 'executor.json'), 'utf8')) as AllureExecutor;
+    expect(parseEnvInfo(env)).toMatchObject({ 'run.startedAt': '2026-01-02T03:04:05.000Z', database: 'postgres://drill:***@db.internal:5432/kpi' });
+    const executor = JSON.parse(await readFile(join(dir, 'executor.json'), 'utf8')) as Record<string, unknown>;
     expect(executor).toMatchObject({ name: 'rollback-drill', buildName: '20260102-030405-abcd' });
     for (const result of (await results(dir)).values()) expect(JSON.stringify(result)).not.toContain('s3cret-pw');
-  });
-});
-
-describe('renderProperties', () => {
-  it('escapes separators in keys, leading blanks, newlines and non-ASCII', () => {
-    expect(renderProperties({ 'a key=x:y': '  two\nlines — é 🚀', skipped: undefined, '#hash': 'v' })).toBe(
-      'a\\ key\\=x\\:y=\\ \\ two\\nlines \\u2014 \\u00e9 \\ud83d\\ude80\n\\#hash=v\n',
-    );
   });
 });

@@ -1,17 +1,18 @@
 import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../../test/helpers/cli.ts';
+import { drill, repoRoot } from '../../../test/helpers/cli.ts';
 import type { Journal } from '../../journal/journal-types.ts';
 import { drilledRun } from '../../../test/helpers/drilled-run.ts';
 
 /**
  * `npm run report:allure` on a real drill run's folder (local processes, one test): Allure 3's
- * single-file report is built from its allure-results, holds the run's test with its steps and
- * evidence, and renders from file:// in headless Chromium without one request leaving the page.
+ * single-file report is built from its allure-results beside the run folder, holds the run's test
+ * with its steps and evidence, renders from file:// in headless Chromium without one request leaving
+ * the page, and leaves the sealed run folder as it was (`drill verify` exits 0).
  */
 const chromiumPath = process.env['DRILL_CHROMIUM'] || '/usr/bin/chromium';
 
@@ -35,12 +36,15 @@ interface ReportedTest {
 let dir: string;
 let runDir: string;
 let journal: Journal;
+/** Where the report goes by default: beside the run folder, named by the run. */
+let reportOut: string;
 
 beforeAll(async () => {
   const drilled = await drilledRun();
   dir = drilled.run.dir;
   runDir = drilled.runDir;
   journal = drilled.journal;
+  reportOut = join(dirname(runDir), `${journal.runId}-allure`);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -50,12 +54,25 @@ describe('npm run report:allure', () => {
   beforeAll(async () => {
     const built = await reportAllure([runDir]);
     expect(built.exitCode, built.all).toBe(0);
-    expect(built.stdout).toContain(`allure report: ${join(runDir, 'allure-report', 'index.html')} (1 test result,`);
-    html = await readFile(join(runDir, 'allure-report', 'index.html'), 'utf8');
+    expect(built.stdout).toContain(`allure report: ${join(reportOut, 'index.html')} (1 test result,`);
+    html = await readFile(join(reportOut, 'index.html'), 'utf8');
+  });
+
+  it('leaves the sealed run folder and its latest/ copy as they were: drill verify exits 0 on both', async () => {
+    const latest = join(dirname(runDir), 'latest');
+    // From latest/ (the default folder) the report lands in the same place as from the run folder.
+    const fromLatest = await reportAllure([latest]);
+    expect(fromLatest.exitCode, fromLatest.all).toBe(0);
+    expect(fromLatest.stdout).toContain(`allure report: ${join(reportOut, 'index.html')} (1 test result,`);
+    for (const folder of [runDir, latest]) {
+      const verified = await drill(['verify', folder]);
+      expect(verified.exitCode, verified.all).toBe(0);
+      expect(verified.stdout).toContain(`files of ${folder} match manifest.sha256`);
+    }
   });
 
   it('writes one HTML file that holds the run: its test, every step, the checks and the evidence', async () => {
-    expect((await readdir(join(runDir, 'allure-report'))).sort()).toEqual(['index.html', 'summary.json', 'test-results.json']);
+    expect((await readdir(reportOut)).sort()).toEqual(['index.html', 'summary.json', 'test-results.json']);
     expect(html).toContain(`<title> Rollback drill · staging · ${journal.runId} · ${journal.status} </title>`);
     const files = embedded(html);
     const tests = [...files].filter(([name]) => name.startsWith('data/test-results/')).map(([, text]) => JSON.parse(text) as ReportedTest);
@@ -76,7 +93,7 @@ describe('npm run report:allure', () => {
   it('renders from file:// in headless Chromium with no request leaving the page', async () => {
     const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, timeout: 60_000 });
     try {
-      const url = pathToFileURL(join(runDir, 'allure-report', 'index.html')).href;
+      const url = pathToFileURL(join(reportOut, 'index.html')).href;
       const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
       const requests: string[] = [];
       page.on('request', (request) => {
@@ -128,10 +145,25 @@ describe('npm run report:allure without results', () => {
     expect(built.stderr).toContain('npm run drill:staging');
   });
 
+  it('exits 3 rather than write into a sealed run folder, and leaves it verifiable', async () => {
+    const latest = join(dirname(runDir), 'latest');
+    for (const output of [runDir, join(runDir, 'allure-report'), join(latest, 'allure-report')]) {
+      const built = await reportAllure([runDir, '--output', output]);
+      expect(built.exitCode, built.all).toBe(3);
+      const sealed = output.startsWith(latest) ? latest : runDir;
+      expect(built.stderr).toContain(`refusing to write the Allure report to ${output}: it is inside the sealed run folder ${sealed} (manifest.sha256)`);
+    }
+    await expect(access(join(runDir, 'allure-report'))).rejects.toThrow(/ENOENT/);
+    expect((await drill(['verify', runDir])).exitCode).toBe(0);
+  });
+
   it('exits 3 rather than overwrite a folder that is not an Allure report', async () => {
-    const built = await reportAllure([runDir, '--output', runDir]);
+    const notReport = join(dir, 'not-a-report');
+    await mkdir(notReport, { recursive: true });
+    await writeFile(join(notReport, 'notes.txt'), 'mine\n');
+    const built = await reportAllure([runDir, '--output', notReport]);
     expect(built.exitCode).toBe(3);
-    expect(built.stderr).toContain(`${runDir} exists and is not an Allure report`);
-    await expect(access(join(runDir, 'journal.json'))).resolves.toBeUndefined();
+    expect(built.stderr).toContain(`${notReport} exists and is not an Allure report`);
+    expect(await readFile(join(notReport, 'notes.txt'), 'utf8')).toBe('mine\n');
   });
 });

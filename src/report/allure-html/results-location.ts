@@ -1,11 +1,10 @@
 import { basename, dirname, join, resolve } from 'node:path';
 
-/** Where `npm run report:allure` reads a run's Allure results and writes its HTML report. */
+/** Where `npm run report:allure` reads a run's Allure results. */
 export interface ResultsLocation {
   /** The run folder (`reports/<runId>` or `reports/latest`): journal.json lives here. */
   runDir: string;
   resultsDir: string;
-  outputDir: string;
 }
 
 export interface LocateOptions {
@@ -13,18 +12,34 @@ export interface LocateOptions {
   base: string;
   /** Used when no folder is given: `reports/latest` of the project. */
   defaultRunDir: string;
-  output?: string | undefined;
 }
 
 /**
  * A run folder or its `allure-results` folder, both accepted: `reports/<runId>` is what the CLI
- * prints and what a user pastes; the report goes beside the results, as `allure-report`.
+ * prints and what a user pastes.
  */
 export function locateResults(folder: string | undefined, options: LocateOptions): ResultsLocation {
   const target = folder === undefined ? options.defaultRunDir : resolve(options.base, folder);
   const isResults = basename(target) === 'allure-results';
-  const runDir = isResults ? dirname(target) : target;
-  const resultsDir = isResults ? target : join(target, 'allure-results');
-  const outputDir = options.output === undefined ? join(runDir, 'allure-report') : resolve(options.base, options.output);
-  return { runDir, resultsDir, outputDir };
+  return { runDir: isResults ? dirname(target) : target, resultsDir: isResults ? target : join(target, 'allure-results') };
+}
+
+export interface ReportFolderOptions {
+  base: string;
+  /** `--output`, as typed. */
+  output?: string | undefined;
+  /** The run's id, from its journal; undefined for results that are no run's. */
+  runId?: string | undefined;
+}
+
+/**
+ * Where the HTML report goes: `--output`, else beside the run folder and never inside it, since a
+ * run is sealed (manifest.sha256) and a file added to it fails `drill verify`. `reports/latest` and
+ * `reports/<runId>` both give `reports/<runId>-allure/`; results that are no run's (allure-vitest's
+ * `allure-results/` of the drill suites) give `allure-report/` beside them.
+ */
+export function reportFolder(location: ResultsLocation, options: ReportFolderOptions): string {
+  if (options.output !== undefined) return resolve(options.base, options.output);
+  if (options.runId === undefined) return join(dirname(location.resultsDir), 'allure-report');
+  return join(dirname(location.runDir), `${options.runId}-allure`);
 }
