@@ -1,4 +1,4 @@
-import { compareKpis, type KpiComparison } from '../src/checks/kpi-compare.ts';
+import { compareKpis, type KpiComparison } from '../src/kpis/kpi-compare.ts';
 import type { KpiSource } from '../src/kpis/kpi-source-schema.ts';
 import { readKpis } from '../src/kpis/read-kpis.ts';
 import { formatMs } from '../src/util/format.ts';

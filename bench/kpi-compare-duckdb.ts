@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { CompareOptions, KpiComparison, KpiDifference, KpiKey } from '../src/checks/kpi-compare.ts';
+import type { CompareOptions, KpiComparison, KpiDifference, KpiKey } from '../src/kpis/kpi-compare.ts';
 import type { KpiColumns } from '../src/kpis/normalise.ts';
 
 /**

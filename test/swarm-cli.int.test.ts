@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImages } from '../containers/build/ensure-images.ts';
 import { imageRecipes } from '../containers/build/recipes.ts';
-import { recipesFor } from '../src/targets/docker/reference-images.ts';
+import { recipesFor } from '../src/targets/engine/reference-images.ts';
 import { drill, untilOutput } from './helpers/cli.ts';
 import { latestJournal } from './helpers/journal.ts';
 import { processesMentioning } from './helpers/leftovers.ts';

@@ -1,7 +1,9 @@
 import type { CheckRecord, CheckStatus, TestRecord } from '../journal/journal-types.ts';
 import { errorMessage } from '../errors.ts';
+import { compare, type Comparator } from '../util/compare.ts';
 
-export type Comparator = '<=' | '<' | '>=' | '>' | '==';
+export type { Comparator } from '../util/compare.ts';
+
 
 /** What a measure returns: a value, or `undefined` when there is nothing to measure (inconclusive). */
 export interface Measurement {
@@ -46,19 +48,4 @@ export async function evaluateCheck(check: CheckDefinition, test: TestRecord, wa
   if (measured.value === undefined) return { ...base, status: 'inconclusive', value: null, ...extra };
   const status: CheckStatus = compare(measured.value, check.comparator, check.threshold) ? 'passed' : 'failed';
   return { ...base, status, value: measured.value, ...extra };
-}
-
-export function compare(value: number | boolean, comparator: Comparator, threshold: number | boolean): boolean {
-  switch (comparator) {
-    case '==':
-      return value === threshold;
-    case '<=':
-      return value <= threshold;
-    case '<':
-      return value < threshold;
-    case '>=':
-      return value >= threshold;
-    case '>':
-      return value > threshold;
-  }
 }

@@ -1,6 +1,6 @@
 import type { DrillWorld, KpiFacts } from '../runner/world.ts';
 import type { CheckDefinition } from './check.ts';
-import { compareKpis, describeComparison, describeWorst, type KpiPoint, type VersionLabels } from './kpi-compare.ts';
+import { compareKpis, describeComparison, describeWorst, type KpiPoint, type VersionLabels } from '../kpis/kpi-compare.ts';
 import { notMeasured } from './measure.ts';
 
 export interface KpiSides {

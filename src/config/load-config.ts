@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { HarnessError, errorMessage } from '../errors.ts';
+import { formatIssues } from '../util/zod-issues.ts';
 import { targetRegistry, type TargetRegistry } from '../targets/registry.ts';
 import { configSchema, type DrillConfig, type EnvironmentConfig, type TargetConfig } from './schema.ts';
 import { configSchemaWith, pluginsOf, type Plugins } from './plugins.ts';
@@ -85,15 +85,6 @@ function withoutSchemaKey(raw: unknown): unknown {
   return rest;
 }
 
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((issue) => {
-      const path = issue.path.map(String).join('.') || '(root)';
-      const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.map((k) => `${path}.${k}`).join(', ')})` : '';
-      return `  - ${path}: ${issue.message}${keys}`;
-    })
-    .join('\n');
-}
 
 /**
  * Picks one environment, applying a `--target <kind>` override: the kind's plugin says what it runs the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIssues } from '../config/load-config.ts';
+import { formatIssues } from '../util/zod-issues.ts';
 import { applyOverrides, criteriaOverridesSchema } from './criteria-overrides.ts';
 import { defaultCriteria, type MeasuredCriterion } from './criteria.ts';
 import { evaluate } from './evaluate.ts';

@@ -1,4 +1,4 @@
-import type { Comparator } from '../checks/check.ts';
+import type { Comparator } from '../util/compare.ts';
 
 /**
  * The seed's rollback decision criteria and NOT-trigger rules as data (DESIGN §9, runbook

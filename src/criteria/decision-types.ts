@@ -1,4 +1,4 @@
-import type { Comparator } from '../checks/check.ts';
+import type { Comparator } from '../util/compare.ts';
 import type { Category, HoldBackRuleId, Unit } from './criteria.ts';
 
 /** A criterion that fired: the decision is rollback. */

@@ -1,4 +1,4 @@
-import { compare } from '../checks/check.ts';
+import { compare } from '../util/compare.ts';
 import { applyOverrides, type CriteriaOverrides } from './criteria-overrides.ts';
 import { defaultCriteria, type CriteriaSet, type MeasuredCriterion } from './criteria.ts';
 import type { Decision, Evaluated, Fired } from './decision-types.ts';

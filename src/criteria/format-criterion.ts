@@ -1,4 +1,4 @@
-import type { Comparator } from '../checks/check.ts';
+import type { Comparator } from '../util/compare.ts';
 import type { MeasuredCriterion, Unit } from './criteria.ts';
 
 /** "2 min", "1 m 59 s", "4 m 59.5 s", "45 s": whole minutes read as the runbook writes them. */

@@ -1,4 +1,4 @@
-import { compare } from '../checks/check.ts';
+import { compare } from '../util/compare.ts';
 import type { MeasuredCriterion, Sustain } from './criteria.ts';
 import type { HeldBack } from './decision-types.ts';
 import { comparatorSymbol, formatDuration, formatValue } from './format-criterion.ts';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { formatIssues } from '../config/load-config.ts';
+import { formatIssues } from '../util/zod-issues.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { telemetrySchema, type Telemetry } from './telemetry-schema.ts';
 

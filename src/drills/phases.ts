@@ -1,5 +1,5 @@
 import { readKpis } from '../kpis/read-kpis.ts';
-import { kpiId } from '../checks/kpi-compare.ts';
+import { kpiId } from '../kpis/kpi-compare.ts';
 import { readKpiKeys } from '../kpis/read-sql-kpis.ts';
 import { schemaFingerprint } from '../database/fingerprint.ts';
 import type { TestRecord } from '../journal/journal-types.ts';

@@ -1,4 +1,4 @@
-import { kpiId, type KpiPoint } from '../checks/kpi-compare.ts';
+import { kpiId, type KpiPoint } from '../kpis/kpi-compare.ts';
 import type { CheckDefinition } from '../checks/check.ts';
 import { kpiChecks } from '../checks/kpi-checks.ts';
 import { forwardRecordChecks } from '../checks/data-loss-checks.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KpiPoint } from '../checks/kpi-compare.ts';
+import type { KpiPoint } from './kpi-compare.ts';
 import { newestFileWins } from './newest-file-wins.ts';
 
 const p = (kpi: string, value: number, asOf = '2024-12-31', segment = 'all'): KpiPoint => ({ asOf, segment, kpi, value });

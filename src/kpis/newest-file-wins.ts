@@ -1,4 +1,4 @@
-import { kpiId, type KpiPoint } from '../checks/kpi-compare.ts';
+import { kpiId, type KpiPoint } from './kpi-compare.ts';
 
 export interface KpiFile {
   path: string;

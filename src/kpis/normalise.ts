@@ -1,4 +1,4 @@
-import type { KpiPoint } from '../checks/kpi-compare.ts';
+import type { KpiPoint } from './kpi-compare.ts';
 
 /** Which KpiPoint field comes from which column of a row (a query's result or a parquet file). */
 export interface KpiColumns {

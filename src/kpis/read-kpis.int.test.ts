@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../fixtures/integration/pipeline-process.ts';
-import type { KpiPoint } from '../checks/kpi-compare.ts';
+import type { KpiPoint } from './kpi-compare.ts';
 import { startEphemeralPostgres, type EphemeralPostgres } from '../database/ephemeral-postgres.ts';
 import { seededReferenceDatabase, type ReferenceDatabase } from '../database/reference-pipeline.test-support.ts';
 import type { KpiSource } from './kpi-source-schema.ts';

@@ -1,4 +1,4 @@
-import type { KpiPoint } from '../checks/kpi-compare.ts';
+import type { KpiPoint } from './kpi-compare.ts';
 import { HarnessError } from '../errors.ts';
 import type { KpiSource } from './kpi-source-schema.ts';
 import type { KpiFilter } from './normalise.ts';

@@ -1,7 +1,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parquetMetadata, parquetRead, parquetSchema, type FileMetaData } from 'hyparquet';
-import type { KpiPoint } from '../checks/kpi-compare.ts';
+import type { KpiPoint } from './kpi-compare.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { mapInOrder } from '../util/map-in-order.ts';
 import { newestFileWins, type KpiFile } from './newest-file-wins.ts';

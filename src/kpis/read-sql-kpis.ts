@@ -1,4 +1,4 @@
-import type { KpiPoint } from '../checks/kpi-compare.ts';
+import type { KpiPoint } from './kpi-compare.ts';
 import { errorMessage } from '../errors.ts';
 import { quoteIdent } from '../database/identifiers.ts';
 import { redactedFor, withSession } from '../database/pg-session.ts';

@@ -7,7 +7,7 @@ import type { BlobContainer, BlobStorage } from '../blob/blob-storage.ts';
 import type { StartedDeployment, Target } from '../targets/target.ts';
 import type { Evidence } from './evidence.ts';
 import type { Notifier } from '../notifications/notifier.ts';
-import type { KpiPoint } from '../checks/kpi-compare.ts';
+import type { KpiPoint } from '../kpis/kpi-compare.ts';
 import type { Scraper } from '../telemetry/scraper.ts';
 import type { ResourceSampler } from '../telemetry/resource-sampler.ts';
 import type { TelemetryRecorder } from '../telemetry/telemetry-recorder.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIssues } from '../config/load-config.ts';
+import { formatIssues } from '../util/zod-issues.ts';
 import { decisionSchema } from '../criteria/decision-schema.ts';
 import { mappedQueries, prometheusTelemetrySchema, renderQuery } from './prometheus-schema.ts';
 

@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { RUN_ID_LABEL } from '../../src/targets/docker/run-labels.ts';
+import { RUN_ID_LABEL } from '../../src/targets/engine/run-labels.ts';
 import { dockerTestsRun } from './docker.ts';
 
 /** The swarm tests need a Docker engine (they make it a one-node swarm themselves): they run when the docker tests do. */

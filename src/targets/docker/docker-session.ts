@@ -5,10 +5,10 @@ import type { TargetOpenOptions } from '../target-plugin.ts';
 import type { TargetSession } from '../target-session.ts';
 import type { DockerTargetConfig } from './docker-schema.ts';
 import { DockerTarget } from './docker-target.ts';
-import { ENGINE_HINT, probeEngine, type Engine } from './engine.ts';
-import { networkGateway } from './network-gateway.ts';
-import { prepareImages } from './prepare-images.ts';
-import { RUN_ID_LABEL, removeLabelled, removeOrphans, runLabels } from './run-labels.ts';
+import { ENGINE_HINT, probeEngine, type Engine } from '../engine/engine.ts';
+import { networkGateway } from '../engine/network-gateway.ts';
+import { prepareImages } from '../engine/prepare-images.ts';
+import { RUN_ID_LABEL, removeLabelled, removeOrphans, runLabels } from '../engine/run-labels.ts';
 
 /**
  * The docker target's `open`. Without an engine it falls back to local processes only when the config

@@ -14,8 +14,8 @@ import type { ServiceSpec, StartedDeployment } from '../target.ts';
 import type { TargetSession } from '../target-session.ts';
 import { openTarget } from '../open-target.ts';
 import { dockerTargetSchema } from './docker-schema.ts';
-import { recipesFor } from './reference-images.ts';
-import { RUN_ID_LABEL } from './run-labels.ts';
+import { recipesFor } from '../engine/reference-images.ts';
+import { RUN_ID_LABEL } from '../engine/run-labels.ts';
 
 // A real HTTP service in a real container (FROM drill-node-base, no shell): it writes a file into
 // its output folder; with IGNORE_TERM it ignores SIGTERM; with EXIT_AT_ONCE it fails at start.

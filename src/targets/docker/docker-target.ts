@@ -3,9 +3,9 @@ import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { errorMessage } from '../../errors.ts';
 import type { Deployment, ServiceRole, ServiceSpec, StartedDeployment, Target } from '../target.ts';
 import type { DockerTargetConfig } from './docker-schema.ts';
-import type { Engine } from './engine.ts';
-import { inspectImage } from './images.ts';
-import { removeOnExit } from './run-labels.ts';
+import type { Engine } from '../engine/engine.ts';
+import { inspectImage } from '../engine/images.ts';
+import { removeOnExit } from '../engine/run-labels.ts';
 import { StartedContainer } from './started-container.ts';
 
 export interface DockerTargetContext {

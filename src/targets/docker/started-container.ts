@@ -4,8 +4,8 @@ import { HarnessError, errorMessage } from '../../errors.ts';
 import { LineBuffer } from '../../util/line-buffer.ts';
 import { delay, waitFor } from '../../util/wait-for.ts';
 import type { ExecOptions, ExecResult, ExitInfo, StartedDeployment, StopResult } from '../target.ts';
-import { execInContainer, setPaused } from './container-exec.ts';
-import { exitInfoFromStatus, sampleFromStats, type EngineStats } from './container-stats.ts';
+import { execInContainer, setPaused } from '../engine/container-exec.ts';
+import { exitInfoFromStatus, sampleFromStats, type EngineStats } from '../engine/container-stats.ts';
 
 export interface ContainerHandle {
   name: string;

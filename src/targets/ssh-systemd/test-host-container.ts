@@ -5,8 +5,8 @@ import type Docker from 'dockerode';
 import ssh2 from 'ssh2';
 import { HarnessError, errorMessage } from '../../errors.ts';
 import { waitFor } from '../../util/wait-for.ts';
-import { removeOnExit } from '../docker/run-labels.ts';
-import { execInContainer } from '../docker/container-exec.ts';
+import { removeOnExit } from '../engine/run-labels.ts';
+import { execInContainer } from '../engine/container-exec.ts';
 
 export interface TestHostOptions {
   docker: Docker;

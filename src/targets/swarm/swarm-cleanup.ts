@@ -3,7 +3,7 @@ import type Docker from 'dockerode';
 import { errorMessage } from '../../errors.ts';
 import { pidAlive } from '../../util/pid-alive.ts';
 import { waitFor } from '../../util/wait-for.ts';
-import { OWNER_LABEL, RUN_ID_LABEL } from '../docker/run-labels.ts';
+import { OWNER_LABEL, RUN_ID_LABEL } from '../engine/run-labels.ts';
 
 export interface RemovedServices {
   services: string[];

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { HarnessError } from '../../errors.ts';
 import { pidAlive } from '../../util/pid-alive.ts';
-import { OWNER_LABEL } from '../docker/run-labels.ts';
+import { OWNER_LABEL } from '../engine/run-labels.ts';
 
 /** Put on a swarm the harness initialised: the last harness session using it leaves it. */
 export const SWARM_CREATED_LABEL = 'org.rollback-drill.swarm-created-by';

@@ -1,9 +1,9 @@
 import { startContainerPostgres } from '../../database/container-postgres.ts';
 import { HarnessError, errorMessage } from '../../errors.ts';
-import { ENGINE_HINT, probeEngine, type Engine } from '../docker/engine.ts';
-import { networkGateway } from '../docker/network-gateway.ts';
-import { prepareImages } from '../docker/prepare-images.ts';
-import { RUN_ID_LABEL, removeLabelled, removeOrphans, runLabels } from '../docker/run-labels.ts';
+import { ENGINE_HINT, probeEngine, type Engine } from '../engine/engine.ts';
+import { networkGateway } from '../engine/network-gateway.ts';
+import { prepareImages } from '../engine/prepare-images.ts';
+import { RUN_ID_LABEL, removeLabelled, removeOrphans, runLabels } from '../engine/run-labels.ts';
 import type { TargetOpenOptions } from '../target-plugin.ts';
 import type { TargetSession } from '../target-session.ts';
 import { removeNetwork, removeOrphanServices, removeRunServices } from './swarm-cleanup.ts';

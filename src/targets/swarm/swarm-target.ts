@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type Docker from 'dockerode';
 import { freePort } from '../../util/free-port.ts';
-import { inspectImage } from '../docker/images.ts';
-import type { Engine } from '../docker/engine.ts';
+import { inspectImage } from '../engine/images.ts';
+import type { Engine } from '../engine/engine.ts';
 import type { Deployment, ServiceRole, ServiceSpec, StartedDeployment, Target } from '../target.ts';
 import { deploymentOf, engineSpec, replicasOf, roleOf, sameWorkload } from './engine-spec.ts';
 import { StartedSwarmService } from './started-service.ts';
