@@ -13,6 +13,8 @@ export interface ObserveHooks {
   restartV2(ctx: StepContext, attempt: number): Promise<void>;
   /** What the fault does on every tick (the crash loop's kill, the end of a database cut). */
   onTick(): Promise<void>;
+  /** The observation is over: a fault that would stop the drill itself ends (a database cut lets connections in again). */
+  onEnd(): Promise<void>;
 }
 
 /**
@@ -101,6 +103,7 @@ export function observeFailure(world: DrillWorld, state: TestState, failure: Fai
         ctx.record('timeToDetectMs', timeToDetectMs);
         ctx.record('evidence', evidence);
       } finally {
+        await hooks.onEnd();
         delete state.harnessLatencyMs;
         ctx.record('crashes', crashes);
         ctx.record('restartsByHarness', restartAttempts - failedRestarts);

@@ -23,7 +23,15 @@ export function simulateFailure(world: DrillWorld, state: TestState, failure: Fa
   return [
     runSetup(world, state, failure.setup, 'prepare-failure-data', 'Prepare the data the simulated failure needs'),
     ...injectFault(world, state, failure),
-    observeFailure(world, state, failure, { restartV2: (ctx, n) => restartV2(world, state, failure, ctx, n), onTick: faultTick(world, state, failure) }),
+    observeFailure(world, state, failure, {
+      restartV2: (ctx, n) => restartV2(world, state, failure, ctx, n),
+      onTick: faultTick(world, state, failure),
+      // The decision is made: the backup and the rollback need the database the cut took away.
+      onEnd: async () => {
+        await state.facts.endFault?.();
+        delete state.facts.faultEndsAt;
+      },
+    }),
   ];
 }
 
@@ -148,7 +156,8 @@ export function keepBusy(world: DrillWorld, state: TestState, signal: AbortSigna
   return {
     tick(): void {
       const v2 = state.running.v2;
-      if (inFlight || !v2 || world.env.v2.run.kind === 'watermark' || world.env.v2.run.kind === 'none') return;
+      // A scheduled version (watermark) is not asked to run: the harness waits for its next run, whose wait shows as latency.
+      if (inFlight || !v2 || world.env.v2.run.kind === 'none') return;
       const startedAt = Date.now();
       pendingSince ??= startedAt;
       inFlight = runPipeline(world.env.v2.run, { service: v2, dsn: need(state.databaseUrl, 'the drill database'), fill: serviceFill(world, state), signal })
