@@ -5,8 +5,8 @@ import { copyFields, emptyKeyDiff, findingNames, keyOrder, KeyTally, mergeKeyStr
 import { openSessions, type DatabaseSessions } from './sessions.ts';
 import { addSummaries, bucketRow, EMPTY, mismatchedBuckets, sideBuckets, summariesAgree, type Summary } from './summaries.ts';
 import {
-  bucketSummarySql, diffShape, keyDiffSql, repeatedBucketsSql, sampleValuesSql, sideKeysSql, wholeSummarySql,
-  type HashPlan, type PlannedQuery,
+  bucketSummarySql, diffShape, keyDiffSql, keyOnlyHashesSql, repeatedBucketsSql, sampleValuesSql, sideKeysSql, wholeSummarySql,
+  type HashPlan, type KeyOnlyMembers, type PlannedQuery,
 } from './summary-sql.ts';
 
 /** One query of a side, tagged: `processed`, `quarantined`. */
@@ -17,6 +17,8 @@ export interface TaggedQuery {
   sql: string;
   /** Whether it returns the value columns (default true). A key-only query (quarantined records) is compared by key alone. */
   values?: boolean;
+  /** Names it in errors (default `<side> <tag> query`), e.g. the config setting it comes from. */
+  what?: string;
 }
 
 /** One side of a comparison: one or more queries on one database, compared as the multiset union of their rows. */
@@ -44,6 +46,14 @@ export interface CompareOptions {
    * keys (a hash aggregate of that whole side, costlier than the summaries).
    */
   multiplicity?: Multiplicity;
+  /** Starts the message of an error (default `comparison of <left> with <right>`): "record accounting". */
+  what?: string;
+  /**
+   * Key-only rows opposite value-carrying queries (quarantined records) up to this many (default
+   * 1,000,000) have their key hashes fetched into Node (≈ 20 bytes each) and tested by a hashed
+   * lookup; above it, the summaries join the key-only queries instead (slower, bounded memory).
+   */
+  keyOnlyHashesMax?: number;
 }
 
 export interface KeyFinding {
@@ -148,7 +158,7 @@ export async function compareSides(left: ComparedSide, right: ComparedSide, opti
     return { ...result, rowsFetched, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
     if (error instanceof HarnessError) throw error;
-    throw new Error(redact(left, right, `comparison of ${left.name} with ${right.name} failed: ${errorMessage(error)}`));
+    throw new Error(redact(left, right, `${options.what ?? `comparison of ${left.name} with ${right.name}`} failed: ${errorMessage(error)}`));
   } finally {
     await Promise.all([...new Set(pools)].map((p) => p.close()));
   }
@@ -164,10 +174,17 @@ interface Config {
   buckets: number;
   sampleSize: number;
   multiplicity: Multiplicity;
+  keyOnlyHashesMax: number;
 }
 
 function validate(left: ComparedSide, right: ComparedSide, options: CompareOptions): Config {
-  const config = { valueColumns: [...(options.valueColumns ?? [])], buckets: options.buckets ?? 256, sampleSize: options.sampleSize ?? 10, multiplicity: options.multiplicity ?? 'compared' };
+  const config: Config = {
+    valueColumns: [...(options.valueColumns ?? [])],
+    buckets: options.buckets ?? 256,
+    sampleSize: options.sampleSize ?? 10,
+    multiplicity: options.multiplicity ?? 'compared',
+    keyOnlyHashesMax: options.keyOnlyHashesMax ?? 1_000_000,
+  };
   if (!(Number.isInteger(config.buckets) && config.buckets >= 1 && config.buckets <= 65_536)) throw new HarnessError(`buckets must be an integer from 1 to 65536, got ${config.buckets}`);
   if (!(Number.isInteger(config.sampleSize) && config.sampleSize >= 0)) throw new HarnessError(`sampleSize must be a non-negative integer, got ${config.sampleSize}`);
   if (new Set(config.valueColumns).size !== config.valueColumns.length) throw new HarnessError(`valueColumns lists a column twice: ${config.valueColumns.join(', ')}`);
@@ -192,36 +209,45 @@ type Result = Omit<SideComparison, 'rowsFetched' | 'durationMs'>;
 
 async function compareOn(pools: Pools, left: ComparedSide, right: ComparedSide, config: Config, sameDatabase: boolean): Promise<Result> {
   const planned = (side: ComparedSide): PlannedQuery[] =>
-    side.queries.map((q) => ({ what: `${side.name} ${q.tag} query`, sql: q.sql, values: config.valueColumns.length > 0 && q.values !== false }));
+    side.queries.map((q) => ({ what: q.what ?? `${side.name} ${q.tag} query`, sql: q.sql, values: config.valueColumns.length > 0 && q.values !== false }));
   const leftQ = planned(left);
   const rightQ = planned(right);
   const describe = (pool: DatabaseSessions, queries: PlannedQuery[]) => Promise.all(queries.map((q) => pool.use((c) => describeQuery(c, q))));
   const [leftD, rightD] = await Promise.all([describe(pools.left, leftQ), describe(pools.right, rightQ)]);
   const plan = planHashes([...leftD, ...rightD], config.valueColumns);
   const keyOnly = (queries: PlannedQuery[]) => (plan.values.length > 0 ? queries.filter((q) => !q.values) : []);
-  const opposite = { left: keyOnly(rightQ), right: keyOnly(leftQ) };
+  // Fetched once per side, at the same time as the other side's summaries, and reused for the buckets.
+  const members = {
+    left: keyOnlyMembers(pools.right, plan, keyOnly(rightQ), config.keyOnlyHashesMax),
+    right: keyOnlyMembers(pools.left, plan, keyOnly(leftQ), config.keyOnlyHashesMax),
+  };
 
   // 1. Every query summarised whole, all at once; with 'checked', the left side's repeated keys too.
-  const whole = (pool: DatabaseSessions, queries: PlannedQuery[], against: PlannedQuery[]) =>
-    Promise.all(queries.map((q) => pool.use(async (c) => (await c.query<Record<string, string>>(wholeSummarySql(plan, q, against))).rows[0]!)));
+  const summarise = (pool: DatabaseSessions, queries: PlannedQuery[], against: Promise<Members>, params: unknown[], sql: (q: PlannedQuery, m: KeyOnlyMembers) => string) =>
+    Promise.all(queries.map(async (q) => {
+      const m = q.values ? await against : NO_MEMBERS;
+      return pool.use(async (c) => (await c.query<Record<string, string>>(sql(q, m.members), [...params, ...m.params])).rows);
+    }));
+  const whole = (pool: DatabaseSessions, queries: PlannedQuery[], against: Promise<Members>) =>
+    summarise(pool, queries, against, [], (q, m) => wholeSummarySql(plan, q, m, '$1')).then((rows) => rows.map((r) => r[0]!));
   const repeatedScan = config.multiplicity === 'checked'
     ? pools.left.use(async (c) => (await c.query<{ bucket: number }>(repeatedBucketsSql(plan, leftQ), [config.buckets])).rows.map((r) => Number(r.bucket)))
     : Promise.resolve([]);
-  const [leftWhole, rightWhole, repeatedBuckets] = await Promise.all([whole(pools.left, leftQ, opposite.left), whole(pools.right, rightQ, opposite.right), repeatedScan]);
+  const [leftWhole, rightWhole, repeatedBuckets] = await Promise.all([whole(pools.left, leftQ, members.left), whole(pools.right, rightQ, members.right), repeatedScan]);
   const totals = (side: ComparedSide, rows: Record<string, string>[]): SideTotals => {
     const byTag = Object.fromEntries(side.queries.map((q, i) => [q.tag, { rows: Number(rows[i]!.rows), nullKeys: Number(rows[i]!.rows) - Number(rows[i]!.n) }]));
     const all = Object.values(byTag);
     return { name: side.name, rows: all.reduce((s, t) => s + t.rows, 0), nullKeys: all.reduce((s, t) => s + t.nullKeys, 0), byTag };
   };
-  const sum = (rows: Record<string, string>[]): Summary => rows.map((r) => ({ n: Number(r.n), s1: r.s1!, s2: r.s2! })).reduce(addSummaries, EMPTY);
+  const sum = (rows: Record<string, string>[]): Summary => rows.map((r) => ({ n: Number(r.n), s: r.s! })).reduce(addSummaries, EMPTY);
   const base = { left: totals(left, leftWhole), right: totals(right, rightWhole), valueColumns: config.valueColumns, multiplicity: config.multiplicity };
 
   // 2. Where they differ, the same summaries per bucket say where.
   let mismatched: number[] = [];
   if (!summariesAgree(sum(leftWhole), sum(rightWhole))) {
-    const buckets = (pool: DatabaseSessions, queries: PlannedQuery[], against: PlannedQuery[]) =>
-      Promise.all(queries.map((q) => pool.use(async (c) => (await c.query(bucketSummarySql(plan, q, against), [config.buckets])).rows.map(bucketRow))));
-    const [l, r] = await Promise.all([buckets(pools.left, leftQ, opposite.left), buckets(pools.right, rightQ, opposite.right)]);
+    const buckets = (pool: DatabaseSessions, queries: PlannedQuery[], against: Promise<Members>) =>
+      summarise(pool, queries, against, [config.buckets], (q, m) => bucketSummarySql(plan, q, m, '$2')).then((perQuery) => perQuery.map((rows) => rows.map(bucketRow)));
+    const [l, r] = await Promise.all([buckets(pools.left, leftQ, members.left), buckets(pools.right, rightQ, members.right)]);
     mismatched = mismatchedBuckets(sideBuckets(l), sideBuckets(r));
   }
   const examined = [...new Set([...mismatched, ...repeatedBuckets])].sort((a, b) => a - b);
@@ -265,6 +291,21 @@ async function compareOn(pools: Pools, left: ComparedSide, right: ComparedSide, 
   const differences = ['only_left', 'only_right', 'repeated_left', 'repeated_right', 'value_mismatches'].reduce((n, name) => n + found[name]!.count, 0);
   result.equal = mismatched.length === 0 && differences === 0 && base.left.nullKeys === 0 && base.right.nullKeys === 0;
   return result;
+}
+
+/** Key-only rows opposite a value-carrying query, and the parameters their test needs (summary-sql.ts KeyOnlyMembers). */
+interface Members {
+  members: KeyOnlyMembers;
+  params: unknown[];
+}
+
+const NO_MEMBERS: Members = { members: { kind: 'none' }, params: [] };
+
+async function keyOnlyMembers(pool: DatabaseSessions, plan: HashPlan, queries: PlannedQuery[], max: number): Promise<Members> {
+  if (queries.length === 0) return NO_MEMBERS;
+  const { rows } = await pool.use((c) => c.query<{ n: number; hashes: string }>(keyOnlyHashesSql(plan, queries, max)));
+  if (rows[0]!.n > max) return { members: { kind: 'join', queries }, params: [] };
+  return { members: { kind: 'hashes' }, params: [rows[0]!.hashes] };
 }
 
 function occurrences(s: KeyCounts, indexes: number[], tags: string[]): Record<string, number> {

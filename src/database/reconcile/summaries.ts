@@ -1,27 +1,26 @@
 /**
- * Summaries of sets of rows (summary-sql.ts): keyed rows `n` and two exact hash sums, as decimal
- * text because they exceed JavaScript's integers. Two multisets of (key, value) rows are equal, up
- * to 64-bit hash collisions, when their summaries are; summaries of disjoint parts add up.
+ * Summaries of sets of rows (summary-sql.ts): keyed rows `n` and an exact sum of 64-bit row
+ * hashes, as decimal text because it exceeds JavaScript's integers. Two multisets of (key, value)
+ * rows are equal, up to a 2^-64 chance, when their summaries are; summaries of disjoint parts add up.
  */
 export interface Summary {
   n: number;
-  s1: string;
-  s2: string;
+  s: string;
 }
 
 export interface BucketSummary extends Summary {
   bucket: number;
 }
 
-export const EMPTY: Summary = { n: 0, s1: '0', s2: '0' };
+export const EMPTY: Summary = { n: 0, s: '0' };
 
 export function addSummaries(a: Summary, b: Summary): Summary {
-  return { n: a.n + b.n, s1: (BigInt(a.s1) + BigInt(b.s1)).toString(), s2: (BigInt(a.s2) + BigInt(b.s2)).toString() };
+  return { n: a.n + b.n, s: (BigInt(a.s) + BigInt(b.s)).toString() };
 }
 
-/** Agree when the counts and both hash sums are equal. */
+/** Agree when the counts and the hash sums are equal. */
 export function summariesAgree(a: Summary, b: Summary): boolean {
-  return a.n === b.n && BigInt(a.s1) === BigInt(b.s1) && BigInt(a.s2) === BigInt(b.s2);
+  return a.n === b.n && BigInt(a.s) === BigInt(b.s);
 }
 
 /** The per-bucket summaries of one side, its queries' added up. */
@@ -41,5 +40,5 @@ export function mismatchedBuckets(left: ReadonlyMap<number, Summary>, right: Rea
 
 /** A bucket summary row as the database returns it. */
 export function bucketRow(row: Record<string, unknown>): BucketSummary {
-  return { bucket: Number(row.bucket), n: Number(row.n), s1: String(row.s1), s2: String(row.s2) };
+  return { bucket: Number(row.bucket), n: Number(row.n), s: String(row.s) };
 }
