@@ -10,26 +10,31 @@ export type HashFamily =
   | 'integer' | 'numeric' | 'float' | 'text' | 'bool' | 'date' | 'timestamp' | 'timestamptz'
   | 'time' | 'timetz' | 'interval' | 'uuid' | 'jsonb';
 
-/** Built-in type OIDs (fixed in every PostgreSQL) and the family each one hashes in. */
-const FAMILY_BY_OID: ReadonlyMap<number, HashFamily> = new Map<number, HashFamily>([
-  [20, 'integer'], [21, 'integer'], [23, 'integer'],
-  [1700, 'numeric'],
-  [700, 'float'], [701, 'float'],
-  [25, 'text'], [1043, 'text'], [1042, 'text'], [19, 'text'], [705, 'text'],
-  [16, 'bool'],
-  [1082, 'date'],
-  [1114, 'timestamp'],
-  [1184, 'timestamptz'],
-  [1083, 'time'],
-  [1266, 'timetz'],
-  [1186, 'interval'],
-  [2950, 'uuid'],
-  [3802, 'jsonb'], [114, 'jsonb'],
-]);
+/** Built-in type OIDs (fixed in every PostgreSQL): their name as format_type prints it, and the family each one hashes in. */
+const BUILTIN: ReadonlyMap<number, { name: string; family: HashFamily }> = new Map(([
+  [20, 'bigint', 'integer'], [21, 'smallint', 'integer'], [23, 'integer', 'integer'],
+  [1700, 'numeric', 'numeric'],
+  [700, 'real', 'float'], [701, 'double precision', 'float'],
+  [25, 'text', 'text'], [1043, 'character varying', 'text'], [1042, 'character', 'text'], [19, 'name', 'text'], [705, 'unknown', 'text'],
+  [16, 'boolean', 'bool'],
+  [1082, 'date', 'date'],
+  [1114, 'timestamp without time zone', 'timestamp'],
+  [1184, 'timestamp with time zone', 'timestamptz'],
+  [1083, 'time without time zone', 'time'],
+  [1266, 'time with time zone', 'timetz'],
+  [1186, 'interval', 'interval'],
+  [2950, 'uuid', 'uuid'],
+  [3802, 'jsonb', 'jsonb'], [114, 'json', 'jsonb'],
+] as const).map(([oid, name, family]) => [oid, { name, family }]));
+
+/** A built-in type with a typed hash, by OID (a domain must be resolved to its base type first), or undefined. */
+export function builtinType(typeOid: number): { name: string; family: HashFamily } | undefined {
+  return BUILTIN.get(typeOid);
+}
 
 /** The family a type OID hashes in (a domain is resolved to its base type first), or undefined. */
 export function familyOf(typeOid: number): HashFamily | undefined {
-  return FAMILY_BY_OID.get(typeOid);
+  return BUILTIN.get(typeOid)?.family;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { HarnessError, errorMessage } from '../../errors.ts';
 import { redactedFor, type Queryable } from '../pg-session.ts';
 import { describeQuery, planHashes } from './describe.ts';
-import { copyFields, emptyKeyDiff, findingNames, keyOrder, KeyTally, mergeKeyStreams, type Finding, type KeyCounts, type KeyDiff, type SideKey } from './key-diff.ts';
+import { emptyKeyDiff, type Finding, type KeyCounts } from './key-diff.ts';
+import { keyDiffOneDatabase, keyDiffTwoDatabases, sampleValues, type Pools } from './key-level.ts';
 import { openSessions, type DatabaseSessions } from './sessions.ts';
 import { addSummaries, bucketRow, EMPTY, mismatchedBuckets, sideBuckets, summariesAgree, type Summary } from './summaries.ts';
 import {
-  bucketSummarySql, diffShape, keyDiffSql, keyOnlyHashesSql, repeatedBucketsSql, sampleValuesSql, sideKeysSql, wholeSummarySql,
-  type HashPlan, type KeyOnlyMembers, type PlannedQuery,
+  bucketSummarySql, diffShape, keyOnlyHashesSql, repeatedBucketsSql, wholeSummarySql, type HashPlan, type KeyOnlyMembers, type PlannedQuery,
 } from './summary-sql.ts';
 
 /** One query of a side, tagged: `processed`, `quarantined`. */
@@ -204,7 +204,6 @@ function validate(left: ComparedSide, right: ComparedSide, options: CompareOptio
   return config;
 }
 
-type Pools = { left: DatabaseSessions; right: DatabaseSessions };
 type Result = Omit<SideComparison, 'rowsFetched' | 'durationMs'>;
 
 async function compareOn(pools: Pools, left: ComparedSide, right: ComparedSide, config: Config, sameDatabase: boolean): Promise<Result> {
@@ -257,13 +256,13 @@ async function compareOn(pools: Pools, left: ComparedSide, right: ComparedSide, 
   const diff = examined.length === 0
     ? emptyKeyDiff(shape)
     : sameDatabase
-      ? await pools.left.use((c) => keyDiffOneDatabase(c, plan, leftQ, rightQ, examined, config))
-      : await keyDiffTwoDatabases(pools, plan, leftQ, rightQ, examined, config);
+      ? await pools.left.use((c) => keyDiffOneDatabase(c, plan, leftQ, rightQ, { total: config.buckets, examined }, config.sampleSize))
+      : await keyDiffTwoDatabases(pools, plan, leftQ, rightQ, { total: config.buckets, examined }, config.sampleSize);
   const found = diff.findings;
 
   // 4. The values of the sampled value mismatches, fetched for those keys alone.
   const valueKeys = found.value_mismatches!.sample.map((s) => s.key);
-  const valueSample = valueKeys.length === 0 ? [] : await sampleValues(pools, plan, left, right, leftQ, rightQ, valueKeys);
+  const valueSample = valueKeys.length === 0 ? [] : await sampleValues(pools, plan, { side: left, queries: leftQ }, { side: right, queries: rightQ }, valueKeys);
 
   const tags = [...left.queries.map((q) => q.tag), ...right.queries.map((q) => q.tag)];
   const withOccurrences = (finding: Finding, indexes: number[]): OccurrenceFinding => ({
@@ -310,38 +309,4 @@ async function keyOnlyMembers(pool: DatabaseSessions, plan: HashPlan, queries: P
 
 function occurrences(s: KeyCounts, indexes: number[], tags: string[]): Record<string, number> {
   return Object.fromEntries(indexes.filter((i) => s.counts[i]! > 0).map((i) => [tags[i]!, s.counts[i]!]));
-}
-
-async function keyDiffOneDatabase(client: Queryable, plan: HashPlan, leftQ: PlannedQuery[], rightQ: PlannedQuery[], buckets: number[], config: Config): Promise<KeyDiff> {
-  const { rows } = await client.query<Record<string, unknown>>(keyDiffSql(plan, leftQ, rightQ), [config.buckets, buckets, config.sampleSize]);
-  const row = rows[0]!;
-  const names = findingNames(diffShape(plan, leftQ, rightQ));
-  const sample = (value: unknown): KeyCounts[] => (value as Array<[string, number[]]>).map(([key, counts]) => ({ key, counts }));
-  return { keys: Number(row.keys), findings: Object.fromEntries(names.map((name) => [name, { count: Number(row[name]), sample: sample(row[`${name}_sample`]) }])) };
-}
-
-async function keyDiffTwoDatabases(pools: Pools, plan: HashPlan, leftQ: PlannedQuery[], rightQ: PlannedQuery[], buckets: number[], config: Config): Promise<KeyDiff> {
-  const order = keyOrder(plan.key);
-  const tally = new KeyTally(diffShape(plan, leftQ, rightQ), config.sampleSize, order);
-  const stream = (pool: DatabaseSessions, queries: PlannedQuery[]) => sideKeys(pool.copyLines(sideKeysSql(plan, queries, config.buckets, buckets)), queries.length);
-  return mergeKeyStreams(stream(pools.left, leftQ), stream(pools.right, rightQ), tally, order);
-}
-
-async function* sideKeys(lines: AsyncIterable<string>, queries: number): AsyncGenerator<SideKey> {
-  for await (const line of lines) {
-    const fields = copyFields(line);
-    yield { kh: fields[0]!, key: fields[1]!, counts: fields.slice(2, 2 + queries).map(Number), vmin: fields[2 + queries]!, vmax: fields[3 + queries]! };
-  }
-}
-
-async function sampleValues(pools: Pools, plan: HashPlan, left: ComparedSide, right: ComparedSide, leftQ: PlannedQuery[], rightQ: PlannedQuery[], keys: string[]) {
-  const fetch = (pool: DatabaseSessions, side: ComparedSide, queries: PlannedQuery[]) =>
-    Promise.all(queries.map(async (q, i) => {
-      if (!q.values) return [];
-      const { rows } = await pool.use((c) => c.query<Record<string, string | null>>(sampleValuesSql(plan, q), [keys]));
-      return rows.map((row) => ({ key: String(row.key), row: { tag: side.queries[i]!.tag, values: Object.fromEntries(plan.values.map((v, j) => [v.name, row[`v${j}`] ?? null])) } }));
-    }));
-  const [l, r] = await Promise.all([fetch(pools.left, left, leftQ), fetch(pools.right, right, rightQ)]);
-  const rowsOf = (found: Array<Array<{ key: string; row: SampledRow }>>, key: string) => found.flat().filter((f) => f.key === key).map((f) => f.row);
-  return keys.map((key) => ({ key, left: rowsOf(l, key), right: rowsOf(r, key) }));
 }

@@ -1,7 +1,7 @@
 import { HarnessError, errorMessage } from '../../errors.ts';
 import type { Queryable } from '../pg-session.ts';
 import { subquery } from '../subquery.ts';
-import { familyOf, keyFamily, valueFamily, type ColumnType } from './column-types.ts';
+import { builtinType, familyOf, keyFamily, valueFamily, type ColumnType } from './column-types.ts';
 import type { HashPlan, PlannedQuery } from './summary-sql.ts';
 
 /** A configured query's output columns: name → type. */
@@ -18,18 +18,21 @@ export async function describeQuery(client: Queryable, query: PlannedQuery): Pro
   const result = await client.query(`select * from ${subquery(query.sql, query.what)} as src limit 0`).catch((error: unknown) => {
     throw new Error(`${query.what} failed: ${errorMessage(error)}`);
   });
-  const oids = [...new Set(result.fields.map((f) => f.dataTypeID))];
-  // Domains hash as their base type; every name is format_type's, for errors.
-  const { rows } = await client.query<{ oid: number; base: number; name: string }>(
+  // Built-in types are known by their OID; others (a domain, an enum, an array) are looked up, once.
+  const unknown = [...new Set(result.fields.map((f) => f.dataTypeID))].filter((oid) => !builtinType(oid));
+  const looked = unknown.length === 0 ? [] : (await client.query<{ oid: number; base: number; name: string }>(
     `select t.oid::int as oid, coalesce(nullif(t.typbasetype, 0), t.oid)::int as base, format_type(coalesce(nullif(t.typbasetype, 0), t.oid), null) as name
        from pg_type t where t.oid = any($1::oid[])`,
-    [oids],
-  );
-  const byOid = new Map(rows.map((r) => [r.oid, r]));
+    [unknown],
+  )).rows;
+  const byOid = new Map(looked.map((r) => [r.oid, r]));
   const columns = new Map<string, Omit<ColumnType, 'query'>>();
   for (const field of result.fields) {
+    const builtin = builtinType(field.dataTypeID);
     const type = byOid.get(field.dataTypeID);
-    columns.set(field.name, { typeName: type?.name ?? `type ${field.dataTypeID}`, family: familyOf(type?.base ?? field.dataTypeID) });
+    columns.set(field.name, builtin
+      ? { typeName: builtin.name, family: builtin.family }
+      : { typeName: type?.name ?? `type ${field.dataTypeID}`, family: familyOf(type?.base ?? field.dataTypeID) });
   }
   return { query, columns };
 }

@@ -31,69 +31,90 @@ export interface DatabaseSessions {
    * plan stays parallel (a cursor's would not), and memory holds a network buffer, not the result.
    */
   copyLines(sql: string): AsyncIterable<string>;
-  /** How many statements can run at once here. */
+  /** How many connections are open here (more may join while the first works). */
   readonly width: number;
   /** Rows received from this database so far. */
   readonly rowsFetched: number;
   close(): Promise<void>;
 }
 
+/**
+ * Opens the first connection (settings, transaction and snapshot export in one round trip) and
+ * returns as soon as it is ready; the others connect meanwhile and join when they have imported
+ * the snapshot, so that the first statements (describing the queries) do not wait for them. An
+ * extra connection that fails to open leaves the work to the ones that did.
+ */
 export async function openSessions(target: string | Queryable, width: number): Promise<DatabaseSessions> {
   if (typeof target !== 'string') return new Pool([target], () => Promise.resolve());
-  const clients: pg.Client[] = [];
-  const closeAll = async () => {
+  const begin = 'begin isolation level repeatable read read only';
+  // A standby cannot export snapshots: the work then runs on this one connection, in order.
+  const first = width > 1
+    ? await connect(target, begin, 'select pg_export_snapshot() as id').catch((error: unknown) => {
+      if (/snapshot/i.test(errorMessage(error))) return connect(target, begin);
+      throw error;
+    })
+    : await connect(target, begin);
+  const snapshot = first.results.at(-1)?.rows[0]?.id as string | undefined;
+  const extra: Array<Promise<pg.Client | undefined>> = [];
+  const pool = new Pool([first.client], async () => {
+    const clients = [first.client, ...(await Promise.all(extra)).filter((c): c is pg.Client => c !== undefined)];
     await Promise.all(clients.map(async (c) => {
       await c.query('rollback').catch(() => undefined);
       await c.end().catch(() => undefined);
     }));
-  };
-  try {
-    const first = await connect(target);
-    clients.push(first);
-    await first.query('begin isolation level repeatable read read only');
-    let snapshot: string | undefined;
-    if (width > 1) {
-      // A standby cannot export snapshots: the work then runs on this one connection, in order.
-      snapshot = await first.query<{ id: string }>('select pg_export_snapshot() as id').then((r) => r.rows[0]!.id, () => undefined);
-      if (snapshot === undefined) await first.query('rollback; begin isolation level repeatable read read only');
+  });
+  if (snapshot !== undefined && /^[0-9A-F-]+$/i.test(snapshot)) {
+    for (let i = 1; i < width; i++) {
+      extra.push(connect(target, `${begin}; set transaction snapshot '${snapshot}'`).then(
+        ({ client }) => (pool.add(client), client),
+        () => undefined,
+      ));
     }
-    if (snapshot !== undefined) {
-      const others = await Promise.all(Array.from({ length: width - 1 }, () => connect(target)));
-      clients.push(...others);
-      await Promise.all(others.map(async (c) => {
-        await c.query('begin isolation level repeatable read read only');
-        await c.query(`set transaction snapshot '${snapshot}'`);
-      }));
-    }
-    return new Pool(clients, closeAll);
-  } catch (error) {
-    await closeAll();
-    throw error;
   }
+  return pool;
 }
 
-async function connect(dsn: string): Promise<pg.Client> {
+interface Connected {
+  client: pg.Client;
+  results: pg.QueryResult[];
+}
+
+/**
+ * Connects and, in one round trip: `begin` (the transaction, which must come first), the
+ * comparison's settings (for the transaction: all its work happens in it), then `after`.
+ */
+async function connect(dsn: string, begin: string, after?: string): Promise<Connected> {
   const client = newClient({ connectionString: dsn });
   try {
     await client.connect();
-    const pairs = Object.entries(SETTINGS);
-    await client.query(`select ${pairs.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, false)`).join(', ')}`, pairs.flat());
-    return client;
+    const settings = Object.entries(SETTINGS).map(([name, value]) => `set_config(${literal(name)}, ${literal(value)}, false)`).join(', ');
+    const results = (await client.query([begin, `select ${settings}`, ...(after ? [after] : [])].join('; '))) as unknown as pg.QueryResult[];
+    return { client, results };
   } catch (error) {
     await client.end().catch(() => undefined);
     throw new Error(redactedFor(dsn, `cannot open a session on ${dsn}: ${errorMessage(error)}`));
   }
 }
 
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
 class Pool implements DatabaseSessions {
   #idle: Queryable[];
   #waiting: Array<(client: Queryable) => void> = [];
   #rows = 0;
-  readonly width: number;
+  width: number;
 
   constructor(clients: Queryable[], readonly closeAll: () => Promise<void>) {
     this.#idle = [...clients];
     this.width = clients.length;
+  }
+
+  /** A connection that became ready after the pool was handed out. */
+  add(client: Queryable): void {
+    this.width++;
+    this.#release(client);
   }
 
   get rowsFetched(): number {
