@@ -1,6 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ledgerState } from '../../fixtures/integration/ledger-checks.ts';
+import { generate, killAll, startPipeline } from '../../fixtures/integration/pipeline-process.ts';
 import { HarnessError } from '../errors.ts';
 import { startEphemeralPostgres, type EphemeralPostgres } from './ephemeral-postgres.ts';
 import { reconcileRecords, type AccountingConfig } from './record-accounting.ts';
@@ -207,6 +211,27 @@ describe('record accounting on the reference pipeline (2000 loans, real V2 run, 
     } finally {
       await sql(ref.dsn, `delete from abaco.payments where payment_id in (select payment_id from abaco.saved)`,
         'insert into abaco.payments select * from abaco.saved', 'drop table abaco.saved');
+    }
+  });
+});
+
+describe('record accounting after a real V1 run (1000 loans): V1 loads its own way (integer cents, string dates), the values must still match', () => {
+  it('is complete', async () => {
+    const dsn = await server.createDatabase('accounting_v1');
+    const outputDir = await mkdtemp(join(tmpdir(), 'accounting-v1-out-'));
+    try {
+      await generate(dsn, ['--loans', '1000', '--seed', '11']);
+      const v1 = await startPipeline('v1', { databaseUrl: dsn, outputDir });
+      await v1.waitHealthy();
+      const run = await v1.runToCompletion(120_000);
+      expect(run.status).toBe('succeeded');
+      await v1.stop();
+      const result = await reconcileRecords(dsn, referenceAccounting);
+      expect(result).toMatchObject({ ...nothingWrong, complete: true });
+      expect(result.quarantinedKeys).toBeGreaterThan(0);
+    } finally {
+      await killAll();
+      await rm(outputDir, { recursive: true, force: true });
     }
   });
 });
