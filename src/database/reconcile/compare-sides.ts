@@ -6,7 +6,7 @@ import { keyDiffOneDatabase, keyDiffTwoDatabases, sampleValues, type Pools } fro
 import { openSessions, type DatabaseSessions } from './sessions.ts';
 import { addSummaries, bucketRow, EMPTY, mismatchedBuckets, sideBuckets, summariesAgree, type Summary } from './summaries.ts';
 import {
-  bucketSummarySql, diffShape, keyOnlyHashesSql, repeatedBucketsSql, wholeSummarySql, type HashPlan, type KeyOnlyMembers, type PlannedQuery,
+  bucketSummarySql, diffShape, keyOnlyHashesSql, memberBitmap, repeatedBucketsSql, wholeSummarySql, type HashPlan, type KeyOnlyMembers, type PlannedQuery,
 } from './summary-sql.ts';
 
 /** One query of a side, tagged: `processed`, `quarantined`. */
@@ -50,8 +50,8 @@ export interface CompareOptions {
   what?: string;
   /**
    * Key-only rows opposite value-carrying queries (quarantined records) up to this many (default
-   * 1,000,000) have their key hashes fetched into Node (≈ 20 bytes each) and tested by a hashed
-   * lookup; above it, the summaries join the key-only queries instead (slower, bounded memory).
+   * 1,000,000) have their key hashes fetched into Node (≈ 30 bytes each) and tested by a bitmap and
+   * a hashed lookup; above it, the summaries join the key-only queries instead (slower, bounded memory).
    */
   keyOnlyHashesMax?: number;
 }
@@ -228,7 +228,7 @@ async function compareOn(pools: Pools, left: ComparedSide, right: ComparedSide, 
       return pool.use(async (c) => (await c.query<Record<string, string>>(sql(q, m.members), [...params, ...m.params])).rows);
     }));
   const whole = (pool: DatabaseSessions, queries: PlannedQuery[], against: Promise<Members>) =>
-    summarise(pool, queries, against, [], (q, m) => wholeSummarySql(plan, q, m, '$1')).then((rows) => rows.map((r) => r[0]!));
+    summarise(pool, queries, against, [], (q, m) => wholeSummarySql(plan, q, m)).then((rows) => rows.map((r) => r[0]!));
   const repeatedScan = config.multiplicity === 'checked'
     ? pools.left.use(async (c) => (await c.query<{ bucket: number }>(repeatedBucketsSql(plan, leftQ), [config.buckets])).rows.map((r) => Number(r.bucket)))
     : Promise.resolve([]);
@@ -245,7 +245,7 @@ async function compareOn(pools: Pools, left: ComparedSide, right: ComparedSide, 
   let mismatched: number[] = [];
   if (!summariesAgree(sum(leftWhole), sum(rightWhole))) {
     const buckets = (pool: DatabaseSessions, queries: PlannedQuery[], against: Promise<Members>) =>
-      summarise(pool, queries, against, [config.buckets], (q, m) => bucketSummarySql(plan, q, m, '$2')).then((perQuery) => perQuery.map((rows) => rows.map(bucketRow)));
+      summarise(pool, queries, against, [config.buckets], (q, m) => bucketSummarySql(plan, q, m)).then((perQuery) => perQuery.map((rows) => rows.map(bucketRow)));
     const [l, r] = await Promise.all([buckets(pools.left, leftQ, members.left), buckets(pools.right, rightQ, members.right)]);
     mismatched = mismatchedBuckets(sideBuckets(l), sideBuckets(r));
   }
@@ -302,9 +302,11 @@ const NO_MEMBERS: Members = { members: { kind: 'none' }, params: [] };
 
 async function keyOnlyMembers(pool: DatabaseSessions, plan: HashPlan, queries: PlannedQuery[], max: number): Promise<Members> {
   if (queries.length === 0) return NO_MEMBERS;
-  const { rows } = await pool.use((c) => c.query<{ n: number; hashes: string }>(keyOnlyHashesSql(plan, queries, max)));
-  if (rows[0]!.n > max) return { members: { kind: 'join', queries }, params: [] };
-  return { members: { kind: 'hashes' }, params: [rows[0]!.hashes] };
+  const { rows } = await pool.use((c) => c.query<{ n: number; hashes: string; low: string }>(keyOnlyHashesSql(plan, queries, max)));
+  const { n, hashes, low } = rows[0]!;
+  if (n > max) return { members: { kind: 'join', queries }, params: [] };
+  const bitmap = memberBitmap(low, n);
+  return { members: { kind: 'hashes', bitmapBits: bitmap.bits }, params: [bitmap.bytes, hashes] };
 }
 
 function occurrences(s: KeyCounts, indexes: number[], tags: string[]): Record<string, number> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findingNames } from './key-diff.ts';
 import {
-  bucketSummarySql, diffShape, hashedSql, keyConditions, keyDiffSql, nullMark, repeatedBucketsSql, sideKeysSql, wholeSummarySql,
+  bucketSummarySql, diffShape, hashedSql, keyConditions, keyDiffSql, memberBitmap, nullMark, repeatedBucketsSql, sideKeysSql, wholeSummarySql,
   type HashPlan, type PlannedQuery,
 } from './summary-sql.ts';
 
@@ -46,14 +46,27 @@ describe('summaries', () => {
   });
 
   it('summarise the rows of quarantined keys without their values, by a hashed lookup or a join', () => {
-    expect(wholeSummarySql(plan, source, { kind: 'hashes' })).toContain('case when hashed.kh = any($1::int8[]) then 0 else hashed.vh end');
-    expect(bucketSummarySql(plan, source, { kind: 'hashes' })).toContain('hashed.kh = any($2::int8[])');
+    expect(wholeSummarySql(plan, source, { kind: 'hashes', bitmapBits: 65536 }))
+      .toContain('case when get_bit($1::bytea, (hashed.kh & 65535)::int) = 1 and hashed.kh = any($2::int8[]) then 0 else hashed.vh end');
+    expect(bucketSummarySql(plan, source, { kind: 'hashes', bitmapBits: 65536 })).toContain('get_bit($2::bytea, (hashed.kh & 65535)::int) = 1 and hashed.kh = any($3::int8[])');
     const joined = wholeSummarySql(plan, source, { kind: 'join', queries: [quarantined] });
     expect(joined).toContain('left join (select kh from');
     expect(joined).toContain('as member on member.kh = hashed.kh');
     expect(joined).toContain('case when member.kh is not null then 0 else hashed.vh end');
     // A key-only query itself has nothing to leave out.
-    expect(wholeSummarySql(plan, quarantined, { kind: 'hashes' })).not.toContain('any(');
+    expect(wholeSummarySql(plan, quarantined, { kind: 'hashes', bitmapBits: 65536 })).not.toContain('any(');
+  });
+});
+
+describe('memberBitmap', () => {
+  it('sets the bit of each hash\'s low bits as get_bit numbers them, 16 bits per hash, from 2^16 to 2^26 bits', () => {
+    const { bits, bytes } = memberBitmap('{0,9,65537}', 3);
+    expect(bits).toBe(65536);
+    expect(bytes.length).toBe(8192);
+    expect([bytes[0], bytes[1]]).toEqual([0b1 | 0b10, 0b10]); // bit 0 and 65537 & 65535 = 1 in byte 0; bit 9 = byte 1, bit 1
+    expect(memberBitmap('{}', 0).bits).toBe(65536);
+    expect(memberBitmap('{}', 100_000).bits).toBe(2 ** 21);
+    expect(memberBitmap('{}', 10_000_000).bits).toBe(2 ** 26);
   });
 });
 

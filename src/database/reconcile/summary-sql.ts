@@ -94,13 +94,16 @@ export function bucketSql(kh: string, bucketsParam: string): string {
  * their values, like the key-only rows, so that the two summaries can agree; the key-level diff
  * still compares values wherever both sides have some. Whether a row's key is among the key-only
  * rows is asked of either
- * - `hashes`: a parameter holding those rows' key hashes as an int8[] (fetched first, keyOnlyHashesSql).
- *   PostgreSQL plans a statement with its parameters' values, so `= any` of it is a hashed lookup:
- *   measured at about half the cost of a hashed subplan over the queries;
+ * - `hashes`: two parameters built from those rows' key hashes (fetched first, keyOnlyHashesSql):
+ *   a bitmap of their low bits, then the hashes themselves as an int8[]. PostgreSQL plans a
+ *   statement with its parameters' values, so `= any` of the array is a hashed lookup; the bitmap
+ *   (get_bit, cheaper) lets ~95% of the rows skip it. Measured on 10M source rows, single process:
+ *   +0.5–0.8 s of CPU with the lookup alone, +0.3–0.5 s with the bitmap in front; a hashed subplan
+ *   over the queries cost more than either.
  * - `join`: the key-only queries themselves, hash-joined (distinct hashes), when they hold too many
  *   keys to be fetched; a join, unlike a subplan, stays hashed whatever its size (it spills).
  */
-export type KeyOnlyMembers = { kind: 'none' } | { kind: 'hashes' } | { kind: 'join'; queries: readonly PlannedQuery[] };
+export type KeyOnlyMembers = { kind: 'none' } | { kind: 'hashes'; bitmapBits: number } | { kind: 'join'; queries: readonly PlannedQuery[] };
 
 /** The rows summarised, as `hashed` (kh, vh), with the key-only members joined when asked. */
 function summarisedRows(plan: HashPlan, query: PlannedQuery, members: KeyOnlyMembers): string {
@@ -109,36 +112,62 @@ function summarisedRows(plan: HashPlan, query: PlannedQuery, members: KeyOnlyMem
   return `${hashedSql(plan, query)} left join (${keys}) as member on member.kh = hashed.kh`;
 }
 
-function rowHash(plan: HashPlan, query: PlannedQuery, members: KeyOnlyMembers, hashesParam: string): string {
+/** The 64-bit hash a keyed row adds to the summary. `param` is the number of the first member parameter (bitmap, then hashes). */
+function rowHash(plan: HashPlan, query: PlannedQuery, members: KeyOnlyMembers, param: number): string {
   if (plan.values.length === 0) return 'hashed.kh';
   if (!query.values || members.kind === 'none') return 'hashint8extended(hashed.kh, hashed.vh)';
-  const member = members.kind === 'hashes' ? `hashed.kh = any(${hashesParam}::int8[])` : 'member.kh is not null';
+  const member = members.kind === 'hashes'
+    ? `get_bit($${param}::bytea, (hashed.kh & ${members.bitmapBits - 1})::int) = 1 and hashed.kh = any($${param + 1}::int8[])`
+    : 'member.kh is not null';
   return `hashint8extended(hashed.kh, case when ${member} then 0 else hashed.vh end)`;
 }
 
+/** The low bits kept of each key-only hash for the bitmap: enough for its largest size. */
+const BITMAP_MAX_BITS = 2 ** 26;
+
 /**
- * The key hashes of the given key-only queries as one int8[] (text), and how many: at most `limit`
- * + 1 are read, so that a count above `limit` says "too many to fetch" without fetching them.
+ * The key hashes of the given key-only queries: how many (at most `limit` + 1 are read, so that a
+ * count above `limit` says "too many to fetch" without fetching them), the hashes as an int8[]
+ * (text), and their low bits as an int[] (text) for the bitmap (memberBitmap).
  */
 export function keyOnlyHashesSql(plan: HashPlan, queries: readonly PlannedQuery[], limit: number): string {
   const hashes = queries.map((q) => `select kh from ${hashedSql(plan, q)} where kh is not null`).join('\n union all\n');
-  return `select count(*)::int as n, coalesce(array_agg(kh), '{}')::text as hashes from (${hashes} limit ${Math.floor(limit) + 1}) as members`;
+  return `select count(*)::int as n, coalesce(array_agg(kh), '{}')::text as hashes, coalesce(array_agg((kh & ${BITMAP_MAX_BITS - 1})::int), '{}')::text as low
+            from (${hashes} limit ${Math.floor(limit) + 1}) as members`;
+}
+
+/**
+ * The bitmap of `count` key-only hashes from their low bits (keyOnlyHashesSql `low`): bit
+ * (hash & bits-1) set, numbered as get_bit numbers them (bit 0 = lowest bit of the first byte).
+ * 16 bits per hash (a false positive for ~6% of the other rows), a power of two from 2^16 to 2^26.
+ */
+export function memberBitmap(low: string, count: number): { bits: number; bytes: Buffer } {
+  const bits = Math.min(BITMAP_MAX_BITS, Math.max(2 ** 16, 2 ** Math.ceil(Math.log2(Math.max(1, count) * 16))));
+  const bytes = Buffer.alloc(bits / 8);
+  const inner = low.replace(/^\{|\}$/g, '');
+  if (inner.length > 0) {
+    for (const text of inner.split(',')) {
+      const bit = Number(text) & (bits - 1);
+      bytes[bit >> 3]! |= 1 << (bit & 7);
+    }
+  }
+  return { bits, bytes };
 }
 
 /**
  * One query summarised whole, in one row: rows (all), n (keyed rows), s — as text, since the
- * sum exceeds JavaScript's integers. With members of kind 'hashes', `hashesParam` holds them.
+ * sum exceeds JavaScript's integers. With members of kind 'hashes', parameters $1 and $2 hold them.
  */
-export function wholeSummarySql(plan: HashPlan, query: PlannedQuery, members: KeyOnlyMembers = { kind: 'none' }, hashesParam = '$1'): string {
+export function wholeSummarySql(plan: HashPlan, query: PlannedQuery, members: KeyOnlyMembers = { kind: 'none' }): string {
   return `
-    select count(*)::text as rows, count(hashed.kh)::text as n, coalesce(sum(${rowHash(plan, query, members, hashesParam)}), 0)::text as s
+    select count(*)::text as rows, count(hashed.kh)::text as n, coalesce(sum(${rowHash(plan, query, members, 1)}), 0)::text as s
       from ${summarisedRows(plan, query, members)}`;
 }
 
-/** One query summarised per key-hash bucket (keyed rows only): bucket, n, s. Parameter $1 = bucket count ($2: member hashes). */
-export function bucketSummarySql(plan: HashPlan, query: PlannedQuery, members: KeyOnlyMembers = { kind: 'none' }, hashesParam = '$2'): string {
+/** One query summarised per key-hash bucket (keyed rows only): bucket, n, s. Parameter $1 = bucket count ($2, $3: members). */
+export function bucketSummarySql(plan: HashPlan, query: PlannedQuery, members: KeyOnlyMembers = { kind: 'none' }): string {
   return `
-    select ${bucketSql('hashed.kh', '$1')} as bucket, count(*)::text as n, sum(${rowHash(plan, query, members, hashesParam)})::text as s
+    select ${bucketSql('hashed.kh', '$1')} as bucket, count(*)::text as n, sum(${rowHash(plan, query, members, 2)})::text as s
       from ${summarisedRows(plan, query, members)}
      where hashed.kh is not null
      group by 1`;
