@@ -42,8 +42,9 @@ export interface CompareOptions {
   /**
    * 'compared' (default): a key's occurrences are counted on both sides and must be equal, so a key
    * repeated on one side is found wherever the other side does not repeat it the same number of
-   * times. 'checked': also every key repeated on the left side, by one grouping of the left side's
-   * keys (a hash aggregate of that whole side, costlier than the summaries).
+   * times. 'checked': also every key repeated on the left side, by one sort of the left side's key
+   * hashes beside the summaries (measured, accounting of 10M source records: 6.7–7.0 s instead of
+   * 2.2–2.6 s; with a hash aggregate instead of the sort, 17 s).
    */
   multiplicity?: Multiplicity;
   /** Starts the message of an error (default `comparison of <left> with <right>`): "record accounting". */
