@@ -229,6 +229,7 @@ export function keyConditions(shape: DiffShape): Record<string, string> {
  * hash aggregate); each key gets its count in every query, and the range of its value hashes on
  * each side. From that, for every kind of difference (keyConditions): its count, exact, and a
  * jsonb sample of at most $3 [key, [counts…]], in key order so that it is the same on every machine.
+ * A sample is an init plan, run only when its count is not 0 (each reads all the grouped keys).
  * Parameters: $1 = bucket count, $2 = mismatched buckets (int[]), $3 = sample size.
  */
 export function keyDiffSql(plan: HashPlan, left: readonly PlannedQuery[], right: readonly PlannedQuery[]): string {
@@ -244,7 +245,7 @@ export function keyDiffSql(plan: HashPlan, left: readonly PlannedQuery[], right:
              from (${occurrencesSql(plan, all)}) as occurrences
             group by k)
     select keys::text, ${conditions.map(([name]) => `${name}::text`).join(', ')},
-           ${conditions.map(([name, where]) => `${sample(where)} as ${name}_sample`).join(',\n           ')}
+           ${conditions.map(([name, where]) => `case when ${name} > 0 then ${sample(where)} else '[]' end as ${name}_sample`).join(',\n           ')}
       from (select count(*) as keys, ${conditions.map(([name, where]) => `count(*) filter (where ${where}) as ${name}`).join(', ')}
               from keyed) as counted`;
 }
