@@ -5,8 +5,12 @@
  * before (frozen, zero-loss-baseline.ts), a plain anti-join and the naive download into Node; its
  * growth factor; and the peak RSS of the Node process running it.
  *
- *   npx tsx bench/zero-loss.ts --sizes 100000,1000000 --rounds 3 [--naive-max 1000000]
+ *   npx tsx bench/zero-loss.ts --sizes 100000,1000000 --rounds 3 [--naive-max 1000000] [--json out.json]
+ *
+ * (`npm run bench` runs the same measurement as its zero-loss section: full = 100k, 1M and 10M.)
  */
+import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,6 +19,7 @@ import pg from 'pg';
 import reference from '../drill.config.ts';
 import { startEphemeralPostgres, type EphemeralPostgres } from '../src/database/ephemeral-postgres.ts';
 import { repeat, type Figure } from './figure.ts';
+import { renderTable } from './table.ts';
 import { BENCH_SEED, loansForRows, runGenerator, sizeLabel } from './generate-cli.ts';
 import { antiJoinSql, floorSql, timeStatements } from './zero-loss-anchors.ts';
 import type { ChildMode, ChildReport } from './zero-loss-child.ts';
@@ -145,14 +150,19 @@ async function runChild(dsn: string, mode: ChildMode): Promise<ChildReport> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { sizes: { type: 'string', default: '100000,1000000' }, rounds: { type: 'string', default: '3' }, 'naive-max': { type: 'string', default: '1000000' } },
+    options: {
+      sizes: { type: 'string', default: '100000,1000000' }, rounds: { type: 'string', default: '3' },
+      'naive-max': { type: 'string', default: '1000000' }, json: { type: 'string' },
+    },
   });
   const sizes = values.sizes.split(',').map((s) => Number(s.trim()));
   if (sizes.some((s) => !Number.isSafeInteger(s) || s < 1)) throw new Error(`--sizes needs positive integers, got ${values.sizes}`);
   const started = performance.now();
   const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
-  const result = await zeroLossFigures({ sizes, rounds: Number(values.rounds), naiveMax: Number(values['naive-max']), log });
-  console.log(JSON.stringify(result, null, 2));
+  log(`zero-loss bench on ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const figures = await zeroLossFigures({ sizes, rounds: Number(values.rounds), naiveMax: Number(values['naive-max']), log });
+  console.log(`\n${renderTable(figures)}\n\nload average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if (values.json) await writeFile(values.json, `${JSON.stringify({ startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(), figures }, null, 2)}\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
