@@ -128,14 +128,21 @@ export interface SideComparison {
  *
  * 1. every query is summarised whole (summary-sql.ts), each on its own connection at the same time
  *    (the connections of one database share one snapshot, sessions.ts); when the sides' sums agree,
- *    that is the proof, after one scan of each query;
+ *    that is the proof, after one scan of each query, and one row per query leaves the database;
  * 2. otherwise every query is summarised per key-hash bucket and the buckets are compared here;
  * 3. only the mismatched buckets are diffed key by key: in one statement when both sides are on one
- *    database (the same DSN, or the same client), else by streaming each side's keys of those
- *    buckets in key order through a cursor and merging them here (memory: one batch per side;
- *    rows fetched: every distinct key of the mismatched buckets, on each side — in the worst case,
- *    every bucket differs and that is every key);
+ *    database (the same DSN, or the same client: one row comes back), else by streaming each side's
+ *    keys of those buckets with COPY, ordered by (hash, key), and merging them here (memory: a
+ *    network buffer per side; rows fetched: every distinct key of the mismatched buckets, on each
+ *    side — in the worst case every bucket differs and that is every key: 1M source records with
+ *    1% of them missing from the other side took 9.8 s on one database and 16.8 s across two,
+ *    2.0M rows streamed, measured on a loaded machine);
  * 4. the values of the sampled value mismatches are fetched for those keys alone.
+ *
+ * Counts are exact: a bucket whose sums agree holds the same rows on both sides (up to a 2^-64
+ * chance), so every difference lies in a mismatched bucket — except keys repeated identically on
+ * both sides, which only multiplicity 'checked' finds. `equal` is true only when no bucket differs,
+ * no difference was found and no key is null.
  *
  * A key-only query on one side (`values: false`) opposite value-carrying queries needs both sides on
  * one database: the other side's rows of its keys are then summarised without their values.
