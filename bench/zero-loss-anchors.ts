@@ -1,21 +1,27 @@
 import pg from 'pg';
 import type { AccountingConfig } from '../src/database/record-accounting.ts';
+import { quoteIdent } from '../src/database/identifiers.ts';
 import { subquery } from '../src/database/subquery.ts';
 
 /**
- * What the proof is measured beside, on the same database and the same configured key queries.
+ * What the proof is measured beside, on the same database and the same configured queries.
  *
- * The floor: reading each side once and no more, i.e. `count(*)` and the sum of one 64-bit hash of
- * the key text over the source query, then over processed ∪ quarantined. No proof can read less.
+ * The floor: each configured query read once, one after the other, and nothing compared: its rows
+ * counted, one 64-bit hash of its key text summed (the least that reads a key), and every value
+ * column it returns counted (so that its values are read). No proof reads less; the proof must
+ * also hash the values and compare, but may run the queries at the same time.
  *
  * The plain anti-join: the source keys with no processed-or-quarantined key of the same text
- * (NOT EXISTS over the union), counted; it finds missing keys only.
+ * (NOT EXISTS over the union), counted; it finds missing keys only, and no value.
  */
-export function floorSql(accounting: AccountingConfig): string[] {
-  const scan = (sql: string) => `select count(*), sum(hashtextextended((src.key)::text, 1)) from ${sql} as src`;
+export function floorSql(accounting: AccountingConfig, options: { values: boolean }): string[] {
+  const values = options.values ? accounting.valueColumns ?? [] : [];
+  const scan = (sql: string, what: string, columns: readonly string[]) =>
+    `select count(*), sum(hashtextextended((src.key)::text, 1))${columns.map((c) => `, count(src.${quoteIdent(c)})`).join('')} from ${subquery(sql, what)} as src`;
   return [
-    scan(subquery(accounting.sourceKeysQuery, 'sourceKeysQuery')),
-    scan(`(${subquery(accounting.processedKeysQuery, 'processedKeysQuery')} union all ${subquery(accounting.quarantinedKeysQuery, 'quarantinedKeysQuery')})`),
+    scan(accounting.sourceKeysQuery, 'sourceKeysQuery', values),
+    scan(accounting.processedKeysQuery, 'processedKeysQuery', values),
+    scan(accounting.quarantinedKeysQuery, 'quarantinedKeysQuery', []),
   ];
 }
 
@@ -31,13 +37,23 @@ export function antiJoinSql(accounting: AccountingConfig): string {
                         where (a.key)::text = (s.key)::text)`;
 }
 
-/** Runs the statements one after the other on a fresh connection; returns the time of the statements alone and the last result's first row. */
+/**
+ * The settings the proof's own sessions use (jit off, work_mem 64MB: src/database/reconcile/sessions.ts),
+ * so that the anchors differ from it by their work, not by their settings.
+ */
+const SAME_SETTINGS = "select set_config('jit', 'off', false), set_config('work_mem', '64MB', false)";
+
+/**
+ * Runs the statements one after the other on a fresh connection; returns their time, the
+ * connection included (as the proof's time includes opening its own), and the last result's first row.
+ */
 export async function timeStatements(dsn: string, statements: string[]): Promise<{ ms: number; row: Record<string, unknown> | undefined }> {
   const client = new pg.Client({ connectionString: dsn });
   client.on('error', () => undefined);
+  const started = performance.now();
   await client.connect();
   try {
-    const started = performance.now();
+    await client.query(SAME_SETTINGS);
     let row: Record<string, unknown> | undefined;
     for (const statement of statements) row = (await client.query(statement)).rows[0] as Record<string, unknown> | undefined;
     return { ms: performance.now() - started, row };

@@ -1,21 +1,28 @@
 /**
  * One measurement in a Node process of its own, so that its peak RSS is the harness's alone:
  *
- *   BENCH_DSN=… node --import tsx bench/zero-loss-child.ts proof|naive
+ *   BENCH_DSN=… node --import tsx bench/zero-loss-child.ts values|keys|baseline|naive
  *
- * `proof` runs the drill's zero-data-loss proof (reconcileRecords with the reference pipeline's
- * accounting config); `naive` downloads every source and accounted key into Node and compares them
- * in a Set. Prints one JSON line: the wall time of that work, the process's maxRSS at the end
+ * `values` runs the drill's zero-data-loss proof (reconcileRecords with the reference pipeline's
+ * accounting config: keys and value columns); `keys` the same proof without the value columns;
+ * `baseline` the key-only proof as it shipped before (zero-loss-baseline.ts, frozen); `naive`
+ * downloads every source, processed and quarantined row (key and values) into Node and compares
+ * them in Maps. Prints one JSON line: the wall time of that work, the process's maxRSS at the end
  * (process.resourceUsage(), RUSAGE_SELF: this Node process, not the esbuild helper tsx starts), and
- * the counts found. The DSN comes from the environment, never from the command line.
+ * what it found. The DSN comes from the environment, never from the command line.
  */
 import pg from 'pg';
 import reference from '../drill.config.ts';
-import { reconcileRecords, type RecordAccounting } from '../src/database/record-accounting.ts';
+import { quoteIdent } from '../src/database/identifiers.ts';
+import { reconcileRecords } from '../src/database/record-accounting.ts';
+import { baselineProof } from './zero-loss-baseline.ts';
+
+export type ChildMode = 'values' | 'keys' | 'baseline' | 'naive';
 
 export interface ChildReport {
   ms: number;
   maxRssMb: number;
+  complete: boolean;
   sourceKeys: number;
   processedKeys: number;
   quarantinedKeys: number;
@@ -23,52 +30,67 @@ export interface ChildReport {
   missingSample: string[];
   unexpectedKeys: number;
   doublyAccounted: number;
-  mismatchedBuckets: number;
+  valueMismatches: number;
+  valueMismatchSample: string[];
   rowsFetched: number;
 }
 
 const accounting = reference.environments['staging']!.accounting!;
 
-async function proof(dsn: string): Promise<Omit<ChildReport, 'ms' | 'maxRssMb'>> {
-  const result: RecordAccounting = await reconcileRecords(dsn, accounting);
+async function proof(dsn: string, values: boolean): Promise<Omit<ChildReport, 'ms' | 'maxRssMb'>> {
+  const r = await reconcileRecords(dsn, values ? accounting : { ...accounting, valueColumns: [] });
   return {
-    sourceKeys: result.sourceKeys, processedKeys: result.processedKeys, quarantinedKeys: result.quarantinedKeys,
-    missingKeys: result.missingKeys, missingSample: result.missingSample, unexpectedKeys: result.unexpectedKeys,
-    doublyAccounted: result.doublyAccounted, mismatchedBuckets: result.buckets.mismatched, rowsFetched: result.rowsFetched,
+    complete: r.complete, sourceKeys: r.sourceKeys, processedKeys: r.processedKeys, quarantinedKeys: r.quarantinedKeys,
+    missingKeys: r.missingKeys, missingSample: r.missingSample, unexpectedKeys: r.unexpectedKeys, doublyAccounted: r.doublyAccounted,
+    valueMismatches: r.valueMismatches, valueMismatchSample: r.valueMismatchSample.map((s) => s.key), rowsFetched: r.rowsFetched,
   };
 }
 
-/** What a script without the harness would do: fetch all three key sets, compare in memory. */
+async function baseline(dsn: string): Promise<Omit<ChildReport, 'ms' | 'maxRssMb'>> {
+  const r = await baselineProof(dsn);
+  return { ...r, complete: true, missingKeys: 0, missingSample: [], unexpectedKeys: 0, doublyAccounted: 0, valueMismatches: 0, valueMismatchSample: [] };
+}
+
+/** What a script without the harness would do: fetch the three queries' rows, compare in memory. */
 async function naive(dsn: string): Promise<Omit<ChildReport, 'ms' | 'maxRssMb'>> {
   const client = new pg.Client({ connectionString: dsn });
   client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('begin isolation level repeatable read read only');
-    const keys = async (sql: string) => (await client.query<{ key: string | null }>(`select (src.key)::text as key from (${sql}) as src`)).rows;
-    const processed = new Set<string>();
+    // Values compared by their text, as a script would (1.50 and 1.5 would differ).
+    const valueColumns = accounting.valueColumns ?? [];
+    const text = valueColumns.length > 0 ? `, concat_ws('|', ${valueColumns.map((c) => `coalesce((src.${quoteIdent(c)})::text, 'null')`).join(', ')}) as v` : '';
+    const rowsOf = async (sql: string, values: boolean) =>
+      (await client.query<{ key: string | null; v?: string }>(`select (src.key)::text as key${values ? text : ''} from (${sql}) as src`)).rows;
+    const processed = new Map<string, string | null>();
     const quarantined = new Set<string>();
-    for (const { key } of await keys(accounting.processedKeysQuery)) if (key !== null) processed.add(key);
-    for (const { key } of await keys(accounting.quarantinedKeysQuery)) if (key !== null) quarantined.add(key);
+    let doubly = 0;
+    for (const { key, v } of await rowsOf(accounting.processedKeysQuery, true)) if (key !== null) processed.set(key, v ?? null);
+    for (const { key } of await rowsOf(accounting.quarantinedKeysQuery, false)) {
+      if (key === null) continue;
+      quarantined.add(key);
+      if (processed.has(key)) doubly++;
+    }
     const source = new Set<string>();
     const missing: string[] = [];
-    for (const { key } of await keys(accounting.sourceKeysQuery)) {
+    const mismatched: string[] = [];
+    for (const { key, v } of await rowsOf(accounting.sourceKeysQuery, true)) {
       if (key === null || source.has(key)) continue;
       source.add(key);
-      if (!processed.has(key) && !quarantined.has(key)) missing.push(key);
+      if (processed.has(key)) {
+        if (processed.get(key) !== (v ?? null)) mismatched.push(key);
+      } else if (!quarantined.has(key)) missing.push(key);
     }
     let unexpected = 0;
-    let doubly = 0;
-    for (const key of processed) {
-      if (!source.has(key)) unexpected++;
-      if (quarantined.has(key)) doubly++;
-    }
+    for (const key of processed.keys()) if (!source.has(key)) unexpected++;
     for (const key of quarantined) if (!source.has(key) && !processed.has(key)) unexpected++;
     await client.query('rollback');
     return {
+      complete: missing.length + unexpected + doubly + mismatched.length === 0,
       sourceKeys: source.size, processedKeys: processed.size, quarantinedKeys: quarantined.size,
       missingKeys: missing.length, missingSample: missing.sort().slice(0, 10), unexpectedKeys: unexpected, doublyAccounted: doubly,
-      mismatchedBuckets: 0, rowsFetched: source.size + processed.size + quarantined.size,
+      valueMismatches: mismatched.length, valueMismatchSample: mismatched.sort().slice(0, 10), rowsFetched: source.size + processed.size + quarantined.size,
     };
   } finally {
     await client.end().catch(() => undefined);
@@ -78,11 +100,11 @@ async function naive(dsn: string): Promise<Omit<ChildReport, 'ms' | 'maxRssMb'>>
 async function main(): Promise<void> {
   const mode = process.argv[2];
   const dsn = process.env.BENCH_DSN;
-  if (!dsn || (mode !== 'proof' && mode !== 'naive')) throw new Error('usage: BENCH_DSN=… zero-loss-child.ts proof|naive');
+  if (!dsn || !['values', 'keys', 'baseline', 'naive'].includes(mode ?? '')) throw new Error('usage: BENCH_DSN=… zero-loss-child.ts values|keys|baseline|naive');
   const started = performance.now();
-  const counts = mode === 'proof' ? await proof(dsn) : await naive(dsn);
+  const found = mode === 'naive' ? await naive(dsn) : mode === 'baseline' ? await baseline(dsn) : await proof(dsn, mode === 'values');
   const ms = performance.now() - started;
-  const report: ChildReport = { ms, maxRssMb: process.resourceUsage().maxRSS / 1024, ...counts };
+  const report: ChildReport = { ms, maxRssMb: process.resourceUsage().maxRSS / 1024, ...found };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
