@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CheckRecord, Journal, TestRecord } from '../src/journal/journal-types.ts';
 import { drill } from './helpers/cli.ts';
@@ -179,6 +181,55 @@ describe('check-mutation matrix: each check shown failing by a named fault', () 
       expect(d.exitCode, d.output).toBe(1);
       expect(d.failed).toContain('forward-no-missing-points');
       expect(d.check('forward-no-missing-points').message).toMatch(/^\w+ \d{4}-\d{2}-\d{2} \w+: in V2 from scratch, missing in V2 re-run \(and 19 more\)$/);
+    });
+  });
+
+  describe('zero data loss at its three points, by key and value (the issue’s acceptance on the reference pipeline)', () => {
+    it('v2-no-data-loss, zero-data-loss and same-records-v1-v2 fail with abaco V2 drop-one, naming the key', async () => {
+      const d = await drillWith('abaco', 'data-validation', () => undefined, { ABACO_V2_FAULTS: 'drop-one' });
+      expect(d.exitCode, d.output).toBe(1);
+      expect(d.failed).toEqual(expect.arrayContaining(['v2-no-data-loss', 'zero-data-loss', 'same-records-v1-v2']));
+      expect(d.check('v2-no-data-loss').message).toMatch(/^V2 lost 1 record\(s\) before the rollback; sample: payments:\d+$/);
+      const key = /payments:\d+/.exec(d.check('v2-no-data-loss').message!)![0];
+      expect(d.check('zero-data-loss').message).toContain(key);
+      expect(d.check('same-records-v1-v2').message).toContain(`1 processed by V1 only (${key})`);
+      expect(await readFile(join(current!.reportDir, 'latest', 'checklist.md'), 'utf8')).toContain('[ ] No data loss: NO');
+    });
+
+    it('a V2 that drops one row of the latest period fails the same checks, naming that key', async () => {
+      const d = await drillWith('abaco', 'data-validation', () => undefined, { ABACO_V2_FAULTS: 'drop-one:latest' });
+      expect(d.exitCode, d.output).toBe(1);
+      expect(d.failed).toEqual(expect.arrayContaining(['v2-no-data-loss', 'zero-data-loss']));
+      expect(d.check('v2-no-data-loss')).toMatchObject({ value: 1, message: expect.stringMatching(/sample: payments:\d+$/) });
+    });
+
+    it('record-values-match fails with abaco V2 wrong-value, naming the key and both values', async () => {
+      const d = await drillWith('abaco', 'data-validation', () => undefined, { ABACO_V2_FAULTS: 'wrong-value' });
+      expect(d.exitCode, d.output).toBe(1);
+      expect(d.failed).toEqual(expect.arrayContaining(['record-values-match', 'same-records-v1-v2']));
+      expect(d.failed).not.toContain('zero-data-loss');
+      expect(d.check('record-values-match').message).toMatch(/^1 key\(s\) with another value: payments:\d+: source amount=([\d.]+) dated=[\d-]+ → processed amount=([\d.]+) dated=[\d-]+$/);
+    });
+
+    it('records-accounted-once fails with orders V2 duplicate, naming the order', async () => {
+      const d = await drillWith('orders', 'data-validation', () => undefined, { ORDERS_MUTATION: 'duplicate' });
+      expect(d.exitCode, d.output).toBe(1);
+      expect(d.failed).toContain('records-accounted-once');
+      expect(d.check('records-accounted-once').message).toMatch(/^1 processed twice; e\.g\. \d+$/);
+    });
+
+    it('same-records-v1-v2 fails with orders V2 reject-valid, naming the order', async () => {
+      const d = await drillWith('orders', 'data-validation', () => undefined, { ORDERS_MUTATION: 'reject-valid' });
+      expect(d.exitCode, d.output).toBe(1);
+      expect(d.failed).toContain('same-records-v1-v2');
+      expect(d.check('same-records-v1-v2').message).toMatch(/1 processed by V1 only \(\d+\); 1 quarantined by V2 only \(\d+\)/);
+    });
+
+    it('no-reprocessing fails with abaco V2 reprocess-after-v1, naming the keys', async () => {
+      const d = await drillWith('abaco', 'roll-forward', () => undefined, { ABACO_V2_FAULTS: 'reprocess-after-v1' });
+      expect(d.exitCode, d.output).toBe(1);
+      expect(d.failed).toContain('no-reprocessing');
+      expect(d.check('no-reprocessing').message).toMatch(/^0 processed twice, [1-9]\d* processed and quarantined; e\.g\. (loans|payments):\d+/);
     });
   });
 });

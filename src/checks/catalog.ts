@@ -26,6 +26,7 @@ const matrix = (name: string) => `test/check-matrix.int.test.ts › ${name}`;
 // Drills that prove several checks at once, each failing for its own reason.
 const A = 'v1-phases-executed, v1-no-error-logs, v1-outputs-published and metrics-restored fail with abaco V1 phase-failed:kpis, error-log, no-publish, delete-latest-kpi-after-run';
 const B = 'v1-kpis-produced and v1-outputs-written fail with abaco V1 no-kpi-rows, no-outputs';
+const DROP = 'v2-no-data-loss, zero-data-loss and same-records-v1-v2 fail with abaco V2 drop-one, naming the key';
 
 export const checkCatalog: readonly CheckInfo[] = [
   {
@@ -97,27 +98,54 @@ export const checkCatalog: readonly CheckInfo[] = [
     provenBy: matrix(A),
   },
   {
+    id: 'v2-no-data-loss',
+    tests: ['dry-run', 'data-validation'],
+    compares: 'before the rollback, every source key V2 was asked to handle (the keys there were when the harness asked for its run) processed or quarantined, by key',
+    threshold: '0 keys lost',
+    needs: 'accounting',
+    fault: 'abaco V2 drop-one (and drop-one:latest)',
+    provenBy: matrix(DROP),
+  },
+  {
     id: 'zero-data-loss',
     tests: ['dry-run', 'data-validation'],
     compares: 'after the rollback, every source key processed or quarantined (by key, in the database)',
     threshold: '0 missing keys',
     needs: 'accounting',
-    fault: 'abaco V2 drop-null-rows',
-    provenBy: 'drills/negative-proofs.drill.test.ts › fails (exit 1) when V2 silently drops rows with nulls, stating how many keys are missing and which',
+    fault: 'abaco V2 drop-one (V1 does not pick up what V2 silently passed)',
+    provenBy: matrix(DROP),
+  },
+  {
+    id: 'same-records-v1-v2',
+    tests: ['data-validation'],
+    compares: 'V1 from scratch on data set D vs V2 on D: the same keys processed with the same values, the same keys quarantined',
+    threshold: '0 records',
+    needs: 'accounting',
+    fault: 'orders V2 reject-valid (a valid order only V2 quarantines)',
+    provenBy: matrix('same-records-v1-v2 fails with orders V2 reject-valid, naming the order'),
   },
   {
     id: 'records-accounted-once',
     tests: ['dry-run', 'data-validation'],
-    compares: 'no key both processed and quarantined, none unknown to the source',
+    compares: 'no key processed twice, quarantined twice, both processed and quarantined, or unknown to the source',
     threshold: '0 keys',
     needs: 'accounting',
-    fault: 'orders V2 duplicate',
-    provenBy: matrix('records-accounted-once fails with orders V2 duplicate'),
+    fault: 'orders V2 duplicate (one order processed twice)',
+    provenBy: matrix('records-accounted-once fails with orders V2 duplicate, naming the order'),
+  },
+  {
+    id: 'record-values-match',
+    tests: ['dry-run', 'data-validation'],
+    compares: "each processed record's configured value columns against the source's, a typed hash per key",
+    threshold: '0 keys',
+    needs: 'accounting.valueColumns',
+    fault: 'abaco V2 wrong-value (one payment loaded 0.01 off)',
+    provenBy: matrix('record-values-match fails with abaco V2 wrong-value, naming the key and both values'),
   },
   {
     id: 'cutover-gap-processed',
     tests: ['dry-run', 'data-validation'],
-    compares: 'each record that arrived while V2 was down, processed or quarantined by V1',
+    compares: 'each record that arrived while V2 was down (keys not there before the rollback), processed or quarantined by V1',
     threshold: '0 keys lost',
     needs: 'accounting and cutover',
     fault: 'orders V1 drop-one',
@@ -200,8 +228,8 @@ export const checkCatalog: readonly CheckInfo[] = [
     compares: 'keys processed more than once after V2 picked up from V1',
     threshold: '0 keys',
     needs: 'accounting and cutover',
-    fault: 'orders V2 reprocess-all',
-    provenBy: matrix('consistent-outputs and no-reprocessing fail with orders V2 reprocess-all'),
+    fault: 'abaco V2 reprocess-after-v1 (and orders V2 reprocess-all)',
+    provenBy: matrix('no-reprocessing fails with abaco V2 reprocess-after-v1, naming the keys'),
   },
   {
     id: 'schema-unchanged',

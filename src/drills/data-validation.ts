@@ -1,5 +1,6 @@
 import { budgetChecks } from '../checks/budget-checks.ts';
-import { dataLossChecks } from '../checks/data-loss-checks.ts';
+import { dataLossChecks, sameRecordsCheck } from '../checks/data-loss-checks.ts';
+import { compareVersionRecords } from './steps/account-records.ts';
 import { kpiChecks } from '../checks/kpi-checks.ts';
 import { historyCheck, preRollbackChecks } from '../checks/state-checks.ts';
 import type { Evidence } from '../runner/evidence.ts';
@@ -33,6 +34,7 @@ export function dataValidationPlan(world: DrillWorld, evidence: Evidence): Drill
     ...rollback(world, state, { cutover: true }),
     ...verify(world, state),
     ...(sameData ? [sameData.finish] : []),
+    ...(sameData && world.env.accounting ? [compareVersionRecords(world, state)] : []),
   ];
   const noRun = world.env.v1.run.kind === 'none' ? { unconfigured: 'v1.run (V1 has no run trigger, so it cannot be run on the same data)' } : {};
   return {
@@ -45,6 +47,7 @@ export function dataValidationPlan(world: DrillWorld, evidence: Evidence): Drill
         candidate: state.facts.sameData?.kpis,
       }), { reference: 'V2', candidate: 'V1' }).map((check) => ({ ...noRun, ...check })),
       ...dataLossChecks(world, state),
+      { ...noRun, ...sameRecordsCheck(world, state) },
       ...historyCheck(world, state),
       ...preRollbackChecks(world, state),
       ...budgetChecks(world, steps.map((s) => s.id)),

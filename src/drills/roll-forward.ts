@@ -58,7 +58,6 @@ export function rollForwardPlan(world: DrillWorld, evidence: Evidence): DrillPla
     fingerprintSchemaNow(world, state, 'schemaAfter', 'fingerprint-schema-after', 'forward'),
     ...(fresh ? [fresh.finish] : []),
   ];
-  const scope = () => recomputedPoints(world, state);
   return {
     id: 'roll-forward',
     title: 'Rollback-Forward Recovery',
@@ -70,7 +69,7 @@ export function rollForwardPlan(world: DrillWorld, evidence: Evidence): DrillPla
         reference: state.facts.freshForward?.kpis,
         candidate: state.facts.kpisAfterForward,
       }), { reference: 'V2 from scratch', candidate: 'V2 re-run' }),
-      ...forwardRecordChecks(world, state, scope),
+      ...forwardRecordChecks(world, state),
       schemaUnchanged(state),
       ...verificationChecks(world, state),
     ],

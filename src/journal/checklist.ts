@@ -131,7 +131,7 @@ export function dataValidationSection(test: TestRecord | undefined): ChecklistEn
     done: test.status === 'passed',
     text: title,
     children: [
-      { done: allPassed(test, 'zero-data-loss'), text: `No data loss: ${answer(test, 'zero-data-loss')}` },
+      { done: allPassed(test, ...dataLossIds(test)), text: `No data loss: ${answer(test, ...dataLossIds(test))}` },
       { done: allPassed(test, 'kpi-variance'), text: `Output variance < 1%: ${answer(test, 'kpi-variance')}` },
       issuesEntry(test),
     ],
@@ -167,4 +167,9 @@ export function rollForwardSection(test: TestRecord | undefined): ChecklistEntry
       issuesEntry(test),
     ],
   };
+}
+
+/** "No data loss" is YES only when each point it was measured at passed: V2 before the rollback, every key after it, V1 vs V2. */
+function dataLossIds(test: TestRecord): string[] {
+  return ['v2-no-data-loss', 'zero-data-loss', 'same-records-v1-v2'].filter((id) => test.checks.some((c) => c.id === id));
 }

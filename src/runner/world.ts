@@ -129,6 +129,13 @@ export interface Facts {
   arrivedKeys?: string[];
   accountingBefore?: AccountingFacts;
   accountingAfter?: AccountingFacts;
+  /** (b), the records that arrived during the cutover, by key. */
+  accountingArrivals?: AccountingFacts;
+  /** The snapshots of source keys: when V2 was asked for its run, and just before the rollback (tables of the drill database). */
+  v2RunKeys?: string;
+  preRollbackKeys?: string;
+  /** (c) V1 vs V2 on the same data: how many records differ, and a few lines saying how. */
+  versionRecords?: { differences: number; lines: string[]; evidence: string };
   /** After V2 picked up again (Test 4). */
   accountingForward?: AccountingFacts;
   schemaBefore?: { hash: string; evidence: string };
@@ -148,11 +155,26 @@ export interface VerificationFacts {
 }
 
 export interface AccountingFacts {
+  /** Which source keys were accounted for: every one, those V2 was asked to handle, those that arrived. */
+  scope: string;
   sourceKeys: number;
+  /** Source keys neither processed nor quarantined, by key: the data loss. */
   missingKeys: number;
   missingSample: string[];
-  doublyAccounted: number;
+  /** Accounted keys unknown to the source. */
   unexpectedKeys: number;
+  unexpectedSample: string[];
+  /** Keys both processed and quarantined, processed twice, quarantined twice: counted more than once. */
+  doublyAccounted: number;
+  processedTwice: number;
+  quarantinedTwice: number;
+  repeatedSample: string[];
+  /** Processed keys whose configured value columns differ from the source's. */
+  valueMismatches: number;
+  valueSample: string[];
+  nullSourceKeys: number;
+  duplicateSourceKeys: number;
+  valueColumns: string[];
   evidence: string;
 }
 

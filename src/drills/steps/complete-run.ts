@@ -1,4 +1,5 @@
 import { describeRun, runPipeline } from '../../pipeline/run-pipeline.ts';
+import { snapshotV2RunKeys } from './account-records.ts';
 import type { StepPhase } from '../../journal/journal-types.ts';
 import type { StepDefinition } from '../../runner/runner.ts';
 import { serviceFill } from '../../runner/service-spec.ts';
@@ -16,6 +17,11 @@ export function completeRun(world: DrillWorld, state: TestState, key: ServiceKey
     title: `Let ${name} complete a KPI run (${describeRun(config)})`,
     phase,
     async run(ctx) {
+      // The keys this run must handle, for zero data loss before the rollback (a): snapshotted before it is asked for.
+      if (key === 'v2' && phase === 'setup') {
+        const keys = await snapshotV2RunKeys(world, state);
+        if (keys !== undefined) ctx.record('sourceKeysToHandle', keys);
+      }
       const run = await runPipeline(config, { service: need(state.running[key], name), dsn: need(state.databaseUrl, 'the drill database'), fill: serviceFill(world, state), signal: ctx.signal });
       if (!run) {
         ctx.record('run', describeRun(config));

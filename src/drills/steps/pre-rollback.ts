@@ -5,7 +5,7 @@ import { probe } from '../../pipeline/health-check.ts';
 import { serviceFill } from '../../runner/service-spec.ts';
 import { toJsonLines } from '../../telemetry/scraper.ts';
 import type { StepDefinition } from '../../runner/runner.ts';
-import { accountRecords } from './account-records.ts';
+import { accountBeforeRollback } from './account-records.ts';
 import { dumpToEvidence, proveAgainstBackup } from './database-dump.ts';
 import { fillPlaceholders, need, type DrillWorld, type TestState } from '../../runner/world.ts';
 
@@ -96,7 +96,7 @@ export function recordSystemState(world: DrillWorld, state: TestState): StepDefi
       const schema = await schemaFingerprint(dsn, { schemas: world.env.verification.schemas });
       state.facts.schemaBefore = { hash: schema.hash, evidence: await state.evidence.write('schema-before.json', JSON.stringify(schema, null, 1)) };
       if (world.env.accounting) {
-        state.facts.accountingBefore = await accountRecords(world, state, 'accounting-before.json');
+        state.facts.accountingBefore = await accountBeforeRollback(world, state);
         ctx.record('sourceKeys', state.facts.accountingBefore.sourceKeys);
         ctx.record('missingKeys', state.facts.accountingBefore.missingKeys);
       }

@@ -1,0 +1,43 @@
+import { errorMessage } from '../errors.ts';
+import { newClient, redactedFor } from './pg-session.ts';
+import { subquery } from './subquery.ts';
+
+/**
+ * The source keys as they are at one moment, kept in the drill database (schema `_drill`, never backed up
+ * nor fingerprinted: it is not in verification.schemas): the keys V2 should have handled by the end of the
+ * run the harness asked it for, and the keys there were before the rollback (those after are the cutover's
+ * arrivals). Keys only, one column, as the source query returns them.
+ */
+export async function snapshotKeys(dsn: string, sourceKeysQuery: string, name: 'v2_run_keys' | 'pre_rollback_keys'): Promise<{ table: string; keys: number }> {
+  const table = `_drill.${name}`;
+  const client = newClient({ connectionString: dsn });
+  await client.connect();
+  try {
+    await client.query('create schema if not exists _drill');
+    await client.query(`drop table if exists ${table}`);
+    const { rowCount } = await client.query(`create unlogged table ${table} as select src.key from ${subquery(sourceKeysQuery, 'sourceKeysQuery')} as src`);
+    await client.query(`analyze ${table}`);
+    return { table, keys: rowCount ?? 0 };
+  } catch (error) {
+    throw new Error(redactedFor(dsn, `cannot snapshot the source keys into ${table}: ${errorMessage(error)}`));
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A keys query restricted to the keys of a snapshot (`in`), or to those not in it (`not in`): still one column `key` plus the query's own. */
+export function restrictTo(query: string, table: string, how: 'in' | 'not in'): string {
+  return `select q.* from ${subquery(query, 'the keys query')} as q where ${how === 'in' ? '' : 'not '}exists (select 1 from ${table} as s where s.key = q.key)`;
+}
+
+/** The keys of the source that are not in a snapshot: the records that arrived since (a bounded sample). */
+export async function keysSince(dsn: string, sourceKeysQuery: string, table: string, limit: number): Promise<string[]> {
+  const client = newClient({ connectionString: dsn });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ key: string }>(`select q.key::text as key from (${restrictTo(sourceKeysQuery, table, 'not in')}) as q limit ${Math.trunc(limit)}`);
+    return rows.map((r) => r.key);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
