@@ -5,7 +5,7 @@ import type { EnvironmentConfig } from '../config/schema.ts';
 import { selectEnvironment } from '../config/load-config.ts';
 import { Redactor } from '../config/redact.ts';
 import { openServer } from '../database/open-server.ts';
-import { openBlob } from '../blob/open-blob.ts';
+import { assertBlobInstalled, openBlob } from '../blob/open-blob.ts';
 import type { BlobStorage } from '../blob/blob-storage.ts';
 import type { PostgresServer } from '../database/postgres-server.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
@@ -59,6 +59,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunDrillsRes
   const env = selectEnvironment(loaded.config, environmentName, options.targetOverride);
   const selected = selectTests(options.only);
   preflight(env, selected, env.target.kind);
+  assertBlobInstalled(env.blob);
   const redactor = options.redactor ?? new Redactor();
   if (env.database.kind === 'dsn' && env.database.dsn) redactor.addDsn(env.database.dsn);
   if (processEnv['DRILL_DATABASE_URL']) redactor.addDsn(processEnv['DRILL_DATABASE_URL']);
