@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import ts from 'typescript';
+import type * as TypeScript from 'typescript';
 import { HarnessError } from '../../src/errors.ts';
 
 export interface ImportTrace {
@@ -15,6 +15,11 @@ export interface SourceFiles {
   read(path: string): string;
   exists(path: string): boolean;
 }
+
+// typescript is a devDependency, loaded on first use: only building the reference images (from a checkout,
+// where it is installed) traces imports, while an installed harness's docker target imports this module too.
+let ts: typeof TypeScript | undefined;
+const typescript = (): typeof TypeScript => (ts ??= createRequire(import.meta.url)('typescript') as typeof TypeScript);
 
 const realFiles: SourceFiles = { read: (path) => readFileSync(path, 'utf8'), exists: existsSync };
 
@@ -44,7 +49,7 @@ export function traceImports(entry: string, files: SourceFiles = realFiles): Imp
     if (seen.has(file)) continue;
     seen.add(file);
     if (file.endsWith('.json')) continue;
-    const { importedFiles } = ts.preProcessFile(files.read(file), true, true);
+    const { importedFiles } = typescript().preProcessFile(files.read(file), true, true);
     for (const { fileName: specifier } of importedFiles) {
       if (specifier.startsWith('.') || specifier.startsWith('/')) pending.push(resolveRelative(file, specifier, files));
       else if (!isBuiltin(specifier)) packages.add(packageName(specifier));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
@@ -30,10 +30,35 @@ const LEASH = fileURLToPath(new URL('./parent-leash.mjs', import.meta.url));
 
 const LISTENING = /successfully listens on (http:\/\/\S+)/;
 
-function azuriteEntry(): { script: string; version: string } {
-  const require = createRequire(import.meta.url);
-  const manifest = require.resolve('azurite/package.json');
-  const { version } = require(manifest) as { version: string };
+/**
+ * The azurite version the harness is tested with: its devDependency (a unit test keeps the two equal), named
+ * in the install command when it is missing.
+ */
+export const AZURITE_VERSION = '3.35.0';
+export const AZURITE_INSTALL = `npm install --save-dev azurite@${AZURITE_VERSION}`;
+
+/** Node's ESM resolution from this module, as the harness loads packages; a test passes one that finds nothing. */
+export type ResolveModule = (specifier: string) => string;
+const resolveHere: ResolveModule = (specifier) => import.meta.resolve(specifier);
+
+/**
+ * Where Azurite's blob server is installed. Azurite is no dependency of the harness (it brings over 300 packages
+ * that only the emulator needs), so a config asking for it where it is not installed is a HarnessError
+ * (exit 3) naming the package and the command that installs it, raised before the run starts anything.
+ */
+export function locateAzurite(resolve: ResolveModule = resolveHere): { script: string; version: string } {
+  let manifest: string;
+  try {
+    manifest = fileURLToPath(resolve('azurite/package.json'));
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new HarnessError(
+      `blob: { kind: 'azurite' } needs the package 'azurite' (the Azure Storage emulator), which is not installed: ` +
+        `rollback-drill does not install it itself. Install it beside rollback-drill with \`${AZURITE_INSTALL}\`, ` +
+        `or point blob at a storage account: { kind: 'account', … }`,
+    );
+  }
+  const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
   return { script: join(dirname(manifest), 'dist', 'src', 'blob', 'main.js'), version };
 }
 
@@ -42,7 +67,7 @@ function azuriteEntry(): { script: string; version: string } {
  * (no telemetry), ready when it prints the address it listens on.
  */
 export async function startAzurite(options: AzuriteOptions): Promise<BlobStorage & { readonly endpoint: string; readonly pid: number | undefined; kill(): void }> {
-  const { script, version } = azuriteEntry();
+  const { script, version } = locateAzurite();
   const child: ResultPromise = execa(
     process.execPath,
     ['--import', LEASH, script, '--blobHost', options.host, '--blobPort', '0', '--inMemoryPersistence', '--extentMemoryLimit', '512', '--skipApiVersionCheck', '--loose', '--disableTelemetry'],

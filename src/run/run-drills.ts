@@ -17,6 +17,7 @@ import { Evidence } from '../runner/evidence.ts';
 import { lockEnvironment } from '../runner/environment-lock.ts';
 import { preflight } from './preflight.ts';
 import { RunResources } from './run-resources.ts';
+import { assertBlobInstalled } from '../blob/open-blob.ts';
 import { CleanupStack } from '../runner/cleanup-stack.ts';
 import { seedTemplateOf } from '../runner/seed-template.ts';
 import { runTest, type DrillEvent } from '../runner/runner.ts';
@@ -59,6 +60,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunDrillsRes
   const registry = options.drills ?? (loaded.plugins?.drills.length ? drillRegistry([...builtInRegistry.ids, ...loaded.plugins.drills] as DrillEntry[]) : builtInRegistry);
   const selected = selectTests(options.only, registry);
   preflight(env, selected, env.target.kind, registry);
+  assertBlobInstalled(env.blob);
   const redactor = options.redactor ?? new Redactor();
   if (env.database.kind === 'dsn' && env.database.dsn) redactor.addDsn(env.database.dsn);
   if (processEnv['DRILL_DATABASE_URL']) redactor.addDsn(processEnv['DRILL_DATABASE_URL']);
