@@ -44,7 +44,8 @@ export async function initCommand(options: InitCommandOptions, io: Io = { out: p
     run: { v1: one(values, 'run.v1'), v2: one(values, 'run.v2') },
     database: one(values, 'database'),
     setup: list(values, 'setup'),
-    schemas: list(values, 'schemas').flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean),
+    schemas: commaList(list(values, 'schemas')),
+    valueColumns: commaList(list(values, 'valueColumns')),
     incremental: options.incremental ?? false,
     ...(options.healthTimeoutMs ? { healthTimeoutMs: options.healthTimeoutMs } : {}),
     ...optional(values, ['cutover', 'sourceKeys', 'processedKeys', 'quarantinedKeys', 'kpis', 'kpiRows', 'outputs', 'failure']),
@@ -101,4 +102,8 @@ function list(values: Record<string, string | string[] | undefined>, key: string
 
 function optional<K extends keyof InitAnswers>(values: Record<string, string | string[] | undefined>, keys: K[]): Partial<InitAnswers> {
   return Object.fromEntries(keys.flatMap((k) => (one(values, k) ? [[k, one(values, k)]] : []))) as Partial<InitAnswers>;
+}
+
+function commaList(values: string[]): string[] {
+  return values.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 }

@@ -18,6 +18,8 @@ export interface InitAnswers {
   sourceKeys?: string;
   processedKeys?: string;
   quarantinedKeys?: string;
+  /** Columns whose values every processed record must hold as in its source (empty: values waived). */
+  valueColumns: string[];
   kpis?: string;
   /** How a run's KPI rows are counted: a query that may use {{runStartedAt}} / {{runId}}. */
   kpiRows?: string;
@@ -45,6 +47,7 @@ export const questions: Array<{ key: keyof InitAnswers | 'health.v1' | 'health.v
   { key: 'sourceKeys', flag: '--source-keys', ask: 'SQL returning every source record key as `key` (empty: waive zero data loss)?', example: 'select id::text as key from source.events', optional: true },
   { key: 'processedKeys', flag: '--processed-keys', ask: 'SQL returning the keys the pipeline processed?', example: 'select event_id::text as key from etl.ledger', optional: true },
   { key: 'quarantinedKeys', flag: '--quarantined-keys', ask: 'SQL returning the keys it set aside (quarantined)?', example: 'select event_id::text as key from etl.rejected', optional: true },
+  { key: 'valueColumns', flag: '--value-columns', ask: 'Value columns both key queries also return, compared per record (comma separated; empty: compare keys only)?', example: 'amount, currency', optional: true, list: true },
   { key: 'kpis', flag: '--kpis', ask: 'SQL returning KPI points as (as_of, segment, kpi, value) (empty: waive the KPI checks)?', example: 'select day as as_of, region as segment, kpi, value from etl.kpis', optional: true },
   { key: 'kpiRows', flag: '--kpi-rows', ask: 'SQL counting the KPI rows a run wrote (may use {{runStartedAt}})?', example: 'select count(*) from etl.kpis where computed_at >= {{runStartedAt}}', optional: true },
   { key: 'outputs', flag: '--outputs', ask: 'Output files (csv|parquet|jsonl|non-empty:<folder>; empty: none)?', example: 'csv:{{outputDir}}/daily', optional: true },

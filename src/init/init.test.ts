@@ -17,6 +17,7 @@ const minimal: InitAnswers = {
   database: 'dsn-env:STAGING_DATABASE_URL',
   setup: [],
   schemas: ['etl'],
+  valueColumns: [],
   incremental: false,
 };
 
@@ -45,6 +46,7 @@ describe('drill init', () => {
       sourceKeys: 'select id::text as key from src',
       processedKeys: 'select id::text as key from done',
       quarantinedKeys: 'select id::text as key from bad',
+      valueColumns: ['amount'],
       kpis: 'select as_of, segment, kpi, value from k',
       kpiRows: 'select count(*) from k where computed_at >= {{runStartedAt}}',
       outputs: 'csv:{{outputDir}}/out',

@@ -45,7 +45,8 @@ function run(answer: string, who: string): Json {
 export function environmentOf(a: InitAnswers): Json {
   const waive: Record<string, string> = {};
   const accounting = a.sourceKeys && a.processedKeys && a.quarantinedKeys;
-  if (!accounting) for (const id of ['zero-data-loss', 'records-accounted-once', 'no-skipped-records', 'no-reprocessing']) waive[id] = 'no record accounting configured yet: add accounting queries';
+  if (!accounting) for (const id of ['zero-data-loss', 'v2-no-data-loss', 'same-records-v1-v2', 'records-accounted-once', 'record-values-match', 'no-skipped-records', 'no-reprocessing']) waive[id] = 'no record accounting configured yet: add accounting queries';
+  else if (!a.valueColumns.length) waive['record-values-match'] = 'no value columns configured yet: add accounting.valueColumns (both key queries return them)';
   if (!a.kpis) for (const id of ['kpi-variance', 'no-missing-data-points', 'metrics-restored', 'consistent-outputs', 'forward-no-missing-points', 'v2-rerun-recomputed']) waive[id] = 'no KPI query configured yet: add kpis.source';
   if (accounting && !a.cutover) for (const id of ['no-skipped-records', 'no-reprocessing']) waive[id] = 'no records arrive during the drill yet: add cutover';
   if (a.kpis && !a.cutover) waive['v2-rerun-recomputed'] = 'no records arrive during the drill yet: add cutover';
@@ -69,7 +70,7 @@ export function environmentOf(a: InitAnswers): Json {
     },
     verification: { schemas: a.schemas.length ? a.schemas : ['public'], dbConnectivity: { kind: a.run.v1.startsWith('command') ? 'run' : 'session' } },
     ...(a.kpis ? { kpis: { source: { kind: 'sql', query: a.kpis } } } : {}),
-    ...(accounting ? { accounting: { sourceKeysQuery: a.sourceKeys, processedKeysQuery: a.processedKeys, quarantinedKeysQuery: a.quarantinedKeys } } : {}),
+    ...(accounting ? { accounting: { sourceKeysQuery: a.sourceKeys, processedKeysQuery: a.processedKeys, quarantinedKeysQuery: a.quarantinedKeys, ...(a.valueColumns.length ? { valueColumns: a.valueColumns } : {}) } } : {}),
     ...(a.kpis ? { history: { query: a.kpis, periodColumn: 'as_of', keyColumns: ['as_of', 'segment', 'kpi'], mayChange: { kind: 'latest', count: 1 } } } : {}),
     ...(a.cutover ? { cutover: command(a.cutover, { env: { DATABASE_URL: '{{databaseUrl}}' } }) } : {}),
     ...(failure ? { failure: failure.kind === 'env' ? { kind: 'env', env: envPair(failure.detail) } : { kind: failure.kind } } : {}),

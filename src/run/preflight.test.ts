@@ -11,7 +11,7 @@ const complete = {
   v2: service,
   validation: { kpiRows: { query: 'select count(*) from k where computed_at >= {{runStartedAt}}' }, outputs: { dir: '{{outputDir}}', format: 'csv' } },
   kpis: { source: { kind: 'sql', query: 'select as_of, segment, kpi, value from k' } },
-  accounting: { sourceKeysQuery: 'select 1 as key', processedKeysQuery: 'select 1 as key', quarantinedKeysQuery: 'select 1 as key' },
+  accounting: { sourceKeysQuery: 'select 1 as key', processedKeysQuery: 'select 1 as key', quarantinedKeysQuery: 'select 1 as key', valueColumns: ['value'] },
   history: { query: 'select * from k', periodColumn: 'as_of', keyColumns: ['as_of'] },
   cutover: { command: 'node', args: ['arrive.js'] },
   failure: { kind: 'crash-loop' },
