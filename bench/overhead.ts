@@ -57,7 +57,7 @@ export function seedProcedureFigure(rounds: Rounds, seed: number[]): Figure {
 export function targetFigure(processRounds: Rounds, dockerRounds: Rounds | undefined, dockerSkipped?: string): Figure {
   const validate = (r: Rounds) => formatMs(median(r.steps.get('validate-v1') ?? [0]));
   return {
-    name: 'rollback window, validated (stop V2 → V1 healthy + first KPI run), local processes' + (dockerRounds ? ' vs containers' : ''),
+    name: `rollback window, validated (stop V2 → V1 healthy + first KPI run), local processes${dockerRounds ? ' vs containers' : ''}`,
     project: { samples: processRounds.windows, unit: 'ms' },
     ...(dockerRounds ? { anchor: { label: 'same drill on docker containers', samples: dockerRounds.windows, unit: 'ms' as const } } : {}),
     goal: '—',

@@ -39,7 +39,7 @@ export async function rollbackRounds(
       signal: new AbortController().signal,
     });
     const test = journal.tests[0];
-    if (!test || test.status !== 'passed' || test.rollbackMs === undefined) {
+    if (test?.status !== 'passed' || test.rollbackMs === undefined) {
       const step = test?.steps.find((s) => s.error);
       const check = test?.checks.find((c) => c.status !== 'passed');
       const why = step ? `step ${step.id}: ${step.error}` : check ? `check ${check.id} ${check.status}: ${check.message ?? String(check.value)}` : (journal.error ?? '');

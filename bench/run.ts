@@ -120,7 +120,7 @@ console.log(`\n${figures.length} figures in ${(wallMs / 1000).toFixed(1)} s (${q
 for (const failure of failures) console.log(`NOT MEASURED — ${failure}`);
 if (values.json) {
   const report = { startedAt: new Date(Date.now() - wallMs).toISOString(), quick, wallMs, cores: cpus().length, node: process.version, figures, failures };
-  await writeFile(values.json, JSON.stringify(report, null, 2) + '\n');
+  await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`figures written to ${values.json}`);
 }
 process.exitCode = failures.length > 0 ? 1 : 0;

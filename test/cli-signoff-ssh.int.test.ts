@@ -64,8 +64,8 @@ describe('drill sign --key', () => {
     ]);
     expect(await readFile(join(runDir, 'signoff', 'engineering.sig'), 'utf8')).toMatch(/^-----BEGIN SSH SIGNATURE-----/);
     const checklist = await readFile(join(runDir, 'checklist.md'), 'utf8');
-    expect(checklist).toMatch(new RegExp(`\\*\\*Engineering\\*\\*: ada@example.test Date: \\S+ — verified \\(ssh key ${escape(ada.fingerprint)}\\)`));
-    expect(checklist).toMatch(new RegExp(`\\*\\*Operations\\*\\*: Bob Builder Date: \\S+ — verified \\(ssh key ${escape(bob.fingerprint)}\\)`));
+    expect(checklist).toMatch(new RegExp(`\\*\\*Engineering\\*\\*: ada@example.test Date: \\S+ — verified \\(ssh key ${escapeRegExp(ada.fingerprint)}\\)`));
+    expect(checklist).toMatch(new RegExp(`\\*\\*Operations\\*\\*: Bob Builder Date: \\S+ — verified \\(ssh key ${escapeRegExp(bob.fingerprint)}\\)`));
     const report = await readFile(join(runDir, 'report.html'), 'utf8');
     expect(report).toMatch(/data-role="engineering" data-signed="yes">[\s\S]*?data-kind="ssh">verified \(ssh key SHA256:/);
 
@@ -182,6 +182,6 @@ async function flipSignatureByte(file: string): Promise<void> {
   await writeFile(file, ['-----BEGIN SSH SIGNATURE-----', ...lines, '-----END SSH SIGNATURE-----', ''].join('\n'));
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

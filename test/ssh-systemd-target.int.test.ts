@@ -111,7 +111,7 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
     expect(await v1.exited).toEqual({ exitCode: null, signal: 'SIGKILL' });
     expect(await waitFor(async () => ((await v1.restartCount!()) === 1 ? 1 : undefined), { what: 'systemd did not restart V1', timeoutMs: 30_000 })).toBe(1);
     // The restarted invocation answers on the same address (waitHealthy would stop at the first invocation's exit).
-    await waitFor(async () => ((await probeHealth(v1.baseUrl + '/health')).ok ? true : undefined), { what: 'the restarted V1 not healthy', timeoutMs: 30_000 });
+    await waitFor(async () => ((await probeHealth(`${v1.baseUrl}/health`)).ok ? true : undefined), { what: 'the restarted V1 not healthy', timeoutMs: 30_000 });
     expect(await v1.isRunning()).toBe(true);
     const restartedPid = (await host.exec(['systemctl', 'show', '--property=MainPID', '--value', 'abaco-pipeline-v1'])).stdout.trim();
     expect(restartedPid).not.toBe(pid);
@@ -170,7 +170,7 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
     await v1.kill();
     expect(await v1.exited).toEqual({ exitCode: null, signal: 'SIGKILL' });
     expect(await waitFor(async () => ((await v1.restartCount!()) === 1 ? 1 : undefined), { what: 'systemd did not restart V1 after kill()', timeoutMs: 30_000 })).toBe(1);
-    await waitFor(async () => ((await probeHealth(v1.baseUrl + '/health')).ok ? true : undefined), { what: 'the restarted V1 not healthy', timeoutMs: 30_000 });
+    await waitFor(async () => ((await probeHealth(`${v1.baseUrl}/health`)).ok ? true : undefined), { what: 'the restarted V1 not healthy', timeoutMs: 30_000 });
     const healthyAgainMs = Math.round(performance.now() - killing);
     expect(await v1.unitState!()).toBe('active');
     await v1.kill();

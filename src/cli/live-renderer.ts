@@ -88,5 +88,5 @@ function indent(text: string, spaces: number, maxLines: number): string {
   const lines = text.split('\n');
   const shown = lines.slice(0, maxLines);
   if (lines.length > maxLines) shown.push(`… ${lines.length - maxLines} more lines in the journal`);
-  return shown.map((l) => ' '.repeat(spaces) + l).join('\n') + '\n';
+  return `${shown.map((l) => ' '.repeat(spaces) + l).join('\n')}\n`;
 }

@@ -72,7 +72,7 @@ export async function runCommand(options: RunCommandOptions, io: { out: NodeJS.W
       signal: controller.signal,
       redactor,
       onEvent: renderer.onEvent,
-      onInfo: (line) => progress.write(redactor.redact(line) + '\n'),
+      onInfo: (line) => progress.write(`${redactor.redact(line)}\n`),
     });
     const exitCode = journal.status === 'interrupted' && stoppedBy ? signalExitCodes[stoppedBy] : exitCodes[journal.status];
     if (options.json) {

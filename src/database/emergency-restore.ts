@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import pg from 'pg';
+import type pg from 'pg';
 import { errorMessage } from '../errors.ts';
 import { quoteIdent } from './identifiers.ts';
 import { libpqConnection } from './libpq-connection.ts';

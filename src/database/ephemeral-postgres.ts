@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import pg from 'pg';
+import type pg from 'pg';
 import { HarnessError, errorMessage } from '../errors.ts';
 import { freePort } from '../util/free-port.ts';
 import { LineBuffer } from '../util/line-buffer.ts';

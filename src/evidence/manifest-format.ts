@@ -39,18 +39,24 @@ export function parseManifest(text: string): ParsedManifest {
   const malformed: string[] = [];
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  lines.forEach((raw, index) => {
+  for (const [index, raw] of lines.entries()) {
     const match = line.exec(raw);
-    if (!match) return void malformed.push(`line ${index + 1}: not "<sha256>  <path>"`);
+    if (!match) {
+      malformed.push(`line ${index + 1}: not "<sha256>  <path>"`);
+      continue;
+    }
     const [, escaped, sha256, name] = match as unknown as [string, string, string, string];
-    const path = escaped ? unescape(name) : name;
-    if (entries.has(path)) return void malformed.push(`line ${index + 1}: ${path} listed twice`);
+    const path = escaped ? unescapeName(name) : name;
+    if (entries.has(path)) {
+      malformed.push(`line ${index + 1}: ${path} listed twice`);
+      continue;
+    }
     entries.set(path, sha256);
-  });
+  }
   return { entries, malformed };
 }
 
-function unescape(name: string): string {
+function unescapeName(name: string): string {
   return name.replace(/\\(.)/g, (_, ch: string) => (ch === 'n' ? '\n' : ch === 'r' ? '\r' : ch));
 }
 

@@ -119,7 +119,7 @@ export function renderConfig(environment: Json, format: 'ts' | 'yaml', name = 's
   return [
     "import { defineConfig } from 'rollback-drill';",
     '',
-    '// Written by `drill init`. Check it with `npx drill validate`, run it with `npx drill run --env ' + name + '`.',
+    `// Written by \`drill init\`. Check it with \`npx drill validate\`, run it with \`npx drill run --env ${name}\`.`,
     '// Every field: docs/configuration.md.',
     'export default defineConfig({',
     '  environments: {',

@@ -14,7 +14,7 @@ import type { Journal } from './journal-types.ts';
 export async function writeJournal(runDir: string, journal: Journal, redactor: Redactor): Promise<string> {
   await mkdir(runDir, { recursive: true });
   const path = join(runDir, 'journal.json');
-  await writeNamed(path, redactor.redact(JSON.stringify(journal, null, 2)) + '\n');
+  await writeNamed(path, `${redactor.redact(JSON.stringify(journal, null, 2))}\n`);
   return path;
 }
 

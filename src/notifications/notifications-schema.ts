@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DeliveryPolicy, NotificationEvent } from './channel-plugin.ts';
-import { deliveryOverrideSchema, deliveryPolicySchema } from './delivery.ts';
+import { type deliveryOverrideSchema, deliveryPolicySchema } from './delivery.ts';
 import { builtInChannelKinds, channelSchemaOf, defaultChannelRegistry, type BuiltInChannelKind, type ChannelConfig, type ChannelRegistry } from './registry.ts';
 
 export { notificationEvents, type NotificationEvent } from './channel-plugin.ts';

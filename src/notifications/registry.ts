@@ -22,6 +22,7 @@ export const builtInChannelKinds = {
 export type BuiltInChannelKind = keyof typeof builtInChannelKinds;
 
 // Any plug-in, whatever its own fields: the registry hands each its own config.
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds channels of every options type; each parses its own
 export type AnyChannelPlugin = NotificationChannelPlugin<any>;
 
 /** A channel's config as parsed: the common fields plus its kind's own. */

@@ -24,7 +24,7 @@ export function renderChecklist(journal: Journal, signatures: readonly Signature
     ...signOffLines(signatures).flatMap((line) => [line, '']),
     ...journal.tests.flatMap(details),
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function markdownEntry(entry: ChecklistEntry, indent = ''): string[] {

@@ -35,7 +35,7 @@ export async function lockEnvironment(reportDir: string, environment: string, ho
     });
     if (file) {
       try {
-        await file.writeFile(JSON.stringify(me, null, 2) + '\n');
+        await file.writeFile(`${JSON.stringify(me, null, 2)}\n`);
       } catch (error) {
         // A lock that says nothing must not stay behind (a full disk): nothing has started yet.
         await file.close();

@@ -45,7 +45,7 @@ export class Evidence {
     return {
       path: rel,
       writeLine: (line) => {
-        if (!stream.errored && !stream.writableEnded) stream.write(this.redactor.redact(line) + '\n');
+        if (!stream.errored && !stream.writableEnded) stream.write(`${this.redactor.redact(line)}\n`);
       },
       close: () =>
         new Promise<void>((resolve, reject) => {

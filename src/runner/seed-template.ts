@@ -35,7 +35,7 @@ async function seed(world: DrillWorld): Promise<SeedTemplate | undefined> {
   const started = Date.now();
   const log: string[] = [];
   for (const [index, command] of env.setup.entries()) await runSeedCommand(world, command, dsn, index, log);
-  await writeNamed(join(world.runDir, 'seed-template.log'), world.redactor.redact(log.join('\n') + '\n'));
+  await writeNamed(join(world.runDir, 'seed-template.log'), world.redactor.redact(`${log.join('\n')}\n`));
   return { name, seedMs: Date.now() - started };
 }
 

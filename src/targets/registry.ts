@@ -86,7 +86,7 @@ function checkPlugin(plugin: TargetPlugin): void {
   if (plugin.forced !== undefined && typeof plugin.forced !== 'function') throw new HarnessError(`${what}: forced must be a function`);
   const shape = (plugin.schema as { shape?: Record<string, z.ZodType> } | undefined)?.shape;
   const kind = shape?.['kind'];
-  if (!kind || !kind.safeParse(plugin.kind).success || kind.safeParse(`${plugin.kind}-not`).success) {
+  if (!kind?.safeParse(plugin.kind).success || kind.safeParse(`${plugin.kind}-not`).success) {
     throw new HarnessError(`${what} needs a schema that is a zod object with kind: z.literal('${plugin.kind}')`);
   }
 }

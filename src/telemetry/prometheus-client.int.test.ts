@@ -27,7 +27,7 @@ let front: StableAddress;
 
 async function serve(): Promise<Service> {
   const state = { batches: 0, restarts: 0, down: false } as Service;
-  state.server = createServer((req, res) => {
+  state.server = createServer((_req, res) => {
     if (state.down) return void res.writeHead(503).end('down\n');
     state.batches++;
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(

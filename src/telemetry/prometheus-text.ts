@@ -135,6 +135,6 @@ export function parseValue(token: string): number | undefined {
 export function seriesKey(name: string, labels: Record<string, string>): string {
   const names = Object.keys(labels).sort();
   if (names.length === 0) return name;
-  const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-  return `${name}{${names.map((n) => `${n}="${escape(labels[n]!)}"`).join(',')}}`;
+  const escaped = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  return `${name}{${names.map((n) => `${n}="${escaped(labels[n]!)}"`).join(',')}}`;
 }

@@ -8,6 +8,7 @@ export interface PollLoop {
  * stopped or until `tick` returns false. A setTimeout chain, not setInterval: a slow tick is never
  * overlapped, and the timers are unref'd, so a forgotten loop never keeps the process alive.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a tick that returns nothing keeps the loop going
 export function startPollLoop(tick: () => Promise<boolean | void>, intervalMs: number, clock: () => number = Date.now): PollLoop {
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;

@@ -10,7 +10,7 @@ export function captureLogs(state: TestState, key: ServiceKey, lines = 50): Step
     phase: 'rollback',
     async run(ctx) {
       const captured = need(state.running[key], name).logs(lines);
-      const path = await state.evidence.write(`${key}-final-state.log`, captured.join('\n') + '\n');
+      const path = await state.evidence.write(`${key}-final-state.log`, `${captured.join('\n')}\n`);
       ctx.record('evidence', path);
       ctx.record('lines', captured.length);
     },

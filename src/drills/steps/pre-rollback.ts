@@ -89,7 +89,7 @@ export function recordSystemState(world: DrillWorld, state: TestState): StepDefi
         const health = await probe(v2, world.env.v2.health, serviceFill(world, state));
         ctx.record('v2Health', health.seen);
         await state.evidence.write('v2-health.json', JSON.stringify(health, null, 2));
-        await state.evidence.write('v2-state.log', v2.logs(200).join('\n') + '\n');
+        await state.evidence.write('v2-state.log', `${v2.logs(200).join('\n')}\n`);
         ctx.record('v2Running', await v2.isRunning());
       }
       const dsn = need(state.databaseUrl, 'the drill database');

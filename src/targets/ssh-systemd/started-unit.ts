@@ -174,7 +174,7 @@ export class StartedUnit implements StartedDeployment {
     const pid = this.lastState?.mainPid;
     if (!pid) return undefined;
     const result = await this.handle.ssh.exec(this.handle.commands.procStats(pid), `sampling ${this.describe()}'s RSS/CPU`).catch(() => undefined);
-    if (!result || result.code !== 0) return undefined;
+    if (result?.code !== 0) return undefined;
     const lines = result.stdout.trimEnd().split('\n');
     return parseProcSample(lines.slice(0, -1).join('\n'), lines.at(-1) ?? '');
   }

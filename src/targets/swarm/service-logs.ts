@@ -67,7 +67,7 @@ export class ServiceLogs {
       if (!verdict) this.verdicts.set(taskId, (verdict = this.belongs(taskId).catch(() => false)));
       if (!(await verdict)) return;
     }
-    this.buffer.push(message + '\n');
+    this.buffer.push(`${message}\n`);
     this.onLine?.(message);
   }
 }

@@ -96,7 +96,7 @@ describe.runIf(swarmTestsRun)('SwarmTarget on a real one-node swarm', () => {
 
     const v1 = await start(session, 'v1');
     expect(v1.baseUrl).toBe(v2.baseUrl);
-    expect(await serviceImage('drill-it-' + suffix(runId))).toBe('VERSION=v1');
+    expect(await serviceImage(`drill-it-${suffix(runId)}`)).toBe('VERSION=v1');
     expect(await version(v1)).toBe('v1');
     // V1's lines only: V2's last lines belong to V2's deployment.
     expect(v1.logs(10).filter((l) => l.includes('v2'))).toEqual([]);
@@ -130,7 +130,7 @@ describe.runIf(swarmTestsRun)('SwarmTarget on a real one-node swarm', () => {
       await expect(start(exiting, 'v1', { EXIT_AT_ONCE: '1' })).rejects.toThrow(
         /V1 service drill-it-\w+ did not converge: 3 tasks of the new spec failed; 0\/1 tasks running on the new spec; tasks: .*failed \(task: non-zero exit \(2\)\)[\s\S]*config missing/,
       );
-      const services = (await docker.listServices({ filters: { name: ['drill-it-' + suffix(exitRunId)] } })) as Array<{ Spec: { Mode: { Replicated: { Replicas: number } } } }>;
+      const services = (await docker.listServices({ filters: { name: [`drill-it-${suffix(exitRunId)}`] } })) as Array<{ Spec: { Mode: { Replicated: { Replicas: number } } } }>;
       expect(services[0]?.Spec.Mode.Replicated.Replicas).toBe(0);
     } finally {
       expect((await exiting.close()).errors).toEqual([]);
@@ -173,10 +173,10 @@ describe.runIf(swarmTestsRun)('SwarmTarget on a real one-node swarm', () => {
     expect(await version(first)).toBe('v1');
     const v2 = await deployed('v2');
     expect(await version(v2)).toBe('v2');
-    expect(lines).toContain('[drill] V2: service drill-it-' + suffix(rollbackRunId) + ` updated from V1 to V2 (${image})`);
+    expect(lines).toContain(`[drill] V2: service drill-it-${suffix(rollbackRunId)} updated from V1 to V2 (${image})`);
     expect((await v2.stop({ graceMs: 5000 })).escalatedToKill).toBe(false);
     const v1 = await deployed('v1');
-    expect(lines).toContain('[drill] V1: service drill-it-' + suffix(rollbackRunId) + ` is at V1 (${image}) by \`docker service rollback\``);
+    expect(lines).toContain(`[drill] V1: service drill-it-${suffix(rollbackRunId)} is at V1 (${image}) by \`docker service rollback\``);
     expect(await version(v1)).toBe('v1');
     await v1[Symbol.asyncDispose]();
     await first[Symbol.asyncDispose]();
@@ -216,7 +216,7 @@ describe.runIf(swarmTestsRun)('SwarmTarget on a real one-node swarm', () => {
     const restarts = await waitFor(async () => ((await v2.restartCount!()) >= 1 ? v2.restartCount!() : undefined), { what: 'V2 not restarted after kill()', timeoutMs: 60_000 });
     expect(restarts).toBe(1);
     // The new task answers on the same address (waitHealthy would stop at the first task's exit).
-    await waitFor(async () => ((await probeHealth(v2.baseUrl + '/health')).ok ? true : undefined), { what: 'the restarted V2 not healthy', timeoutMs: 60_000 });
+    await waitFor(async () => ((await probeHealth(`${v2.baseUrl}/health`)).ok ? true : undefined), { what: 'the restarted V2 not healthy', timeoutMs: 60_000 });
     const healthyAgainMs = Math.round(performance.now() - killing);
     expect(await v2.isRunning()).toBe(true);
     await v2.kill();
