@@ -72,7 +72,7 @@ export default defineConfig({
         tolerance: 0.01,
       },
       // Zero data loss: every source record was loaded clean, with the source's amount and date, or quarantined;
-      // once. The clean tables are read directly: joining the processed ledger (10M rows) doubled the proof's cost,
+      // once. The clean tables are read directly: joining the processed ledger (10M rows) made the proof 2–3× slower,
       // and a clean row outside the ledger cannot happen (both are written in one transaction per batch).
       accounting: {
         sourceKeysQuery: `select 'loans:' || loan_id as key, principal as amount, disbursed_on as dated from cascade.loans
