@@ -166,7 +166,7 @@ describe('check-mutation matrix: each check shown failing by a named fault', () 
       expect(d.failed).toEqual(expect.arrayContaining(['v2-rerun-recomputed', 'no-skipped-records']));
       expect(d.check('v2-rerun-recomputed')).toMatchObject({ value: 0 });
       expect(d.check('no-skipped-records').value as number).toBeGreaterThan(0);
-      expect(d.check('no-skipped-records').message).toMatch(/source keys neither processed nor quarantined; sample: \d+/);
+      expect(d.check('no-skipped-records').message).toMatch(/source keys neither processed nor quarantined after V2 picked up again; sample: \d+/);
     });
 
     it('consistent-outputs and no-reprocessing fail with orders V2 reprocess-all', async () => {
