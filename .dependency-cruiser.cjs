@@ -47,6 +47,13 @@ module.exports = {
       to: { path: '^src/targets/(process|docker|swarm|ssh-systemd)/', pathNot: ['^src/targets/$1/', '^src/targets/process/process-target\\.ts$'], dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'no-circular',
+      comment: 'two files that import each other (types too) read as one: put what both need where both can import it',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
       name: 'src-imports-tests-or-fixtures',
       comment: 'the harness ships without its tests and without the reference pipelines',
       severity: 'error',

@@ -7,9 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { errorMessage, HarnessError } from '../src/errors.ts';
 import { buildAllureReport } from '../src/report/allure-html/build-allure-report.ts';
-import { countResults } from '../src/report/allure-html/check-results.ts';
 import { runIdentity } from '../src/report/allure-html/report-name.ts';
-import { locateResults, reportFolder } from '../src/report/allure-html/results-location.ts';
+import { countResults, locateResults, reportFolder } from '../src/report/allure-html/results-location.ts';
 
 const projectDir = fileURLToPath(new URL('..', import.meta.url));
 

@@ -1,6 +1,6 @@
 import type { RunConfig } from '../config/service-schema.ts';
 import type { ExecResult } from '../targets/target.ts';
-import type { RunContext, RunOutcome } from './run-pipeline.ts';
+import type { RunContext, RunOutcome } from './run-types.ts';
 
 type CommandRun = Extract<RunConfig, { kind: 'command' }>;
 

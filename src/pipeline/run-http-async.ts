@@ -2,7 +2,7 @@ import type { RunConfig } from '../config/service-schema.ts';
 import { errorMessage } from '../errors.ts';
 import { waitFor } from '../util/wait-for.ts';
 import { readJsonPath, snippet } from './json-path.ts';
-import type { RunContext, RunOutcome } from './run-pipeline.ts';
+import type { RunContext, RunOutcome } from './run-types.ts';
 
 type HttpAsync = Extract<RunConfig, { kind: 'http-async' }>;
 

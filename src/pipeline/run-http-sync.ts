@@ -1,7 +1,7 @@
 import type { RunConfig } from '../config/service-schema.ts';
 import { errorMessage } from '../errors.ts';
 import { readJsonPath, snippet } from './json-path.ts';
-import type { RunContext, RunOutcome } from './run-pipeline.ts';
+import type { RunContext, RunOutcome } from './run-types.ts';
 
 type HttpSync = Extract<RunConfig, { kind: 'http-sync' }>;
 

@@ -1,47 +1,13 @@
-import type { RunConfig, RunKind } from '../config/service-schema.ts';
+import type { RunConfig } from '../config/service-schema.ts';
 import { newClient } from '../database/pg-session.ts';
 import { errorMessage } from '../errors.ts';
-import type { StartedDeployment } from '../targets/target.ts';
 import { runCommand, startCommand } from './run-command.ts';
 import { runHttpAsync, triggerHttpAsync } from './run-http-async.ts';
 import { runHttpSync, startHttpSync } from './run-http-sync.ts';
 import { runWatermark } from './run-watermark.ts';
+import type { PipelineRun, RunContext, RunOutcome } from './run-types.ts';
 
-/** What every run protocol is given: the running version, the drill database, and how to fill placeholders. */
-export interface RunContext {
-  service: StartedDeployment;
-  /** The harness's own DSN of the drill database (watermark queries, the database's clock). */
-  dsn: string;
-  /** Fills placeholders as the service sees them ({{databaseUrl}} as its network reaches the database). */
-  fill: (value: string) => string;
-  signal?: AbortSignal;
-}
-
-/** One KPI run as the harness saw it, whatever the protocol. */
-export interface PipelineRun {
-  protocol: RunKind;
-  /** The run ended as a success by the protocol's own rule (2xx, exit 0, `succeeded`, the watermark advanced). */
-  ok: boolean;
-  /** `succeeded`, `failed`, or the status value the service reported. */
-  status: string;
-  runId?: string;
-  /** Rows written, when the protocol's answer says (`http-sync` rowsField). */
-  rows?: number;
-  /** When the harness asked for the run (its clock, ms epoch): outputs are files written since. */
-  triggeredAt: number;
-  /** The database's clock at that moment (ISO): {{runStartedAt}} in queries, never skewed against the database. */
-  startedAt: string;
-  durationMs: number;
-  /** What was asked and answered, in one line: `POST http://…/rollup → 200 {"rows":42}`. */
-  detail: string;
-  /** Why the run failed, naming the version, the protocol and what was waited for. */
-  error?: string;
-  /** The answer's body or the command's output, kept as evidence. */
-  output?: string;
-}
-
-/** The outcome of a protocol, before the harness adds the times it measured around it. */
-export type RunOutcome = Omit<PipelineRun, 'protocol' | 'triggeredAt' | 'startedAt' | 'durationMs'>;
+export type { PipelineRun, RunContext } from './run-types.ts';
 
 /**
  * Asks the version for one KPI run and waits until it is over, by the protocol its config names.

@@ -4,7 +4,7 @@ import { newClient } from '../database/pg-session.ts';
 import { errorMessage } from '../errors.ts';
 import { waitFor } from '../util/wait-for.ts';
 import { snippet } from './json-path.ts';
-import type { RunContext, RunOutcome } from './run-pipeline.ts';
+import type { RunContext, RunOutcome } from './run-types.ts';
 
 type WatermarkRun = Extract<RunConfig, { kind: 'watermark' }>;
 

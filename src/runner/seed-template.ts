@@ -5,14 +5,7 @@ import { writeNamed } from '../util/write-named.ts';
 import type { CommandConfig } from '../config/schema.ts';
 import { HarnessError } from '../errors.ts';
 import { baseEnv } from './service-env.ts';
-import { resolvePath, type DrillWorld } from './world.ts';
-
-export interface SeedTemplate {
-  /** The template database every test's database is copied from. */
-  name: string;
-  /** How long seeding it took, once for the whole run. */
-  seedMs: number;
-}
+import { resolvePath, type DrillWorld, type SeedTemplate } from './world.ts';
 
 /**
  * The run's seeded data set D, made once: the setup commands run into a template database, and each

@@ -15,12 +15,19 @@ import type { Decision } from '../criteria/decision-types.ts';
 import type { HistoryRow, HistorySnapshot } from '../database/history.ts';
 import type { Fingerprints } from '../database/fingerprint.ts';
 import type { PipelineRun } from '../pipeline/run-pipeline.ts';
-import type { SeedTemplate } from './seed-template.ts';
 
 export type ServiceKey = 'v1' | 'v2';
 export const serviceName: Record<ServiceKey, string> = { v1: 'V1', v2: 'V2' };
 
 /** What every test of one run shares: config, the Postgres server, the target. */
+/** The run's seeded data set D as a template database (src/runner/seed-template.ts makes it). */
+export interface SeedTemplate {
+  /** The template database every test's database is copied from. */
+  name: string;
+  /** How long seeding it took, once for the whole run. */
+  seedMs: number;
+}
+
 export interface DrillWorld {
   runId: string;
   runDir: string;

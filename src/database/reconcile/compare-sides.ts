@@ -1,7 +1,9 @@
 import { HarnessError, errorMessage } from '../../errors.ts';
 import { redactedFor, type Queryable } from '../pg-session.ts';
 import { describeQuery, planHashes } from './describe.ts';
-import { emptyKeyDiff, type Finding, type KeyCounts } from './key-diff.ts';
+import { emptyKeyDiff, type Finding, type KeyCounts, type SampledRow } from './key-diff.ts';
+
+export type { SampledRow } from './key-diff.ts';
 import { keyDiffOneDatabase, keyDiffTwoDatabases, sampleValues, type Pools } from './key-level.ts';
 import { openSessions, type DatabaseSessions } from './sessions.ts';
 import { addSummaries, bucketRow, EMPTY, mismatchedBuckets, sideBuckets, summariesAgree, type Summary } from './summaries.ts';
@@ -79,12 +81,6 @@ export interface RepeatedFinding extends OccurrenceFinding {
   withinTag: Record<string, OccurrenceFinding>;
   /** Keys occurring in more than one query of the side (processed and quarantined). */
   acrossTags: OccurrenceFinding;
-}
-
-export interface SampledRow {
-  tag: string;
-  /** Value columns as text, for a person to read (compared typed, never as this text). */
-  values: Record<string, string | null>;
 }
 
 export interface ValueFinding {

@@ -7,6 +7,13 @@ import type { DiffShape } from './summary-sql.ts';
  * same whether it ran as one statement on one database (summary-sql.ts keyDiffSql) or as a merge
  * of two key streams in Node (KeyTally, mergeKeyStreams) for sides on two databases.
  */
+/** One row of a sampled key, as a person reads it. */
+export interface SampledRow {
+  tag: string;
+  /** Value columns as text, for a person to read (compared typed, never as this text). */
+  values: Record<string, string | null>;
+}
+
 export interface KeyDiff {
   /** Distinct keys in the mismatched buckets. */
   keys: number;

@@ -1,6 +1,5 @@
 import type { Queryable } from '../pg-session.ts';
-import type { ComparedSide, SampledRow } from './compare-sides.ts';
-import { copyFields, findingNames, keyOrder, KeyTally, mergeKeyStreams, type KeyCounts, type KeyDiff, type SideKey } from './key-diff.ts';
+import { copyFields, findingNames, keyOrder, KeyTally, mergeKeyStreams, type KeyCounts, type KeyDiff, type SampledRow, type SideKey } from './key-diff.ts';
 import type { DatabaseSessions } from './sessions.ts';
 import { diffShape, keyDiffSql, sampleValuesSql, sideKeysSql, type HashPlan, type PlannedQuery } from './summary-sql.ts';
 
@@ -45,8 +44,8 @@ async function* sideKeys(lines: AsyncIterable<string>, queries: number): AsyncGe
 export async function sampleValues(
   pools: Pools,
   plan: HashPlan,
-  left: { side: ComparedSide; queries: PlannedQuery[] },
-  right: { side: ComparedSide; queries: PlannedQuery[] },
+  left: { side: { queries: ReadonlyArray<{ tag: string }> }; queries: PlannedQuery[] },
+  right: { side: { queries: ReadonlyArray<{ tag: string }> }; queries: PlannedQuery[] },
   keys: string[],
 ): Promise<Array<{ key: string; left: SampledRow[]; right: SampledRow[] }>> {
   const fetch = (pool: DatabaseSessions, { side, queries }: typeof left) =>

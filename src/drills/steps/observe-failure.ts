@@ -2,11 +2,12 @@ import type { FailureConfig } from '../../config/schema.ts';
 import { evaluate } from '../../criteria/evaluate.ts';
 import type { Decision } from '../../criteria/decision-types.ts';
 import { observability } from '../../criteria/time-to-fire.ts';
+import { runPipeline } from '../../pipeline/run-pipeline.ts';
+import { serviceFill } from '../../runner/service-spec.ts';
 import { formatMs } from '../../util/format.ts';
 import { WaitTimeoutError, waitFor } from '../../util/wait-for.ts';
 import type { StepContext, StepDefinition } from '../../runner/runner.ts';
 import { need, type DrillWorld, type TestState } from '../../runner/world.ts';
-import { keepBusy } from './simulate-failure.ts';
 
 export interface ObserveHooks {
   /** Starts V2 again as a service manager would; rejects when it does not come up. */
@@ -127,4 +128,34 @@ function describeNoDecision(decision: Decision, restarts: number, notObservable:
     `telemetry window ${formatMs(window)}`,
     ...(notObservable.length ? [`too short for: ${notObservable.join(', ')}`] : []),
   ].join(', ');
+}
+
+/** Keeps V2 busy as its scheduler would: one run at a time, its start kept so a run that never ends shows as latency. */
+function keepBusy(world: DrillWorld, state: TestState, signal: AbortSignal) {
+  let inFlight: Promise<unknown> | undefined;
+  let pendingSince: number | undefined;
+  let lastDurationMs: number | undefined;
+  return {
+    tick(): void {
+      const v2 = state.running.v2;
+      // A scheduled version (watermark) is not asked to run: the harness waits for its next run, whose wait shows as latency.
+      if (inFlight || !v2 || world.env.v2.run.kind === 'none') return;
+      const startedAt = Date.now();
+      pendingSince ??= startedAt;
+      inFlight = runPipeline(world.env.v2.run, { service: v2, dsn: need(state.databaseUrl, 'the drill database'), fill: serviceFill(world, state), signal })
+        .then((run) => {
+          if (run?.ok) {
+            lastDurationMs = Date.now() - startedAt;
+            pendingSince = undefined;
+          }
+        })
+        .catch(() => undefined)
+        .finally(() => (inFlight = undefined));
+    },
+    /** End-to-end latency as the harness sees it: the age of the oldest work not yet done, else the last run's duration. */
+    latencyMs(): number | undefined {
+      return pendingSince !== undefined ? Date.now() - pendingSince : lastDurationMs;
+    },
+    settled: () => inFlight ?? Promise.resolve(),
+  };
 }

@@ -2,7 +2,6 @@ import { cutConnections } from '../../database/connection-cut.ts';
 import { newClient } from '../../database/pg-session.ts';
 import type { FailureConfig } from '../../config/schema.ts';
 import { probe, waitHealthy } from '../../pipeline/health-check.ts';
-import { runPipeline } from '../../pipeline/run-pipeline.ts';
 import { errorMessage } from '../../errors.ts';
 import type { StepContext, StepDefinition } from '../../runner/runner.ts';
 import { serviceFill } from '../../runner/service-spec.ts';
@@ -146,34 +145,4 @@ function faultTick(world: DrillWorld, state: TestState, failure: FailureConfig):
 async function restartV2(world: DrillWorld, state: TestState, failure: FailureConfig, ctx: StepContext, restart: number): Promise<void> {
   await startService(world, state, 'v2', 'setup', { ...(failure.kind === 'env' ? { env: failure.env } : {}), logName: `v2-restart-${restart}.log` }).run(ctx);
   await waitHealthy(need(state.running.v2, 'V2'), world.env.v2.health, { timeoutMs: world.env.v2.healthTimeoutMs, signal: ctx.signal, fill: serviceFill(world, state) });
-}
-
-/** Keeps V2 busy as its scheduler would: one run at a time, its start kept so a run that never ends shows as latency. */
-export function keepBusy(world: DrillWorld, state: TestState, signal: AbortSignal) {
-  let inFlight: Promise<unknown> | undefined;
-  let pendingSince: number | undefined;
-  let lastDurationMs: number | undefined;
-  return {
-    tick(): void {
-      const v2 = state.running.v2;
-      // A scheduled version (watermark) is not asked to run: the harness waits for its next run, whose wait shows as latency.
-      if (inFlight || !v2 || world.env.v2.run.kind === 'none') return;
-      const startedAt = Date.now();
-      pendingSince ??= startedAt;
-      inFlight = runPipeline(world.env.v2.run, { service: v2, dsn: need(state.databaseUrl, 'the drill database'), fill: serviceFill(world, state), signal })
-        .then((run) => {
-          if (run?.ok) {
-            lastDurationMs = Date.now() - startedAt;
-            pendingSince = undefined;
-          }
-        })
-        .catch(() => undefined)
-        .finally(() => (inFlight = undefined));
-    },
-    /** End-to-end latency as the harness sees it: the age of the oldest work not yet done, else the last run's duration. */
-    latencyMs(): number | undefined {
-      return pendingSince !== undefined ? Date.now() - pendingSince : lastDurationMs;
-    },
-    settled: () => inFlight ?? Promise.resolve(),
-  };
 }
