@@ -118,7 +118,10 @@ class ReferenceWriter {
 
   private nested(path: string, node: Node): void {
     const kinds = variantsOf(node);
-    if (!kinds) return this.object(path, node, 2);
+    if (!kinds) {
+      this.object(path, node, 2);
+      return;
+    }
     const section: Section = { heading: `\`${path}\``, level: 2, lines: [] };
     this.sections.push(section);
     section.lines.push(text(`${node.description ? `${node.description} ` : ''}One of the kinds ${kinds.map(([kind]) => `\`${kind}\``).join(', ')}.`));
