@@ -252,11 +252,12 @@ const environmentSchema = environmentSchemaFor(targetSchema, notificationsSchema
 const environmentName = z.string().regex(/^[A-Za-z0-9_-]+$/, 'environment names are letters, digits, - and _');
 
 /** The config schema of the built-in targets and notification kinds: the types, and the JSON Schema. */
-export const configSchema = z.strictObject({ environments: z.record(environmentName, environmentSchema) });
+const environmentsDescription = 'The environments a drill can run, by name (letters, digits, - and _): `drill run --env <name>`.';
+export const configSchema = z.strictObject({ environments: z.record(environmentName, environmentSchema).describe(environmentsDescription) });
 
 /** The config schema with the targets and notification kinds of a config's `plugins`. */
 export function configSchemaFor(registries: { target: z.ZodType; notifications: z.ZodType }) {
-  return z.strictObject({ environments: z.record(environmentName, environmentSchemaFor(registries.target, registries.notifications)) });
+  return z.strictObject({ environments: z.record(environmentName, environmentSchemaFor(registries.target, registries.notifications)).describe(environmentsDescription) });
 }
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -65,7 +65,10 @@ const promql = z
  * its previous answer, series by series. `total` counts every change exactly once, also one that
  * happened while the service was down between two scrapes; increase() over short tiled windows does not.
  */
-const countQuery = z.union([promql, z.strictObject({ total: promql })]);
+const countQuery = z.union([
+  promql,
+  z.strictObject({ total: promql.describe('PromQL answering a cumulative counter; the harness takes its increase since the previous answer, series by series.') }),
+]);
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name');
 
