@@ -4,7 +4,7 @@ import { defineConfig } from './src/config/define-config.ts';
  * The embedded default: the reference Abaco-style KPI pipeline (fixtures/) against an ephemeral
  * PostgreSQL and Azurite blob storage the harness starts and removes itself — as containers of the images in containers/
  * when a Docker engine answers, else as local processes (the first line of a run says which and why).
- * Copy this file and point v1/v2 at your own pipeline to drill your rollback (README: "Your own V1/V2").
+ * To drill your own pipeline, start from `npx drill init` or fixtures/orders/drill.config.ts (README: "Your own pipeline in five minutes").
  */
 const pipeline = (version: 'v1' | 'v2') => ({
   command: process.execPath,

@@ -11,46 +11,61 @@ const durationMs = z.number().int().positive();
 const fraction = z.number().positive().max(1);
 const enabled = z.boolean().optional();
 
-const sustained = (threshold: z.ZodNumber) => z.strictObject({ enabled, threshold: threshold.optional(), sustainMs: durationMs.optional() }).optional();
-const instant = (threshold: z.ZodNumber) => z.strictObject({ enabled, threshold: threshold.optional() }).optional();
-const durationOnly = () => z.strictObject({ enabled, sustainMs: durationMs.optional() }).optional();
+const enabledField = enabled.describe('false: the criterion never fires.');
+const sustainField = durationMs.optional().describe('How long the condition must hold before it fires.');
+const sustained = (title: string, unit: string, threshold: z.ZodNumber) =>
+  z.strictObject({ enabled: enabledField, threshold: threshold.optional().describe(unit), sustainMs: sustainField }).optional().describe(title);
+const instant = (title: string, unit: string, threshold: z.ZodNumber) =>
+  z.strictObject({ enabled: enabledField, threshold: threshold.optional().describe(unit) }).optional().describe(title);
+const durationOnly = (title: string) => z.strictObject({ enabled: enabledField, sustainMs: sustainField }).optional().describe(title);
 
 export const criteriaOverridesSchema = z.strictObject({
   criteria: z
     .strictObject({
-      /** ms */
-      latency: sustained(z.number().positive()),
-      /** MB of resident memory */
-      memory: sustained(z.number().positive()),
-      /** percent of one core */
-      cpu: sustained(z.number().positive()),
-      /** fraction of the baseline throughput, fires below it */
-      throughput: sustained(fraction),
-      /** fraction: |value − baseline| / |baseline| */
-      'kpi-variance': instant(fraction),
-      /** rows an interval lost beyond what its errors explain */
-      'data-loss': instant(z.number().int().nonnegative()),
-      'null-handling': instant(z.number().int().nonnegative()),
-      /** fraction of transactions */
-      'error-rate': instant(fraction),
-      /** fraction of connection attempts */
-      'db-connect-failures': instant(fraction),
-      /** fires at this many restarts within windowMs */
-      'crash-loop': z.strictObject({ enabled, threshold: z.number().int().positive().optional(), windowMs: durationMs.optional() }).optional(),
-      deadlocks: durationOnly(),
-      'blob-unavailable': durationOnly(),
-      'database-unavailable': durationOnly(),
-      'source-unavailable': durationOnly(),
+      latency: sustained('End-to-end latency.', 'ms', z.number().positive()),
+      memory: sustained('Memory.', 'MB of resident memory', z.number().positive()),
+      cpu: sustained('CPU.', 'percent of one core', z.number().positive()),
+      throughput: sustained('Throughput.', 'fraction of the baseline throughput, fires below it', fraction),
+      'kpi-variance': instant('KPI variance against the baseline.', 'fraction: |value − baseline| / |baseline|', fraction),
+      'data-loss': instant('Data loss.', 'rows an interval lost beyond what its errors explain', z.number().int().nonnegative()),
+      'null-handling': instant('Null-handling errors.', 'null-handling errors in an interval', z.number().int().nonnegative()),
+      'error-rate': instant('Error rate.', 'fraction of transactions', fraction),
+      'db-connect-failures': instant('DB connection failures.', 'fraction of connection attempts', fraction),
+      'crash-loop': z
+        .strictObject({
+          enabled: enabledField,
+          threshold: z.number().int().positive().optional().describe('fires at this many restarts within windowMs'),
+          windowMs: durationMs.optional().describe('The window the restarts are counted over.'),
+        })
+        .optional()
+        .describe('Crash loop.'),
+      deadlocks: durationOnly('Unrecoverable deadlocks.'),
+      'blob-unavailable': durationOnly('Blob storage unavailable.'),
+      'database-unavailable': durationOnly('Database unavailable.'),
+      'source-unavailable': durationOnly('Data source unavailable.'),
     })
-    .optional(),
+    .optional()
+    .describe("Overrides of the seed's thresholds, by criterion id; each criterion takes only the fields that mean something for it."),
   notTrigger: z
     .strictObject({
-      'isolated-retryable-error': z.strictObject({ maxErrors: z.number().int().nonnegative().optional(), isolationMs: z.number().int().nonnegative().optional() }).optional(),
-      'minor-variance': z.strictObject({ below: z.number().nonnegative().max(1).optional() }).optional(),
-      /** How long a performance criterion must hold; a criterion's own sustainMs wins over it. */
-      'temporary-degradation': z.strictObject({ ms: durationMs.optional() }).optional(),
+      'isolated-retryable-error': z
+        .strictObject({
+          maxErrors: z.number().int().nonnegative().optional().describe('At most this many errors in the interval, all retryable.'),
+          isolationMs: z.number().int().nonnegative().optional().describe('No other sample within ± this reports one.'),
+        })
+        .optional()
+        .describe('Single isolated errors (retryable): an error-rate or DB-connection crossing is held back.'),
+      'minor-variance': z
+        .strictObject({ below: z.number().nonnegative().max(1).optional().describe('KPI variance below this never fires.') })
+        .optional()
+        .describe('Minor variance never fires.'),
+      'temporary-degradation': z
+        .strictObject({ ms: durationMs.optional().describe("How long a performance criterion must hold; a criterion's own sustainMs wins over it.") })
+        .optional()
+        .describe('Temporary degradation: latency, memory, CPU and throughput must be sustained.'),
     })
-    .optional(),
+    .optional()
+    .describe('The NOT-trigger rules: what holds a crossing back.'),
 });
 
 export type CriteriaOverrides = z.input<typeof criteriaOverridesSchema>;

@@ -8,33 +8,36 @@ import { bindPlaceholders } from './bind-placeholders.ts';
 
 export type { ChangedRow, HistoryRow } from './history-diff.ts';
 
-/**
- * Historical metrics (DESIGN §5) as configuration: the query selecting the KPI history (only the
- * columns that must not change: leave out run ids and timestamps a recomputation legitimately
- * rewrites), the column that splits it into periods, and the columns naming one row.
- */
-export const historySchema = z.strictObject({
-  /** e.g. `select as_of, segment, kpi, value from abaco.kpi_metrics` */
-  query: z.string().trim().min(1, 'the history query cannot be empty'),
-  /** A date, timestamp, text or integer column; periods are named by its JSON text ('2024-01-31'). */
-  periodColumn: z.string().min(1),
-  /** Together unique per row; they name changed rows in the comparison. */
-  keyColumns: z.array(z.string().min(1)).min(1, 'name at least one key column'),
-  /**
-   * Which periods may legitimately change during a drill (the restored version recomputes them):
-   * the latest `count` periods (in the period column's own order: dates as dates, numbers as numbers),
-   * every period at or after an SQL expression of the period column's type (`current_date - 7`), or
-   * the periods the records that arrived during the drill fall in (a query given {{arrivedKeys}}, a
-   * text[] of their keys, returning one column of periods). Any other period must stay intact.
-   */
-  mayChange: z
-    .discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('latest'), count: z.number().int().min(0).default(1) }),
-      z.strictObject({ kind: z.literal('from'), expression: z.string().trim().min(1) }),
-      z.strictObject({ kind: z.literal('touched-by-arrivals'), query: z.string().trim().min(1) }),
-    ])
-    .default({ kind: 'latest', count: 1 }),
-});
+export const historySchema = z
+  .strictObject({
+    query: z
+      .string()
+      .trim()
+      .min(1, 'the history query cannot be empty')
+      .describe('The KPI history, e.g. `select as_of, segment, kpi, value from abaco.kpi_metrics`.'),
+    periodColumn: z.string().min(1).describe("A date, timestamp, text or integer column; periods are named by its JSON text ('2024-01-31')."),
+    keyColumns: z
+      .array(z.string().min(1))
+      .min(1, 'name at least one key column')
+      .describe('Together unique per row; they name changed rows in the comparison.'),
+    mayChange: z
+      .discriminatedUnion('kind', [
+        z
+          .strictObject({ kind: z.literal('latest'), count: z.number().int().min(0).default(1).describe('How many of the latest periods.') })
+          .describe("The latest `count` periods (in the period column's own order: dates as dates, numbers as numbers)."),
+        z
+          .strictObject({ kind: z.literal('from'), expression: z.string().trim().min(1).describe('SQL, e.g. `current_date - 7`.') })
+          .describe("Every period at or after an SQL expression of the period column's type."),
+        z
+          .strictObject({ kind: z.literal('touched-by-arrivals'), query: z.string().trim().min(1).describe('SQL given {{arrivedKeys}}, returning one column of periods.') })
+          .describe('The periods the records that arrived during the drill fall in (a query given {{arrivedKeys}}, a text[] of their keys, returning one column of periods).'),
+      ])
+      .default({ kind: 'latest', count: 1 })
+      .describe('Which periods may legitimately change during a drill (the restored version recomputes them). Any other period must stay intact.'),
+  })
+  .describe(
+    'Historical metrics: the query selecting the KPI history (only the columns that must not change: leave out run ids and timestamps a recomputation legitimately rewrites), the column that splits it into periods, and the columns naming one row. Fingerprinted per period before the rollback and compared after.',
+  );
 
 export type HistoryConfig = z.input<typeof historySchema>;
 

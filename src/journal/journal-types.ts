@@ -1,6 +1,6 @@
 /**
  * The journal is the single output of a run: every reporter and every assertion reads it.
- * Field names are a contract (DESIGN.md §3); add fields, never rename them.
+ * Field names are a contract (docs/reports.md, "The journal"); add fields, never rename them.
  */
 
 export type RunStatus = 'passed' | 'failed' | 'inconclusive' | 'error' | 'interrupted';

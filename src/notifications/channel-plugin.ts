@@ -119,7 +119,10 @@ export function envVar() {
  * value is a config error that names the field and the `…Env` field to use instead.
  */
 export function literalSecret(what: string, envField: string) {
-  return z.never({ error: `${what} is a secret and would sit in the config file: put it in an environment variable and name that in \`${envField}\`` }).optional();
+  return z
+    .never({ error: `${what} is a secret and would sit in the config file: put it in an environment variable and name that in \`${envField}\`` })
+    .optional()
+    .describe(`Refused: ${what} is a secret; name its environment variable in \`${envField}\`.`);
 }
 
 /** Reads a URL that is itself a secret (a Slack or Teams webhook URL), registering its parts for redaction. */

@@ -110,14 +110,10 @@ async function attemptOnce(channel: NotificationChannel, message: NotificationMe
 }
 
 const deliveryFields = {
-  /** Tries per delivery, the first included. */
-  attempts: z.number().int().min(1).max(10),
-  /** One attempt's limit: connect, send and read the answer. */
-  attemptTimeoutMs: z.number().int().positive(),
-  /** All attempts and the waits between them, counted from the moment the event was raised. */
-  deadlineMs: z.number().int().positive(),
-  /** Wait before the first retry (then 2×, 4× …, each with jitter); a Retry-After answer overrides it. */
-  backoffMs: z.number().int().min(0),
+  attempts: z.number().int().min(1).max(10).describe('Tries per delivery, the first included.'),
+  attemptTimeoutMs: z.number().int().positive().describe("One attempt's limit: connect, send and read the answer."),
+  deadlineMs: z.number().int().positive().describe('All attempts and the waits between them, counted from the moment the event was raised.'),
+  backoffMs: z.number().int().min(0).describe('Wait before the first retry (then 2×, 4× …, each with jitter); a Retry-After answer overrides it.'),
 };
 
 /** `notifications.delivery`: the defaults every channel starts from (documented in docs/notifications.md). */
@@ -128,7 +124,8 @@ export const deliveryPolicySchema = z
     deadlineMs: deliveryFields.deadlineMs.default(15_000),
     backoffMs: deliveryFields.backoffMs.default(500),
   })
-  .prefault({});
+  .prefault({})
+  .describe("The retries every channel's deliveries start from; a channel's own `delivery` overrides them field by field.");
 
 /** A channel's `delivery`: any of the same fields, over the defaults. */
 export const deliveryOverrideSchema = z.strictObject({

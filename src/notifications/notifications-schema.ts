@@ -10,7 +10,10 @@ export { notificationEvents, type NotificationEvent } from './channel-plugin.ts'
  * `timeoutMs` is the delivery's `attemptTimeoutMs`), validated by the same schema, secrets rules included.
  */
 const legacyWebhookSchema = channelSchemaOf(builtInChannelKinds.webhook)
-  .safeExtend({ kind: z.literal('webhook').default('webhook'), timeoutMs: z.number().int().positive().optional() })
+  .safeExtend({
+    kind: z.literal('webhook').default('webhook'),
+    timeoutMs: z.number().int().positive().optional().describe("One attempt's limit: the channel's `delivery.attemptTimeoutMs`."),
+  })
   .transform(({ timeoutMs, ...webhook }): ChannelConfig => {
     const delivery = { ...(webhook['delivery'] as object | undefined), ...(timeoutMs === undefined ? {} : { attemptTimeoutMs: timeoutMs }) };
     return { ...webhook, ...(Object.keys(delivery).length ? { delivery } : {}) } as ChannelConfig;
@@ -26,8 +29,8 @@ export interface NotificationsConfig {
 export function notificationsSchemaFor(registry: ChannelRegistry) {
   const schema = z
     .strictObject({
-      channels: z.array(registry.channelSchema).default([]),
-      webhooks: z.array(legacyWebhookSchema).default([]),
+      channels: z.array(registry.channelSchema).default([]).describe('Where notices go: one entry per channel, each of a kind with its own fields.'),
+      webhooks: z.array(legacyWebhookSchema).default([]).describe("Round 1's form: the same as channels of kind `webhook` (`timeoutMs` is `delivery.attemptTimeoutMs`)."),
       delivery: deliveryPolicySchema,
     })
     .superRefine(({ channels, webhooks }, ctx) => {

@@ -41,18 +41,18 @@ const reserved = ['kind', 'name', 'events', 'delivery'];
 export function channelSchemaOf(plugin: AnyChannelPlugin): z.ZodObject {
   const allowed = plugin.events ?? notificationEvents;
   const defaults = plugin.defaultEvents ?? allowed;
-  return plugin.schema.safeExtend({
+  const extended = plugin.schema.safeExtend({
     kind: z.literal(plugin.kind),
-    /** Names the channel in results and messages (its URL may be a secret, e.g. Slack's). */
-    name: z.string().min(1).max(100),
-    /** Events this channel receives; the kind's defaults when omitted. */
+    name: z.string().min(1).max(100).describe("Names the channel in results and messages (its URL may be a secret, e.g. Slack's)."),
     events: z
       .array(z.enum(allowed as [string, ...string[]], { error: `not an event a ${plugin.kind} channel delivers (one of: ${allowed.join(', ')})` }))
       .min(1, 'list at least one event, or omit `events` for the defaults')
-      .default([...defaults]),
-    /** Retries of this channel's deliveries, over `notifications.delivery`. */
-    delivery: deliveryOverrideSchema.optional(),
+      .default([...defaults])
+      .describe("Events this channel receives; the kind's defaults when omitted."),
+    delivery: deliveryOverrideSchema.optional().describe("Retries of this channel's deliveries, over `notifications.delivery`."),
   });
+  // The kind's own description (its schema's) names what it does in the JSON Schema and the config reference.
+  return plugin.schema.description ? extended.describe(plugin.schema.description) : extended;
 }
 
 /**

@@ -27,6 +27,24 @@ export type GaugeSignal = (typeof gaugeSignals)[number];
 export type CountSignal = (typeof countSignals)[number];
 export type PrometheusSignal = GaugeSignal | CountSignal;
 
+/** What each telemetry field means: the criteria read them (docs/decision-criteria.md). */
+export const signalMeaning: Record<PrometheusSignal, string> = {
+  latencyMs: 'End-to-end latency of a run, in ms.',
+  rssMb: 'Resident memory, MB (measured by the harness when not mapped).',
+  cpuPct: 'CPU, percent of one core (measured by the harness when not mapped).',
+  throughputRowsPerSec: "Rows per second (the throughput criterion compares it with the first healthy run's).",
+  transactions: 'Transactions of the interval: the error rate divides by them.',
+  errors: 'Failed transactions of the interval, retryable ones included.',
+  retryableErrors: 'How many of `errors` were retryable.',
+  dbConnectAttempts: 'Database connection attempts of the interval.',
+  dbConnectFailures: 'Failed database connection attempts of the interval.',
+  restarts: 'Restarts of the interval (counted by the harness when not mapped).',
+  deadlocks: 'Unrecoverable deadlocks of the interval.',
+  nullHandlingErrors: 'Null-handling errors of the interval.',
+  rowsIn: 'Rows read in the interval (the data-loss criterion compares them with `rowsOut`).',
+  rowsOut: 'Rows written in the interval, processed or quarantined.',
+};
+
 export const placeholders = ['interval', 'labels', 'selector'] as const;
 
 const promql = z
@@ -47,35 +65,57 @@ const promql = z
  * its previous answer, series by series. `total` counts every change exactly once, also one that
  * happened while the service was down between two scrapes; increase() over short tiled windows does not.
  */
-const countQuery = z.union([promql, z.strictObject({ total: promql })]);
+const countQuery = z.union([
+  promql,
+  z.strictObject({ total: promql.describe('PromQL answering a cumulative counter; the harness takes its increase since the previous answer, series by series.') }),
+]);
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name');
 
-const gaugeQueries = Object.fromEntries(gaugeSignals.map((s) => [s, promql.optional()])) as Record<GaugeSignal, z.ZodOptional<typeof promql>>;
-const countQueries = Object.fromEntries(countSignals.map((s) => [s, countQuery.optional()])) as Record<CountSignal, z.ZodOptional<typeof countQuery>>;
+const gaugeQueries = Object.fromEntries(gaugeSignals.map((s) => [s, promql.optional().describe(signalMeaning[s])])) as Record<GaugeSignal, z.ZodOptional<typeof promql>>;
+const countQueries = Object.fromEntries(countSignals.map((s) => [s, countQuery.optional().describe(signalMeaning[s])])) as Record<CountSignal, z.ZodOptional<typeof countQuery>>;
 
-export const prometheusTelemetrySchema = z.strictObject({
-  kind: z.literal('prometheus'),
-  /** Prometheus's base URL (`http://prometheus:9090`, or a path prefix `https://host/prometheus`); no credentials in it. */
-  url: z.url({ protocol: /^https?$/ }).refine((url) => !/^[a-z]+:\/\/[^/@]*@/i.test(url), 'no credentials in the URL: put a bearer token in the environment and name it in tokenEnv'),
-  queries: z.strictObject({ ...gaugeQueries, ...countQueries }).refine((q) => Object.values(q).some((v) => v !== undefined), 'map at least one signal to a query'),
-  /** Labels naming the drilled V2 (`{ job: 'abaco-v2', env: 'staging' }`): `{{labels}}` renders `job="abaco-v2",env="staging"`, `{{selector}}` the same in braces. */
-  labels: z.record(labelName, z.string()).default({}),
-  /** How often the drill queries Prometheus, and the step of `drill decide --prometheus`; `{{interval}}` is the time since the previous query. */
-  stepMs: z.number().int().min(100).default(15_000),
-  /** Per query. */
-  timeoutMs: z.number().int().positive().default(5000),
-  /** Extra request headers that are no secret (a tenant: `X-Scope-OrgID`). */
-  headers: z
-    .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name'), z.string())
-    .refine((h) => !Object.keys(h).some((k) => k.toLowerCase() === 'authorization'), 'no credentials in the config: name the environment variable holding a bearer token in tokenEnv')
-    .default({}),
-  /** The environment variable holding a bearer token, sent as `Authorization: Bearer …`; the token itself never appears in the config. */
-  tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
-});
+export const prometheusTelemetrySchema = z
+  .strictObject({
+    kind: z.literal('prometheus'),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .refine((url) => !/^[a-z]+:\/\/[^/@]*@/i.test(url), 'no credentials in the URL: put a bearer token in the environment and name it in tokenEnv')
+      .describe("Prometheus's base URL (`http://prometheus:9090`, or a path prefix `https://host/prometheus`); no credentials in it."),
+    queries: z
+      .strictObject({ ...gaugeQueries, ...countQueries })
+      .refine((q) => Object.values(q).some((v) => v !== undefined), 'map at least one signal to a query')
+      .describe(
+        'Telemetry field → PromQL. A count is PromQL answering the count of the interval (`sum(increase(x[{{interval}}]))`), or `{ total }`: PromQL answering a cumulative counter, which the harness turns into the increase since its previous answer.',
+      ),
+    labels: z
+      .record(labelName, z.string())
+      .default({})
+      .describe(
+        "Labels naming the drilled V2 (`{ job: 'abaco-v2', env: 'staging' }`): `{{labels}}` renders `job=\"abaco-v2\",env=\"staging\"`, `{{selector}}` the same in braces.",
+      ),
+    stepMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(15_000)
+      .describe('How often the drill queries Prometheus, and the step of `drill decide --prometheus`; `{{interval}}` is the time since the previous query.'),
+    timeoutMs: z.number().int().positive().default(5000).describe('Per query.'),
+    headers: z
+      .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name'), z.string())
+      .refine((h) => !Object.keys(h).some((k) => k.toLowerCase() === 'authorization'), 'no credentials in the config: name the environment variable holding a bearer token in tokenEnv')
+      .default({})
+      .describe('Extra request headers that are no secret (a tenant: `X-Scope-OrgID`).'),
+    tokenEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+      .optional()
+      .describe('The environment variable holding a bearer token, sent as `Authorization: Bearer …`; the token itself never appears in the config.'),
+  })
+  .describe('PromQL against your Prometheus, every stepMs, instead of the scrape.');
 
 export const telemetrySourceSchema = z
-  .discriminatedUnion('kind', [z.strictObject({ kind: z.literal('scrape') }), prometheusTelemetrySchema], {
+  .discriminatedUnion('kind', [z.strictObject({ kind: z.literal('scrape') }).describe("The harness scrapes the service's own /metrics (see `metrics`)."), prometheusTelemetrySchema], {
     error: (issue) => (issue.code === 'invalid_union' ? "unknown telemetry kind: use 'scrape' or 'prometheus'" : undefined),
   })
   .default({ kind: 'scrape' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Sample } from '../criteria/telemetry-schema.ts';
+import { signalMeaning } from './prometheus-schema.ts';
 
 /**
  * Which /metrics series feed which telemetry field of the decision criteria. A selector is a series
@@ -12,25 +13,26 @@ const selectors = z.union([selector, z.array(selector).min(1)]);
 export const telemetryMetricsSchema = z.strictObject({
   counters: z
     .strictObject({
-      transactions: selectors.optional(),
-      errors: selectors.optional(),
-      retryableErrors: selectors.optional(),
-      dbConnectAttempts: selectors.optional(),
-      dbConnectFailures: selectors.optional(),
-      deadlocks: selectors.optional(),
-      nullHandlingErrors: selectors.optional(),
-      rowsIn: selectors.optional(),
-      rowsOut: selectors.optional(),
+      transactions: selectors.optional().describe(signalMeaning.transactions),
+      errors: selectors.optional().describe(signalMeaning.errors),
+      retryableErrors: selectors.optional().describe(signalMeaning.retryableErrors),
+      dbConnectAttempts: selectors.optional().describe(signalMeaning.dbConnectAttempts),
+      dbConnectFailures: selectors.optional().describe(signalMeaning.dbConnectFailures),
+      deadlocks: selectors.optional().describe(signalMeaning.deadlocks),
+      nullHandlingErrors: selectors.optional().describe(signalMeaning.nullHandlingErrors),
+      rowsIn: selectors.optional().describe(signalMeaning.rowsIn),
+      rowsOut: selectors.optional().describe(signalMeaning.rowsOut),
     })
-    .default({}),
+    .default({})
+    .describe('Counters, turned into per-interval counts: telemetry field → selector (or a list of them, summed).'),
   gauges: z
     .strictObject({
-      /** Seconds or milliseconds: say which with latencyUnit. */
-      latency: selectors.optional(),
-      latencyUnit: z.enum(['seconds', 'ms']).default('seconds'),
-      throughputRowsPerSec: selectors.optional(),
+      latency: selectors.optional().describe('Seconds or milliseconds: say which with latencyUnit.'),
+      latencyUnit: z.enum(['seconds', 'ms']).default('seconds').describe('The unit of `latency`.'),
+      throughputRowsPerSec: selectors.optional().describe(signalMeaning.throughputRowsPerSec),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Gauges, read as they are.'),
 });
 
 export type TelemetryMetrics = z.output<typeof telemetryMetricsSchema>;

@@ -21,23 +21,21 @@ export const emailEvents = ['rollback-initiated', 'rollback-verified', 'rollback
 
 export const emailFields = z
   .strictObject({
-    host: z.string().min(1),
-    /** 465 with `secure`, 587 otherwise. */
-    port: z.number().int().min(1).max(65535).optional(),
-    /** TLS from the first byte (SMTPS, usually port 465). */
-    secure: z.boolean().default(false),
-    /** Without `secure`: refuse to send unless the server upgrades with STARTTLS. */
-    requireTLS: z.boolean().default(true),
-    /** Verify the server's certificate (against the system CAs, or `caFile`). */
-    rejectUnauthorized: z.boolean().default(true),
-    /** PEM file of the CA that signed the server's certificate (a private relay); relative to the config file. */
-    caFile: z.string().min(1).optional(),
-    user: z.string().min(1).optional(),
-    /** Name of the environment variable holding the SMTP password. */
-    passwordEnv: envVar().optional(),
-    from: address,
-    to: z.array(address).min(1, 'list at least one recipient'),
-    subjectPrefix: z.string().default('[rollback-drill]'),
+    host: z.string().min(1).describe('The SMTP server.'),
+    port: z.number().int().min(1).max(65535).optional().describe('465 with `secure`, 587 otherwise.'),
+    secure: z.boolean().default(false).describe('TLS from the first byte (SMTPS, usually port 465).'),
+    requireTLS: z.boolean().default(true).describe('Without `secure`: refuse to send unless the server upgrades with STARTTLS.'),
+    rejectUnauthorized: z.boolean().default(true).describe("Verify the server's certificate (against the system CAs, or `caFile`)."),
+    caFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("PEM file of the CA that signed the server's certificate (a private relay); relative to the config file."),
+    user: z.string().min(1).optional().describe('The SMTP user (AUTH only once encrypted).'),
+    passwordEnv: envVar().optional().describe('Name of the environment variable holding the SMTP password.'),
+    from: address.describe('The sender: name@host or Name <name@host>.'),
+    to: z.array(address).min(1, 'list at least one recipient').describe('The recipients.'),
+    subjectPrefix: z.string().default('[rollback-drill]').describe('Put before every subject.'),
     password: literalSecret('an SMTP password', 'passwordEnv'),
     pass: literalSecret('an SMTP password', 'passwordEnv'),
   })
@@ -48,7 +46,7 @@ export const emailFields = z
     if (email.passwordEnv !== undefined && !email.secure && !email.requireTLS) {
       ctx.addIssue({ code: 'custom', message: 'the SMTP password would cross the network in clear text: set `secure` or `requireTLS`', path: ['requireTLS'] });
     }
-  });
+  }).describe("Mails the runbook's ops-team (or any list) over SMTP with STARTTLS or TLS and AUTH.");
 
 export interface EmailContent {
   subject: string;
@@ -95,7 +93,6 @@ export function classifySmtpError(error: unknown): Extract<AttemptOutcome, { ok:
   return { ok: false, retryable, error: `${e.code ? `${e.code}: ` : ''}${text}${original && original !== e.code ? ` (${original})` : ''}` };
 }
 
-/** Mails the runbook's ops-team (or any list) over SMTP with STARTTLS or TLS and AUTH. */
 export const emailChannel = defineNotificationChannel({
   kind: 'email',
   schema: emailFields,

@@ -18,21 +18,22 @@ export const pagerdutyEvents = ['rollback-initiated', 'rollback-failed', 'rollba
 const severities = ['critical', 'error', 'warning', 'info'] as const;
 
 export const pagerdutyFields = z.strictObject({
-  /** Name of the environment variable holding the service's Events API v2 integration key. */
-  routingKeyEnv: envVar(),
-  /** The Events API endpoint; only tests and PagerDuty's EU service region change it. */
-  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('https://events.pagerduty.com/v2/enqueue'),
-  /** `payload.source`: the affected system; `rollback-drill/<environment>` by default. */
-  source: z.string().min(1).max(255).optional(),
-  component: z.string().min(1).default('kpi-pipeline'),
-  /** `payload.group`; the environment's name by default. */
-  group: z.string().min(1).optional(),
-  class: z.string().min(1).default('rollback'),
-  /** Severity of the trigger sent when a rollback is initiated; a failed rollback is always `critical`. */
-  severity: z.enum(severities).default('warning'),
+  routingKeyEnv: envVar().describe("Name of the environment variable holding the service's Events API v2 integration key."),
+  url: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default('https://events.pagerduty.com/v2/enqueue')
+    .describe("The Events API endpoint; only tests and PagerDuty's EU service region change it."),
+  source: z.string().min(1).max(255).optional().describe('`payload.source`: the affected system; `rollback-drill/<environment>` by default.'),
+  component: z.string().min(1).default('kpi-pipeline').describe('`payload.component`.'),
+  group: z.string().min(1).optional().describe("`payload.group`; the environment's name by default."),
+  class: z.string().min(1).default('rollback').describe('`payload.class`.'),
+  severity: z
+    .enum(severities)
+    .default('warning')
+    .describe('Severity of the trigger sent when a rollback is initiated; a failed rollback is always `critical`.'),
   routingKey: literalSecret('a PagerDuty routing key', 'routingKeyEnv'),
   integrationKey: literalSecret('a PagerDuty integration key', 'routingKeyEnv'),
-});
+}).describe('Pages on-call: a trigger when a rollback starts or fails, a resolve when it is verified.');
 
 type PagerdutyConfig = z.output<typeof pagerdutyFields>;
 
@@ -76,7 +77,6 @@ export function pagerdutyEvent(message: NotificationMessage, routingKey: string,
   };
 }
 
-/** Pages on-call: a trigger when a rollback starts or fails, a resolve when it is verified. */
 export const pagerdutyChannel = defineNotificationChannel({
   kind: 'pagerduty',
   schema: pagerdutyFields,

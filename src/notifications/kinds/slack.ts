@@ -14,11 +14,10 @@ import { httpAttempt } from '../http-attempt.ts';
  */
 
 export const slackFields = z.strictObject({
-  /** Name of the environment variable holding the webhook URL: the URL is the credential. */
-  urlEnv: envVar(),
+  urlEnv: envVar().describe('Name of the environment variable holding the webhook URL: the URL is the credential.'),
   url: literalSecret('a Slack webhook URL', 'urlEnv'),
   webhookUrl: literalSecret('a Slack webhook URL', 'urlEnv'),
-});
+}).describe("Posts to a Slack channel (e.g. the runbook's #incidents) through an incoming webhook.");
 
 const SECTION_TEXT_MAX = 3000;
 const FALLBACK_MAX = 4000;
@@ -49,7 +48,6 @@ export function slackMessage(message: NotificationMessage): SlackMessage {
   };
 }
 
-/** Posts to a Slack channel (e.g. the runbook's #incidents) through an incoming webhook. */
 export const slackChannel = defineNotificationChannel({
   kind: 'slack',
   schema: slackFields,

@@ -20,22 +20,26 @@ type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved'
 type ComponentStatus = (typeof componentStatuses)[number];
 
 export const statuspageFields = z.strictObject({
-  pageId: z.string().regex(/^[A-Za-z0-9]+$/, 'a Statuspage page id is letters and digits'),
-  /** Name of the environment variable holding the API key (sent as `Authorization: OAuth <key>`). */
-  apiKeyEnv: envVar(),
-  baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('https://api.statuspage.io/v1'),
-  /** Components the rollback affects: put into `componentStatus` while it runs, back to operational when verified. */
-  componentIds: z.array(z.string().regex(/^[A-Za-z0-9]+$/, 'a Statuspage component id is letters and digits')).default([]),
-  componentStatus: z.enum(componentStatuses).default('under_maintenance'),
-  /** What the components show when the rollback failed. */
-  failedComponentStatus: z.enum(componentStatuses).default('major_outage'),
-  impact: z.enum(impacts).default('maintenance'),
-  /** The incident's title; `<environment>: pipeline rollback to V1` by default. */
-  incidentName: z.string().min(1).max(255).optional(),
-  /** Email/SMS the page's subscribers. Off by default: a drill should not page customers unless you say so. */
-  deliverNotifications: z.boolean().default(false),
+  pageId: z.string().regex(/^[A-Za-z0-9]+$/, 'a Statuspage page id is letters and digits').describe('The Statuspage page the incident is opened on.'),
+  apiKeyEnv: envVar().describe('Name of the environment variable holding the API key (sent as `Authorization: OAuth <key>`).'),
+  baseUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default('https://api.statuspage.io/v1')
+    .describe('The Statuspage API; only tests change it.'),
+  componentIds: z
+    .array(z.string().regex(/^[A-Za-z0-9]+$/, 'a Statuspage component id is letters and digits'))
+    .default([])
+    .describe('Components the rollback affects: put into `componentStatus` while it runs, back to operational when verified.'),
+  componentStatus: z.enum(componentStatuses).default('under_maintenance').describe('What the components show while the rollback runs.'),
+  failedComponentStatus: z.enum(componentStatuses).default('major_outage').describe('What the components show when the rollback failed.'),
+  impact: z.enum(impacts).default('maintenance').describe("The incident's `impact_override`."),
+  incidentName: z.string().min(1).max(255).optional().describe("The incident's title; `<environment>: pipeline rollback to V1` by default."),
+  deliverNotifications: z
+    .boolean()
+    .default(false)
+    .describe("Email/SMS the page's subscribers. Off by default: a drill should not page customers unless you say so."),
   apiKey: literalSecret('a Statuspage API key', 'apiKeyEnv'),
-});
+}).describe('Opens, updates and resolves one status-page incident per run.');
 
 type StatuspageConfig = z.output<typeof statuspageFields>;
 
@@ -101,7 +105,6 @@ export function incidentStep(message: NotificationMessage, state: IncidentState,
   return { kind: 'update', id, resolves: false, body: { incident: { status, ...common } } };
 }
 
-/** Opens, updates and resolves one status-page incident per run. */
 export const statuspageChannel = defineNotificationChannel({
   kind: 'statuspage',
   schema: statuspageFields,

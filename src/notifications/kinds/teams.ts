@@ -15,12 +15,13 @@ import { httpAttempt } from '../http-attempt.ts';
  */
 
 export const teamsFields = z.strictObject({
-  /** Name of the environment variable holding the workflow's URL (its `sig` parameter is the credential). */
-  urlEnv: envVar(),
-  /** Adaptive Card schema version: 1.5 renders in Teams desktop and web; 1.4 also in older mobile clients. */
-  cardVersion: z.enum(['1.4', '1.5']).default('1.4'),
+  urlEnv: envVar().describe("Name of the environment variable holding the workflow's URL (its `sig` parameter is the credential)."),
+  cardVersion: z
+    .enum(['1.4', '1.5'])
+    .default('1.4')
+    .describe('Adaptive Card schema version: 1.5 renders in Teams desktop and web; 1.4 also in older mobile clients.'),
   url: literalSecret('a Teams workflow URL', 'urlEnv'),
-});
+}).describe('Posts an Adaptive Card to a Teams channel or chat through a Workflows webhook.');
 
 export interface AdaptiveCard {
   $schema: string;
@@ -58,7 +59,6 @@ export function teamsMessage(message: NotificationMessage, cardVersion: string):
   return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }] };
 }
 
-/** Posts an Adaptive Card to a Teams channel or chat through a Workflows webhook. */
 export const teamsChannel = defineNotificationChannel({
   kind: 'teams',
   schema: teamsFields,

@@ -17,27 +17,27 @@ export interface WebhookPayload {
 
 export const webhookFields = z
   .strictObject({
-    /** Where to POST, when the URL is no secret; else `urlEnv`. */
-    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
-    /** Name of the environment variable holding the URL, when the URL itself is a secret (a token in its path). */
-    urlEnv: envVar().optional(),
-    /** Literal, non-secret headers. Credentials go through `tokenEnv`, never into the config file. */
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .optional()
+      .describe('Where to POST, when the URL is no secret; else `urlEnv`.'),
+    urlEnv: envVar().optional().describe('Name of the environment variable holding the URL, when the URL itself is a secret (a token in its path).'),
     headers: z
       .record(headerName, z.string())
       .default({})
       .refine((headers) => !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization'), {
         message: 'an authorization header would put a secret in the config: name an environment variable in `tokenEnv` instead',
-      }),
-    /** Name of the environment variable holding a bearer token, sent as `authorization: Bearer …`. */
-    tokenEnv: envVar().optional(),
-    /** Signs every request with HMAC-SHA256 so the receiver can tell it came from this harness, recently. */
+      })
+      .describe('Literal, non-secret headers. Credentials go through `tokenEnv`, never into the config file.'),
+    tokenEnv: envVar().optional().describe('Name of the environment variable holding a bearer token, sent as `authorization: Bearer …`.'),
     signature: z
       .strictObject({
-        secretEnv: envVar(),
-        header: headerName.default('x-drill-signature'),
-        timestampHeader: headerName.default('x-drill-timestamp'),
+        secretEnv: envVar().describe('Name of the environment variable holding the shared secret.'),
+        header: headerName.default('x-drill-signature').describe('The header carrying `sha256=<hex>`.'),
+        timestampHeader: headerName.default('x-drill-timestamp').describe('The header carrying the signed timestamp.'),
       })
-      .optional(),
+      .optional()
+      .describe('Signs every request with HMAC-SHA256 so the receiver can tell it came from this harness, recently.'),
     token: literalSecret('a bearer token', 'tokenEnv'),
     secret: literalSecret('a signing secret', 'signature.secretEnv'),
   })
@@ -48,7 +48,7 @@ export const webhookFields = z
     if (webhook.url !== undefined && hasCredentials(webhook.url)) {
       ctx.addIssue({ code: 'custom', message: 'the URL carries a user:password, a secret in the config file: put the URL in an environment variable named by `urlEnv`, or use `tokenEnv`', path: ['url'] });
     }
-  });
+  }).describe("A plain JSON POST of the harness's own payload: for a receiver of your own (a chatops bot, a ticketing bridge).");
 
 /**
  * `x-drill-signature: sha256=<hex>` — HMAC-SHA256, keyed with the shared secret, over
@@ -64,7 +64,6 @@ export function webhookBody(message: NotificationMessage): string {
   return JSON.stringify(payload);
 }
 
-/** A plain JSON POST of the harness's own payload: for a receiver of your own (a chatops bot, a ticketing bridge). */
 export const webhookChannel = defineNotificationChannel({
   kind: 'webhook',
   schema: webhookFields,

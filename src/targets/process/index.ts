@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineTargetPlugin } from '../target-plugin.ts';
 
-export const processTargetSchema = z.strictObject({
-  kind: z.literal('process'),
-});
+export const processTargetSchema = z
+  .strictObject({ kind: z.literal('process') })
+  .describe('V1 and V2 as local child processes, each leading its own process group (docs/targets/process.md).');
 
 export type ProcessTargetConfig = z.output<typeof processTargetSchema>;
 
