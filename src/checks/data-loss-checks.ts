@@ -3,7 +3,7 @@ import type { CheckDefinition, Measurement } from './check.ts';
 import { notMeasured, sample } from './measure.ts';
 
 /**
- * Zero data loss, measured in the database by key and value, at the points DESIGN §5 names, each its own
+ * Zero data loss, measured in the database by key and value, at the three points docs/checks.md names, each its own
  * check with its own evidence: V2 before the rollback (a), every key after it (b) — each cutover arrival
  * by key —, V1 vs V2 on the same data (c, Test 2's sameRecordsCheck); plus multiplicity (a key counted
  * twice) and values (a key present with a wrong value).

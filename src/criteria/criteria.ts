@@ -1,7 +1,7 @@
 import type { Comparator } from '../util/compare.ts';
 
 /**
- * The seed's rollback decision criteria and NOT-trigger rules as data (DESIGN §9, runbook
+ * The seed's rollback decision criteria and NOT-trigger rules as data (docs/decision-criteria.md, runbook
  * "Rollback Decision Criteria"). `evaluate()` is the only code that interprets them; thresholds
  * are overridden through `criteriaOverridesSchema`, never by editing code paths.
  */

@@ -9,7 +9,7 @@ export interface Reading {
 
 type Signal = (sample: Sample, baseline: Baseline | undefined) => Reading | undefined;
 
-/** Same definition as the drill's KPI comparison (DESIGN §5): a zero baseline gives a huge variance, not a division by zero. */
+/** Same definition as the drill's KPI comparison (docs/checks.md): a zero baseline gives a huge variance, not a division by zero. */
 const kpiEpsilon = 1e-9;
 
 const field =

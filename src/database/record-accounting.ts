@@ -6,33 +6,33 @@ import { compareSides, type KeyOccurrences, type Multiplicity, type SampledRow }
 const keysQuery = (what: string) => z.string().trim().min(1, `${what} cannot be empty`);
 
 /**
- * Zero data loss (DESIGN §5) as configuration: three queries, each returning a column named `key`
+ * Zero data loss as configuration: three queries, each returning a column named `key`
  * (an integer, or anything else compared as text); the source and processed queries also return
  * the value columns. For the reference pipeline, prefix keys with their source
  * (`'loans:' || loan_id`) so that a loan and a payment with the same id stay two records.
  */
-export const accountingSchema = z.strictObject({
-  /** Every source record the pipeline should have processed: key + value columns. */
-  sourceKeysQuery: keysQuery('sourceKeysQuery'),
-  /** Records the pipeline loaded as clean: key + value columns, as loaded. */
-  processedKeysQuery: keysQuery('processedKeysQuery'),
-  /** Records the pipeline set aside with a reason: key only. */
-  quarantinedKeysQuery: keysQuery('quarantinedKeysQuery'),
-  /**
-   * Columns the source and processed queries both return, compared per key by a typed hash (numeric
-   * 1.50 equals 1.5; a numeric against a double is a configuration error). Default none: keys only.
-   */
-  valueColumns: z.array(z.string().min(1)).default([]),
-  /** Key-hash buckets compared; only this many summary rows per query leave the database. */
-  buckets: z.number().int().min(1).max(65_536).default(256),
-  /**
-   * 'compared' (default): keys are counted on both sides, so a key processed twice, processed and
-   * quarantined, or a duplicated source key accounted once, is found; a source key duplicated n
-   * times and accounted n times is not. 'checked': every duplicated source key is found too, by
-   * one sort of the source's key hashes (measured at 10M source records: 6.7–7.0 s instead of 2.2–2.6 s).
-   */
-  multiplicity: z.enum(['compared', 'checked']).default('compared'),
-});
+export const accountingSchema = z
+  .strictObject({
+    sourceKeysQuery: keysQuery('sourceKeysQuery').describe(
+      'Every source record the pipeline should have processed: a `key` column, and the value columns. Placeholders allowed.',
+    ),
+    processedKeysQuery: keysQuery('processedKeysQuery').describe('Records the pipeline loaded as clean: a `key` column, and the value columns as loaded.'),
+    quarantinedKeysQuery: keysQuery('quarantinedKeysQuery').describe('Records the pipeline set aside with a reason: a `key` column only.'),
+    valueColumns: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Columns the source and processed queries both return, compared per key by a typed hash (numeric 1.50 equals 1.5; a numeric against a double is a configuration error). Empty: keys only, and record-values-match must be waived.',
+      ),
+    buckets: z.number().int().min(1).max(65_536).default(256).describe('Key-hash buckets compared; only this many summary rows per query leave the database.'),
+    multiplicity: z
+      .enum(['compared', 'checked'])
+      .default('compared')
+      .describe(
+        "'compared': keys are counted on both sides, so a key processed twice, processed and quarantined, or a duplicated source key accounted once, is found; a source key duplicated n times and accounted n times is not. 'checked': that is found too, by one sort of the source's key hashes (measured at 10M source records: 6.7–7.0 s instead of 2.2–2.6 s).",
+      ),
+  })
+  .describe('Zero data loss, by key and value: the source, processed and quarantined records, each with a `key` column.');
 
 /** As written in a config file (defaults optional) or as parsed. */
 export type AccountingConfig = z.input<typeof accountingSchema>;

@@ -9,7 +9,7 @@ export interface CountingQueryable extends Queryable {
 
 /**
  * Wraps a client so that the rows it brings into Node are counted. "Computed in the database"
- * (DESIGN §5) is a claim about what crosses the wire; this makes it a number the result (and a
+ * (docs/checks.md) is a claim about what crosses the wire; this makes it a number the result (and a
  * test) can state.
  */
 export function countingQueryable(inner: Queryable): CountingQueryable {

@@ -58,7 +58,7 @@ export interface CompareOptions {
 }
 
 /**
- * DESIGN §5: variance = |candidate − reference| / max(|reference|, ε) per KPI × as-of × segment,
+ * The KPI variance (docs/checks.md): variance = |candidate − reference| / max(|reference|, ε) per KPI × as-of × segment,
  * and every value must stay below the tolerance. The reference is the denominator: for Test 2 that
  * is V2's export (|v1 − v2| / max(|v2|, ε)); for Test 4, the previous V2 run.
  * A key present on one side only is a failure, never a skip: a KPI V1 silently stops producing is

@@ -10,7 +10,7 @@ import { resolvePath, type DrillWorld, type SeedTemplate } from './world.ts';
 /**
  * The run's seeded data set D, made once: the setup commands run into a template database, and each
  * test's database is a copy of it (CREATE DATABASE … TEMPLATE: a file copy, far cheaper than seeding
- * again — DESIGN §11 measured 3.35 s for 1.16 GB). The first caller seeds; the others wait for it.
+ * again — measured 3.35 s for 1.16 GB). The first caller seeds; the others wait for it.
  * Undefined when the environment seeds every test itself (`setupOnce: false`) or has no setup.
  */
 export function seedTemplateOf(world: DrillWorld): () => Promise<SeedTemplate | undefined> {

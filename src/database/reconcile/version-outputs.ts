@@ -22,7 +22,7 @@ export interface VersionOutputsComparison {
 }
 
 /**
- * DESIGN §5 (c), zero data loss between versions: two versions that processed the same data set,
+ * Zero data loss between versions: two versions that processed the same data set,
  * each in its own database, must have processed the same records with the same values and
  * quarantined the same ones. Two multiset comparisons (compare-sides.ts), run at the same time:
  * the accounting's processed query on both databases (keys + valueColumns), and its quarantined

@@ -6,7 +6,7 @@ import type { StepDefinition } from '../../runner/runner.ts';
 import { need, type AccountingFacts, type DrillWorld, type TestState } from '../../runner/world.ts';
 
 /**
- * Zero data loss, measured in the database at the points DESIGN §5 names, each by key and value,
+ * Zero data loss, measured in the database at the three points docs/checks.md names, each by key and value,
  * multiplicity counted:
  *  (a) V2 before the rollback: every source key V2 should have handled by the end of the run the harness
  *      asked it for (the keys there were when it asked: `_drill.v2_run_keys`) is processed or quarantined;
