@@ -50,11 +50,7 @@ export default defineConfig({
         passEnv: ['ABACO_V1_FAULTS'],
         // The runbook's pre-staged rollback assets: V1's env file, config and migrations.
         envFile: 'fixtures/rollback/v1-pipeline.env',
-        requiredFiles: [
-          'fixtures/pipeline-v1/main.ts',
-          'fixtures/rollback/v1-configuration.yml',
-          'fixtures/rollback/v1-database-migrations.sql',
-        ],
+        requiredFiles: ['fixtures/pipeline-v1/main.ts', 'fixtures/rollback/v1-configuration.yml', 'fixtures/rollback/v1-database-migrations.sql'],
       },
       validation: {
         kpiRows: { query: 'select count(*) from abaco.kpi_metrics where run_id = {{runId}}' },

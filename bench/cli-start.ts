@@ -60,7 +60,11 @@ export async function cliStartFigures(options: { rounds?: number; log?: (line: s
     const verify = await series({ compiled: compiled(['verify', runDir]), eager: eagerTsx(['verify', runDir]) }, rounds, work);
     log(`drill verify <run> --allowed-signers, two ssh sign-offs ×${rounds}`);
     const allowed = await signTwice(runDir, work);
-    const signed = await series({ compiled: compiled(['verify', runDir, '--allowed-signers', allowed]), eager: eagerTsx(['verify', runDir, '--allowed-signers', allowed]) }, rounds, work);
+    const signed = await series(
+      { compiled: compiled(['verify', runDir, '--allowed-signers', allowed]), eager: eagerTsx(['verify', runDir, '--allowed-signers', allowed]) },
+      rounds,
+      work,
+    );
     const anchorLabel = 'tsx, all commands loaded (before)';
     type Key = 'ms' | 'cpuMs' | 'rssMb';
     const of = (s: Sample[], key: Key) => s.map((x) => x[key]);
@@ -86,7 +90,14 @@ export async function cliStartFigures(options: { rounds?: number; log?: (line: s
       figure('drill verify <run>, time', verify['compiled']!, verify['eager']!, 'ms', 300, run),
       figure('drill verify <run>, CPU time', verify['compiled']!, verify['eager']!, 'cpuMs'),
       figure('drill verify <run>, peak RSS', verify['compiled']!, verify['eager']!, 'rssMb', 100),
-      figure('drill verify, 2 ssh sign-offs, time', signed['compiled']!, signed['eager']!, 'ms', 300, 'the same run signed by engineering and operations with throwaway ed25519 keys; 4 ssh-keygen runs per verify'),
+      figure(
+        'drill verify, 2 ssh sign-offs, time',
+        signed['compiled']!,
+        signed['eager']!,
+        'ms',
+        300,
+        'the same run signed by engineering and operations with throwaway ed25519 keys; 4 ssh-keygen runs per verify',
+      ),
       figure('drill verify, 2 ssh sign-offs, peak RSS', signed['compiled']!, signed['eager']!, 'rssMb', 100),
     ];
   } finally {

@@ -42,7 +42,9 @@ export async function generateFigure(options: GenerateOptions): Promise<Figure> 
       wall.push(Math.round(run.ms));
       const sql = await inFreshDatabase(server, `generate_sql_${round}`, (dsn) => insertSelect(dsn, run.loans, run.payments));
       inDatabase.push(Math.round(sql));
-      log(`generation round ${round}: ${rows} rows by the generator in ${(run.loadMs / 1000).toFixed(1)} s (process ${(run.ms / 1000).toFixed(1)} s), by INSERT … SELECT in ${(sql / 1000).toFixed(1)} s`);
+      log(
+        `generation round ${round}: ${rows} rows by the generator in ${(run.loadMs / 1000).toFixed(1)} s (process ${(run.ms / 1000).toFixed(1)} s), by INSERT … SELECT in ${(sql / 1000).toFixed(1)} s`,
+      );
       return run.loadMs;
     });
     const rows = median(rowsLoaded);
@@ -54,7 +56,8 @@ export async function generateFigure(options: GenerateOptions): Promise<Figure> 
       anchor: { label: 'INSERT … SELECT generate_series, same tables and row count, no generator', samples: inDatabase, unit: 'ms' },
       goal: `≤ ${(goalMs / 1000).toFixed(goalMs < 10_000 ? 1 : 0)} s (60 s per 10M rows)`,
       met: ms <= goalMs,
-      note: `${rows} rows (${loans} loans + their payments, seed ${BENCH_SEED}), ${Math.round(rows / (ms / 1000))} rows/s; ` +
+      note:
+        `${rows} rows (${loans} loans + their payments, seed ${BENCH_SEED}), ${Math.round(rows / (ms / 1000))} rows/s; ` +
         `the time the CLI (node --import tsx fixtures/cascade/generate.ts) reports, connect to commit, into an empty database; ` +
         `its whole process took ${(median(wall) / 1000).toFixed(1)} s (Node and tsx start-up included). ` +
         'Rows are generated in Node and streamed by COPY in one transaction while the server ingests them',
@@ -82,14 +85,20 @@ async function insertSelect(dsn: string, loans: number, payments: number): Promi
     await client.query(CASCADE_DDL);
     const started = performance.now();
     await client.query('begin');
-    await client.query(`
+    await client.query(
+      `
       insert into cascade.loans (loan_id, segment, disbursed_on, principal, annual_rate, term_months)
       select i, (array['consumer', 'sme', 'auto', 'microfinance'])[1 + i % 4], date '2024-01-01' + (i % 365)::int, 500 + (i % 20000) * 10.5, 0.15 + (i % 100) / 1000.0, 12
-        from generate_series(1, $1::bigint) as i`, [loans]);
-    await client.query(`
+        from generate_series(1, $1::bigint) as i`,
+      [loans],
+    );
+    await client.query(
+      `
       insert into cascade.payments (payment_id, loan_id, paid_on, amount, principal_amount, days_past_due)
       select i, 1 + i % $2::bigint, date '2024-02-01' + (i % 300)::int, 100 + (i % 5000) * 1.25, 80 + (i % 5000), (i % 7)::int
-        from generate_series(1, $1::bigint) as i`, [payments, Math.max(loans, 1)]);
+        from generate_series(1, $1::bigint) as i`,
+      [payments, Math.max(loans, 1)],
+    );
     await client.query('commit');
     return performance.now() - started;
   } finally {

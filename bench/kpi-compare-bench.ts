@@ -35,7 +35,16 @@ export async function kpiCompareFigure(label: string, outputs: KpiOutputs, round
   const harness: number[] = [];
   const anchor: number[] = [];
   for (let round = 1; round <= rounds; round++) {
-    const order: Array<[Compare, number[]]> = round % 2 ? [[harnessCompare, harness], [duckdb, anchor]] : [[duckdb, anchor], [harnessCompare, harness]];
+    const order: Array<[Compare, number[]]> =
+      round % 2
+        ? [
+            [harnessCompare, harness],
+            [duckdb, anchor],
+          ]
+        : [
+            [duckdb, anchor],
+            [harnessCompare, harness],
+          ];
     for (const [compare, into] of order) {
       const { ms, result } = await timed(compare);
       agree(label, firstHarness.result, result);
@@ -57,7 +66,18 @@ export async function kpiCompareFigure(label: string, outputs: KpiOutputs, round
 /** The two comparers must say the same thing about the same files. */
 function agree(label: string, harness: KpiComparison, duck: KpiComparison): void {
   const summary = (c: KpiComparison) =>
-    JSON.stringify([c.compared, c.withinTolerance, c.missingInCandidate.length, c.missingInReference.length, c.duplicates.length, c.nonFinite.length, c.worst[0] && [c.worst[0].asOf, c.worst[0].segment, c.worst[0].kpi]]);
+    JSON.stringify([
+      c.compared,
+      c.withinTolerance,
+      c.missingInCandidate.length,
+      c.missingInReference.length,
+      c.duplicates.length,
+      c.nonFinite.length,
+      c.worst[0] && [c.worst[0].asOf, c.worst[0].segment, c.worst[0].kpi],
+    ]);
   const same = summary(harness) === summary(duck) && Math.abs(harness.maxVariance - duck.maxVariance) <= 1e-12 * Math.max(1, harness.maxVariance);
-  if (!same) throw new Error(`kpi compare ${label}: DuckDB and the harness disagree: harness ${summary(harness)} max ${harness.maxVariance}, DuckDB ${summary(duck)} max ${duck.maxVariance}`);
+  if (!same)
+    throw new Error(
+      `kpi compare ${label}: DuckDB and the harness disagree: harness ${summary(harness)} max ${harness.maxVariance}, DuckDB ${summary(duck)} max ${duck.maxVariance}`,
+    );
 }

@@ -37,7 +37,7 @@ const kpis = ['outstanding_principal', 'disbursements', 'collections', 'collecti
 export async function synthesizeOutputs(into: string, points: number, asOfs = 120): Promise<KpiOutputs> {
   const segments = Math.max(1, Math.round(points / (asOfs * kpis.length)));
   let state = 42;
-  const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   for (let month = 0; month < asOfs; month++) {
     const end = new Date(Date.UTC(2015, month + 1, 0));
     const asOf = end.toISOString().slice(0, 10);
@@ -46,10 +46,17 @@ export async function synthesizeOutputs(into: string, points: number, asOfs = 12
     const kpi = Array.from({ length: n }, (_, i) => kpis[i % kpis.length]!);
     const v2 = Float64Array.from({ length: n }, () => random() * 1_000_000);
     const v1 = Float64Array.from(v2, (value) => value * (1 + (random() - 0.5) / 100));
-    for (const [version, values] of [['v2', v2], ['v1', v1]] as const) {
+    for (const [version, values] of [
+      ['v2', v2],
+      ['v1', v1],
+    ] as const) {
       // The reference V2's own writer: the same schema and layout the drill reads (produced_by says v2 on both sides;
       // the comparison reads as_of, segment, kpi and value only).
-      publishParquet(join(into, version), `${version}-bench`, Array.from(values, (value, i) => ({ asOf, segment: segment[i]!, kpi: kpi[i]!, value })));
+      publishParquet(
+        join(into, version),
+        `${version}-bench`,
+        Array.from(values, (value, i) => ({ asOf, segment: segment[i]!, kpi: kpi[i]!, value })),
+      );
     }
   }
   return { v1: join(into, 'v1'), v2: join(into, 'v2'), points: segments * kpis.length * asOfs, files: asOfs };

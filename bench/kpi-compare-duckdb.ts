@@ -19,19 +19,28 @@ export async function compareKpiParquetDuckDb(referenceDir: string, candidateDir
   const connection = await instance.connect();
   try {
     await connection.run(`create temp table classified as ${classifySql(reference, candidate, columns, epsilon)}`);
-    const [totals] = await rows(connection, `
+    const [totals] = await rows(
+      connection,
+      `
       select count(*) filter (kind = 'compared')::integer as compared,
              count(*) filter (kind = 'compared' and variance >= ${Number(tolerance)})::integer as out_of_tolerance,
              coalesce(max(variance) filter (kind = 'compared'), 0)::double as max_variance
-        from classified`);
-    const keys = (await rows(connection, `
+        from classified`,
+    );
+    const keys = await rows(
+      connection,
+      `
       select kind, variance is null as non_finite, as_of, segment, kpi from classified
        where kind <> 'compared' or variance is null
-       order by as_of, segment, kpi`));
-    const worst = (await rows(connection, `
+       order by as_of, segment, kpi`,
+    );
+    const worst = await rows(
+      connection,
+      `
       select as_of, segment, kpi, rv as reference, cv as candidate, variance, abs(rv) < ${Number(epsilon)} as near_zero from classified
        where kind = 'compared' and variance > 0
-       order by variance desc, as_of, segment, kpi limit ${Number(keep)}`));
+       order by variance desc, as_of, segment, kpi limit ${Number(keep)}`,
+    );
     const of = (kind: string) => keys.filter((k) => k['kind'] === kind).map(keyOf);
     const nonFinite = keys.filter((k) => k['kind'] === 'compared' && k['non_finite'] === true).map(keyOf);
     const result = {
@@ -40,7 +49,15 @@ export async function compareKpiParquetDuckDb(referenceDir: string, candidateDir
       absoluteTolerance,
       maxVariance: Number(totals!['max_variance']),
       tolerance,
-      worst: worst.map((w): KpiDifference => ({ ...keyOf(w), reference: w['reference'] as number | null, candidate: w['candidate'] as number | null, variance: Number(w['variance']), nearZero: w['near_zero'] === true })),
+      worst: worst.map(
+        (w): KpiDifference => ({
+          ...keyOf(w),
+          reference: w['reference'] as number | null,
+          candidate: w['candidate'] as number | null,
+          variance: Number(w['variance']),
+          nearZero: w['near_zero'] === true,
+        }),
+      ),
       missingInCandidate: of('missing-in-candidate'),
       missingInReference: of('missing-in-reference'),
       duplicates: of('duplicate'),

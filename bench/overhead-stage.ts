@@ -68,8 +68,17 @@ export async function openStage(loaded: LoadedConfig): Promise<Stage> {
       for (const secret of blob.secrets) redactor.add(secret);
     }
     const world: DrillWorld = {
-      runId: 'bench-stage', runDir, environmentName: 'staging', env, baseDir: loaded.baseDir, server: pg, ...(blob ? { blob } : {}),
-      target: new ProcessTarget(), redactor, processEnv: process.env, notifier: createNotifier({ channels: [] }),
+      runId: 'bench-stage',
+      runDir,
+      environmentName: 'staging',
+      env,
+      baseDir: loaded.baseDir,
+      server: pg,
+      ...(blob ? { blob } : {}),
+      target: new ProcessTarget(),
+      redactor,
+      processEnv: process.env,
+      notifier: createNotifier({ channels: [] }),
       // The stage seeds its own template below: each test of the bench seeds as the drill's setup says.
       seedTemplate: async () => undefined,
       atRunEnd: (label, fn) => cleanup.defer(label, fn),

@@ -52,7 +52,9 @@ describe('seedProcedureFigure and targetFigure', () => {
 describe('healthyWindow', () => {
   it('runs from the start of stop-v2 to the end of v1-healthy', () => {
     const step = (id: string, startedAt: string, durationMs: number) => ({ id, title: id, phase: 'rollback' as const, startedAt, durationMs, status: 'passed' as const });
-    expect(healthyWindow([step('stop-v2', '2026-01-01T00:00:00.000Z', 30), step('start-v1', '2026-01-01T00:00:00.040Z', 10), step('v1-healthy', '2026-01-01T00:00:00.050Z', 500)])).toBe(550);
+    expect(
+      healthyWindow([step('stop-v2', '2026-01-01T00:00:00.000Z', 30), step('start-v1', '2026-01-01T00:00:00.040Z', 10), step('v1-healthy', '2026-01-01T00:00:00.050Z', 500)]),
+    ).toBe(550);
     expect(() => healthyWindow([step('stop-v2', '2026-01-01T00:00:00.000Z', 30)])).toThrow('no v1-healthy step');
   });
 });

@@ -64,6 +64,8 @@ export function targetFigure(processRounds: Rounds, dockerRounds: Rounds | undef
     met: true,
     note:
       `the journal's rollbackMs (budget 300 s); V1's validation run (median) ${validate(processRounds)} on processes` +
-      (dockerRounds ? `, ${validate(dockerRounds)} on containers; containers to V1 healthy ${spread(dockerRounds.healthyWindows)}` : `; containers not measured: ${dockerSkipped ?? 'not asked for'}`),
+      (dockerRounds
+        ? `, ${validate(dockerRounds)} on containers; containers to V1 healthy ${spread(dockerRounds.healthyWindows)}`
+        : `; containers not measured: ${dockerSkipped ?? 'not asked for'}`),
   };
 }

@@ -29,8 +29,28 @@ import { zeroLossFigures } from './zero-loss.ts';
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } } });
 const quick = values.quick;
 const plan = quick
-  ? { rounds: 3, dockerRounds: 0, kpiRounds: 3, kpiLarger: 20_000, zeroLossSizes: [100_000, 1_000_000], zeroLossRounds: 3, zeroLossNaiveMax: 100_000, generationRows: 100_000, docker: false }
-  : { rounds: 5, dockerRounds: 3, kpiRounds: 9, kpiLarger: 100_000, zeroLossSizes: [100_000, 1_000_000, 10_000_000], zeroLossRounds: 3, zeroLossNaiveMax: 1_000_000, generationRows: 10_000_000, docker: true };
+  ? {
+      rounds: 3,
+      dockerRounds: 0,
+      kpiRounds: 3,
+      kpiLarger: 20_000,
+      zeroLossSizes: [100_000, 1_000_000],
+      zeroLossRounds: 3,
+      zeroLossNaiveMax: 100_000,
+      generationRows: 100_000,
+      docker: false,
+    }
+  : {
+      rounds: 5,
+      dockerRounds: 3,
+      kpiRounds: 9,
+      kpiLarger: 100_000,
+      zeroLossSizes: [100_000, 1_000_000, 10_000_000],
+      zeroLossRounds: 3,
+      zeroLossNaiveMax: 1_000_000,
+      generationRows: 10_000_000,
+      docker: true,
+    };
 
 const started = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
@@ -50,7 +70,11 @@ async function measure(section: (typeof sections)[number], what: string, work: (
   }
 }
 
-log(`bench ${quick ? '--quick' : 'full'} on ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+log(
+  `bench ${quick ? '--quick' : 'full'} on ${cpus().length} cores, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}, node ${process.version}`,
+);
 const loaded = await loadConfig('drill.config.ts');
 const work = await mkdtemp(join(tmpdir(), 'drill-bench-'));
 try {
@@ -75,7 +99,13 @@ try {
       });
       reference = await stage.referenceOutputs(join(work, 'reference-outputs'));
       const alone = { stop: seed.map((s) => s.stopMs), startToHealthy: seed.map((s) => s.startToHealthyMs) };
-      return [overheadFigure(processRounds, alone), seedProcedureFigure(processRounds, seed.map((s) => s.seedMs))];
+      return [
+        overheadFigure(processRounds, alone),
+        seedProcedureFigure(
+          processRounds,
+          seed.map((s) => s.seedMs),
+        ),
+      ];
     } finally {
       await stage.close();
     }
@@ -116,7 +146,11 @@ try {
 const wallMs = performance.now() - started;
 const figures = sections.flatMap((s) => measured.get(s)!);
 console.log(`\n${renderTable(figures)}`);
-console.log(`\n${figures.length} figures in ${(wallMs / 1000).toFixed(1)} s (${quick ? '--quick' : 'full'}); load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `\n${figures.length} figures in ${(wallMs / 1000).toFixed(1)} s (${quick ? '--quick' : 'full'}); load average now ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 for (const failure of failures) console.log(`NOT MEASURED — ${failure}`);
 if (values.json) {
   const report = { startedAt: new Date(Date.now() - wallMs).toISOString(), quick, wallMs, cores: cpus().length, node: process.version, figures, failures };

@@ -7,7 +7,8 @@ import type { StageRound } from './overhead-stage.ts';
 export async function findCurl(): Promise<string> {
   const which = await execa('which', ['curl'], { reject: false });
   const path = which.stdout.trim();
-  if (which.exitCode !== 0 || !path) throw new Error('curl is not installed (`which curl` found nothing): the seed procedure anchor needs the real curl binary (apt-get install curl)');
+  if (which.exitCode !== 0 || !path)
+    throw new Error('curl is not installed (`which curl` found nothing): the seed procedure anchor needs the real curl binary (apt-get install curl)');
   return path;
 }
 

@@ -7,14 +7,16 @@ import { median, type Figure, type Measured } from './figure.ts';
  */
 export function renderTable(figures: readonly Figure[]): string {
   const header = ['figure', 'this project: median (min–max) ×n', 'anchor: median', 'ratio', 'goal', 'met?'];
-  const rows = figures.map((f) => [
-    f.name,
-    `${formatValue(median(f.project.samples), f.project.unit)} (${range(f.project)}) ×${f.project.samples.length}`,
-    f.anchor ? `${f.anchor.label}: ${formatValue(median(f.anchor.samples), f.anchor.unit)}` : '—',
-    formatRatio(ratio(f)),
-    f.goal,
-    f.met ? 'yes' : 'NO',
-  ].map(escapeCell));
+  const rows = figures.map((f) =>
+    [
+      f.name,
+      `${formatValue(median(f.project.samples), f.project.unit)} (${range(f.project)}) ×${f.project.samples.length}`,
+      f.anchor ? `${f.anchor.label}: ${formatValue(median(f.anchor.samples), f.anchor.unit)}` : '—',
+      formatRatio(ratio(f)),
+      f.goal,
+      f.met ? 'yes' : 'NO',
+    ].map(escapeCell),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   const lines = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)];

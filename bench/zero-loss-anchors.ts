@@ -15,7 +15,7 @@ import { subquery } from '../src/database/subquery.ts';
  * (NOT EXISTS over the union), counted; it finds missing keys only, and no value.
  */
 export function floorSql(accounting: AccountingConfig, options: { values: boolean }): string[] {
-  const values = options.values ? accounting.valueColumns ?? [] : [];
+  const values = options.values ? (accounting.valueColumns ?? []) : [];
   const scan = (sql: string, what: string, columns: readonly string[]) =>
     `select count(*), sum(hashtextextended((src.key)::text, 1))${columns.map((c) => `, count(src.${quoteIdent(c)})`).join('')} from ${subquery(sql, what)} as src`;
   return [

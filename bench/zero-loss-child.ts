@@ -40,9 +40,17 @@ const accounting = reference.environments['staging']!.accounting!;
 async function proof(dsn: string, values: boolean): Promise<Omit<ChildReport, 'ms' | 'maxRssMb'>> {
   const r = await reconcileRecords(dsn, values ? accounting : { ...accounting, valueColumns: [] });
   return {
-    complete: r.complete, sourceKeys: r.sourceKeys, processedKeys: r.processedKeys, quarantinedKeys: r.quarantinedKeys,
-    missingKeys: r.missingKeys, missingSample: r.missingSample, unexpectedKeys: r.unexpectedKeys, doublyAccounted: r.doublyAccounted,
-    valueMismatches: r.valueMismatches, valueMismatchSample: r.valueMismatchSample.map((s) => s.key), rowsFetched: r.rowsFetched,
+    complete: r.complete,
+    sourceKeys: r.sourceKeys,
+    processedKeys: r.processedKeys,
+    quarantinedKeys: r.quarantinedKeys,
+    missingKeys: r.missingKeys,
+    missingSample: r.missingSample,
+    unexpectedKeys: r.unexpectedKeys,
+    doublyAccounted: r.doublyAccounted,
+    valueMismatches: r.valueMismatches,
+    valueMismatchSample: r.valueMismatchSample.map((s) => s.key),
+    rowsFetched: r.rowsFetched,
   };
 }
 
@@ -88,9 +96,16 @@ async function naive(dsn: string): Promise<Omit<ChildReport, 'ms' | 'maxRssMb'>>
     await client.query('rollback');
     return {
       complete: missing.length + unexpected + doubly + mismatched.length === 0,
-      sourceKeys: source.size, processedKeys: processed.size, quarantinedKeys: quarantined.size,
-      missingKeys: missing.length, missingSample: missing.sort().slice(0, 10), unexpectedKeys: unexpected, doublyAccounted: doubly,
-      valueMismatches: mismatched.length, valueMismatchSample: mismatched.sort().slice(0, 10), rowsFetched: source.size + processed.size + quarantined.size,
+      sourceKeys: source.size,
+      processedKeys: processed.size,
+      quarantinedKeys: quarantined.size,
+      missingKeys: missing.length,
+      missingSample: missing.sort().slice(0, 10),
+      unexpectedKeys: unexpected,
+      doublyAccounted: doubly,
+      valueMismatches: mismatched.length,
+      valueMismatchSample: mismatched.sort().slice(0, 10),
+      rowsFetched: source.size + processed.size + quarantined.size,
     };
   } finally {
     await client.end().catch(() => undefined);

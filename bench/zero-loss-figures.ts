@@ -43,7 +43,8 @@ export function zeroLossFiguresOf(results: SizeResult[]): Figure[] {
       anchor: { label: 'floor: each query read once, in turn (key hashed, values read)', samples: floorValues, unit: 'ms' },
       goal: `≤ ${FLOOR_FACTOR.toFixed(1)}× floor${absolute ? ` and ≤ ${ABSOLUTE_GOAL.ms / 1000} s` : ''}`,
       met: valuesMs <= FLOOR_FACTOR * median(floorValues) && (!absolute || valuesMs <= ABSOLUTE_GOAL.ms),
-      note: `${r.data.sourceRows} source records (Cascade seed ${BENCH_SEED}), ${Math.round(r.data.sourceRows / (valuesMs / 1000))} rows/s, ` +
+      note:
+        `${r.data.sourceRows} source records (Cascade seed ${BENCH_SEED}), ${Math.round(r.data.sourceRows / (valuesMs / 1000))} rows/s, ` +
         `${(valuesMs / median(floorValues)).toFixed(2)}× the floor; reconcileRecords with drill.config.ts's staging accounting ` +
         `(keys + amount and date of loans and payments), timed inside a fresh Node process (connections included); ${checkedRounds}; ` +
         `${r.values[0]!.rowsFetched} rows fetched. V1's outputs written by INSERT … SELECT from the source (V1's migrations and rules), not by running V1.` +

@@ -60,7 +60,9 @@ async function measureSize(server: EphemeralPostgres, size: number, smallest: bo
     log(`zero-loss ${label}: generated ${generated.loans + generated.payments} Cascade rows in ${(generated.ms / 1000).toFixed(1)} s; writing V1's outputs in SQL …`);
     const started = performance.now();
     const data = await synthesiseV1Outputs(dsn);
-    log(`zero-loss ${label}: ${data.clean} clean + ${data.quarantined} quarantined outputs, ledger of ${data.sourceRows}, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `zero-loss ${label}: ${data.clean} clean + ${data.quarantined} quarantined outputs, ledger of ${data.sourceRows}, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     const r: SizeResult = { size, data, values: [], keys: [], baseline: [], naive: [], floorValuesMs: [], floorKeysMs: [], antiJoinMs: [] };
     const steps: Array<() => Promise<void>> = [
@@ -81,9 +83,11 @@ async function measureSize(server: EphemeralPostgres, size: number, smallest: bo
       for (let i = 0; i < steps.length; i++) await steps[(i + round - 1) % steps.length]!();
       const ms = (list: number[]) => Math.round(list.at(-1)!);
       const child = (list: ChildReport[]) => Math.round(list.at(-1)!.ms);
-      log(`zero-loss ${label} round ${round}: values ${child(r.values)} ms (${Math.round(r.values.at(-1)!.maxRssMb)} MB RSS), floor ${ms(r.floorValuesMs)} ms; ` +
-        `keys ${child(r.keys)} ms, floor ${ms(r.floorKeysMs)} ms; today's ${child(r.baseline)} ms, anti-join ${ms(r.antiJoinMs)} ms` +
-        (r.naive.length ? `, naive ${child(r.naive)} ms (${Math.round(r.naive.at(-1)!.maxRssMb)} MB RSS)` : ''));
+      log(
+        `zero-loss ${label} round ${round}: values ${child(r.values)} ms (${Math.round(r.values.at(-1)!.maxRssMb)} MB RSS), floor ${ms(r.floorValuesMs)} ms; ` +
+          `keys ${child(r.keys)} ms, floor ${ms(r.floorKeysMs)} ms; today's ${child(r.baseline)} ms, anti-join ${ms(r.antiJoinMs)} ms` +
+          (r.naive.length ? `, naive ${child(r.naive)} ms (${Math.round(r.naive.at(-1)!.maxRssMb)} MB RSS)` : ''),
+      );
       return r.values.at(-1)!.ms;
     });
     if (smallest) {
@@ -98,7 +102,16 @@ async function measureSize(server: EphemeralPostgres, size: number, smallest: bo
 
 /** The proof must find exactly what was written: every key accounted for, once, with its values. */
 function checked(report: ChildReport, data: SyntheticOutputs, what: string): ChildReport {
-  const expected = { complete: true, sourceKeys: data.sourceRows, processedKeys: data.clean, quarantinedKeys: data.quarantined, missingKeys: 0, unexpectedKeys: 0, doublyAccounted: 0, valueMismatches: 0 };
+  const expected = {
+    complete: true,
+    sourceKeys: data.sourceRows,
+    processedKeys: data.clean,
+    quarantinedKeys: data.quarantined,
+    missingKeys: 0,
+    unexpectedKeys: 0,
+    doublyAccounted: 0,
+    valueMismatches: 0,
+  };
   const wrong = Object.entries(expected).filter(([key, value]) => report[key as keyof typeof expected] !== value);
   if (wrong.length > 0) {
     throw new Error(`${what} is wrong: ${wrong.map(([key, value]) => `${key} ${String(report[key as keyof ChildReport])}, expected ${String(value)}`).join('; ')}`);
@@ -122,9 +135,17 @@ async function defectRounds(dsn: string): Promise<string> {
     await client.query(`update abaco.payments set amount = amount + 0.01 where payment_id = $1`, [saved[1]]);
     try {
       const report = await runChild(dsn, 'values');
-      if (report.missingKeys !== 1 || report.missingSample[0] !== deleted || report.valueMismatches !== 1 || report.valueMismatchSample[0] !== changed || report.unexpectedKeys !== 0) {
-        throw new Error(`the proof did not name the deleted payment ${deleted} and the changed amount of ${changed}: ` +
-          `missing ${report.missingKeys} (${report.missingSample.join(', ')}), value mismatches ${report.valueMismatches} (${report.valueMismatchSample.join(', ')})`);
+      if (
+        report.missingKeys !== 1 ||
+        report.missingSample[0] !== deleted ||
+        report.valueMismatches !== 1 ||
+        report.valueMismatchSample[0] !== changed ||
+        report.unexpectedKeys !== 0
+      ) {
+        throw new Error(
+          `the proof did not name the deleted payment ${deleted} and the changed amount of ${changed}: ` +
+            `missing ${report.missingKeys} (${report.missingSample.join(', ')}), value mismatches ${report.valueMismatches} (${report.valueMismatchSample.join(', ')})`,
+        );
       }
       return `a deleted clean row (${deleted}) and a changed amount (${changed}) both named by the proof in ${Math.round(report.ms)} ms`;
     } finally {
@@ -151,17 +172,27 @@ async function runChild(dsn: string, mode: ChildMode): Promise<ChildReport> {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      sizes: { type: 'string', default: '100000,1000000' }, rounds: { type: 'string', default: '3' },
-      'naive-max': { type: 'string', default: '1000000' }, json: { type: 'string' },
+      sizes: { type: 'string', default: '100000,1000000' },
+      rounds: { type: 'string', default: '3' },
+      'naive-max': { type: 'string', default: '1000000' },
+      json: { type: 'string' },
     },
   });
   const sizes = values.sizes.split(',').map((s) => Number(s.trim()));
   if (sizes.some((s) => !Number.isSafeInteger(s) || s < 1)) throw new Error(`--sizes needs positive integers, got ${values.sizes}`);
   const started = performance.now();
   const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
-  log(`zero-loss bench on ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `zero-loss bench on ${cpus().length} cores, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const figures = await zeroLossFigures({ sizes, rounds: Number(values.rounds), naiveMax: Number(values['naive-max']), log });
-  console.log(`\n${renderTable(figures)}\n\nload average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `\n${renderTable(figures)}\n\nload average now ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   if (values.json) await writeFile(values.json, `${JSON.stringify({ startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(), figures }, null, 2)}\n`);
 }
 

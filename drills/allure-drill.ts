@@ -84,7 +84,10 @@ async function replay(runtime: MessageRuntime, { journal, runDir }: ReadRun): Pr
   // One runbook test: its steps are this test's steps. Several (a whole run): one step each.
   for (const model of models) {
     if (models.length === 1) await stepsAndAttachments(runtime, model);
-    else await timedStep(runtime, { ...model, name: `${model.name} (${model.fullName.replace('rollback-drill.', '')})`, parameters: [], attachments: [] }, () => stepsAndAttachments(runtime, model));
+    else
+      await timedStep(runtime, { ...model, name: `${model.name} (${model.fullName.replace('rollback-drill.', '')})`, parameters: [], attachments: [] }, () =>
+        stepsAndAttachments(runtime, model),
+      );
   }
   const checklist = join(runDir, 'checklist.md');
   if (await isFile(checklist)) await allure.attachment('checklist.md', await readFile(checklist), { contentType: mimeTypeOf(checklist), fileExtension: 'md' });

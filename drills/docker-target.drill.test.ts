@@ -28,10 +28,12 @@ async function labelled(owner?: number): Promise<string[]> {
   return [...containers.stdout.split('\n'), ...networks.stdout.split('\n')].filter(Boolean);
 }
 
-const onDocker = (change: (staging: Record<string, any>) => void = () => undefined) => (staging: Record<string, any>) => {
-  staging['target'] = { kind: 'docker' };
-  change(staging);
-};
+const onDocker =
+  (change: (staging: Record<string, any>) => void = () => undefined) =>
+  (staging: Record<string, any>) => {
+    staging['target'] = { kind: 'docker' };
+    change(staging);
+  };
 
 describe.runIf(drillTargets.includes('docker'))('docker target: nothing left behind', () => {
   let current: TestRun | undefined;

@@ -39,7 +39,16 @@ describe.each(drillTargets)('Test 1: dry-run rollback (target %s)', (target) => 
 
   it('rolled back within 5 minutes with V1 fully operational', () => {
     expect(t.check('rollback-within-budget')).toMatchObject({ status: 'passed', threshold: 300_000 });
-    for (const id of ['v1-phases-executed', 'v1-health-ok', 'v1-kpis-produced', 'v1-outputs-written', 'v1-outputs-published', 'v1-no-error-logs', 'v1-db-connectivity', 'v1-operational']) {
+    for (const id of [
+      'v1-phases-executed',
+      'v1-health-ok',
+      'v1-kpis-produced',
+      'v1-outputs-written',
+      'v1-outputs-published',
+      'v1-no-error-logs',
+      'v1-db-connectivity',
+      'v1-operational',
+    ]) {
       expect(t.check(id).status, id).toBe('passed');
     }
   });

@@ -61,7 +61,10 @@ describe('negative proofs: the data-validation drill catches real faults', () =>
   });
 
   it('stops before the rollback when the backup does not restore (a truncated dump)', async () => {
-    const { result, journal, step, check } = await dataValidation(() => undefined, async (run) => ({ DRILL_PG_BINDIR: await truncatingPgDump(run) }));
+    const { result, journal, step, check } = await dataValidation(
+      () => undefined,
+      async (run) => ({ DRILL_PG_BINDIR: await truncatingPgDump(run) }),
+    );
     expect(result.exitCode, result.all).toBe(1);
     expect(step('prove-backup-restores')).toMatchObject({ status: 'failed', error: expect.stringMatching(/^the backup does not restore: pg_restore/) });
     expect(check('backup-restores')).toMatchObject({ status: 'failed', value: false });
@@ -72,8 +75,5 @@ describe('negative proofs: the data-validation drill catches real faults', () =>
 
 /** A bindir whose pg_dump is the real one followed by truncating its output: a backup that will not restore. */
 function truncatingPgDump(run: TestRun): Promise<string> {
-  return bindirWithPgDump(
-    run,
-    (real) => `#!/bin/sh\n"${real}" "$@" || exit $?\nfor a in "$@"; do case "$a" in --file=*) truncate -s 4096 "\${a#--file=}";; esac; done\n`,
-  );
+  return bindirWithPgDump(run, (real) => `#!/bin/sh\n"${real}" "$@" || exit $?\nfor a in "$@"; do case "$a" in --file=*) truncate -s 4096 "\${a#--file=}";; esac; done\n`);
 }

@@ -22,10 +22,15 @@ describe.each(drillTargets)('Test 3: rollback time measurement (target %s)', (ta
 
   it('passes on that target, with every runbook execution step timed', () => {
     expect(run.journal.target).toBe(target);
-    expect(run.journal.status, JSON.stringify(test.steps.filter((s) => s.error), null, 2)).toBe('passed');
-    expect(test.steps.filter((s) => s.phase === 'rollback').map((s) => s.id)).toEqual([
-      'stop-v2', 'capture-v2-logs', 'restore-v1-config', 'start-v1', 'v1-healthy', 'validate-v1',
-    ]);
+    expect(
+      run.journal.status,
+      JSON.stringify(
+        test.steps.filter((s) => s.error),
+        null,
+        2,
+      ),
+    ).toBe('passed');
+    expect(test.steps.filter((s) => s.phase === 'rollback').map((s) => s.id)).toEqual(['stop-v2', 'capture-v2-logs', 'restore-v1-config', 'start-v1', 'v1-healthy', 'validate-v1']);
     // Every step timed (a step can take under 1 ms, e.g. capturing logs already in memory).
     for (const step of test.steps) expect(step, step.id).toMatchObject({ status: 'passed', durationMs: expect.any(Number) });
   });

@@ -68,9 +68,5 @@ function fail(message: string): never {
 
 /** What failed, for assertion messages. */
 export function problems(test: TestRecord): string {
-  return JSON.stringify(
-    { steps: test.steps.filter((s) => s.error), checks: test.checks.filter((c) => c.status !== 'passed'), warnings: test.warnings },
-    null,
-    2,
-  );
+  return JSON.stringify({ steps: test.steps.filter((s) => s.error), checks: test.checks.filter((c) => c.status !== 'passed'), warnings: test.warnings }, null, 2);
 }

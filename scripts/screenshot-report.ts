@@ -10,7 +10,10 @@ export async function screenshotReport(htmlFile: string, pngFile: string, option
   const browser = await launchChromium(options.executablePath);
   try {
     const page = await browser.newPage({ viewport: { width: options.width ?? 1100, height: 900 } });
-    await page.route((url) => url.protocol !== 'file:', (route) => route.abort());
+    await page.route(
+      (url) => url.protocol !== 'file:',
+      (route) => route.abort(),
+    );
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
     await page.screenshot({ path: pngFile, fullPage: true });
   } finally {

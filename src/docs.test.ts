@@ -52,7 +52,12 @@ describe('the documentation', () => {
 
   it('links every page of docs/ from the README', () => {
     const linked = new Set(links(join(root, 'README.md')).map((target) => resolve(root, target.split('#')[0]!)));
-    expect(pages.slice(1).filter((page) => !linked.has(page)).map((page) => relative(root, page))).toEqual([]);
+    expect(
+      pages
+        .slice(1)
+        .filter((page) => !linked.has(page))
+        .map((page) => relative(root, page)),
+    ).toEqual([]);
   });
 
   it('has no relative link in README.md or docs/ to a file, or a heading, that does not exist', () => {

@@ -30,7 +30,12 @@ interface Drilled {
 }
 
 /** One drill of one test through the CLI, on small data of the chosen pair, with the fault applied. */
-async function drillWith(pair: 'abaco' | 'orders', only: string, change: Change, env: Record<string, string> | ((run: TestRun) => Promise<Record<string, string>>) = {}): Promise<Drilled> {
+async function drillWith(
+  pair: 'abaco' | 'orders',
+  only: string,
+  change: Change,
+  env: Record<string, string> | ((run: TestRun) => Promise<Record<string, string>>) = {},
+): Promise<Drilled> {
   current = await testRun((staging) => {
     if (pair === 'abaco') small(staging);
     change(staging);
@@ -51,7 +56,8 @@ async function drillWith(pair: 'abaco' | 'orders', only: string, change: Change,
 /** The reference pipeline on 2 000 loans instead of 20 000: the same shapes, a tenth of the time. */
 function small(staging: Record<string, any>): void {
   for (const command of [...staging['setup']]) command.args = command.args.map((a: string, i: number, all: string[]) => (all[i - 1] === '--loans' ? '2000' : a));
-  if (staging['failure']?.setup) for (const command of staging['failure'].setup) command.args = command.args.map((a: string, i: number, all: string[]) => (all[i - 1] === '--append' ? '600' : a));
+  if (staging['failure']?.setup)
+    for (const command of staging['failure'].setup) command.args = command.args.map((a: string, i: number, all: string[]) => (all[i - 1] === '--append' ? '600' : a));
 }
 
 function fail(message: string): never {
@@ -62,14 +68,23 @@ describe('check-mutation matrix: each check shown failing by a named fault', () 
   it('failure-detected fails when the simulated failure is not one the criteria can see', async () => {
     const d = await drillWith('orders', 'dry-run', (s) => (s['failure'] = { kind: 'sql', statements: ['select 1'], observeTimeoutMs: 3000 }));
     expect(d.exitCode, d.output).toBe(1);
-    expect(d.check('failure-detected')).toMatchObject({ status: 'failed', value: false, message: expect.stringMatching(/^the decision criteria did not call for a rollback: the injected fault was not detected after 3000 ms/) });
+    expect(d.check('failure-detected')).toMatchObject({
+      status: 'failed',
+      value: false,
+      message: expect.stringMatching(/^the decision criteria did not call for a rollback: the injected fault was not detected after 3000 ms/),
+    });
   });
 
   it('rollback-within-budget and step-budget:stop-v2 fail when V2 ignores SIGTERM past the budget', async () => {
-    const d = await drillWith('abaco', 'rollback-time', (s) => {
-      s['v2'].stopGraceMs = 3000;
-      s['budgets'] = { rollbackMs: 2000, steps: { 'stop-v2': 2000 } };
-    }, { ABACO_V2_FAULTS: 'ignore-sigterm' });
+    const d = await drillWith(
+      'abaco',
+      'rollback-time',
+      (s) => {
+        s['v2'].stopGraceMs = 3000;
+        s['budgets'] = { rollbackMs: 2000, steps: { 'stop-v2': 2000 } };
+      },
+      { ABACO_V2_FAULTS: 'ignore-sigterm' },
+    );
     expect(d.exitCode, d.output).toBe(1);
     expect(d.failed).toEqual(expect.arrayContaining(['rollback-within-budget', 'step-budget:stop-v2']));
     expect(d.check('step-budget:stop-v2').value as number).toBeGreaterThanOrEqual(2900);
@@ -77,9 +92,14 @@ describe('check-mutation matrix: each check shown failing by a named fault', () 
   });
 
   it('pre-rollback-within-budget fails when the backup is slower than the budget', async () => {
-    const d = await drillWith('orders', 'data-validation', (s) => (s['budgets'] = { preRollbackMs: 2000 }), async (run) => ({
-      DRILL_PG_BINDIR: await bindirWithPgDump(run, (real) => `#!/bin/sh\nsleep 3\nexec "${real}" "$@"\n`),
-    }));
+    const d = await drillWith(
+      'orders',
+      'data-validation',
+      (s) => (s['budgets'] = { preRollbackMs: 2000 }),
+      async (run) => ({
+        DRILL_PG_BINDIR: await bindirWithPgDump(run, (real) => `#!/bin/sh\nsleep 3\nexec "${real}" "$@"\n`),
+      }),
+    );
     expect(d.exitCode, d.output).toBe(1);
     expect(d.failed).toEqual(['pre-rollback-within-budget']);
     expect(d.check('pre-rollback-within-budget').value as number).toBeGreaterThan(3000);
@@ -104,8 +124,7 @@ describe('check-mutation matrix: each check shown failing by a named fault', () 
   });
 
   describe('the restored V1, verified after the rollback (abaco dry-run, its failure a harness crash loop)', () => {
-    const dryRun = (faults: string) =>
-      drillWith('abaco', 'dry-run', (s) => (s['failure'] = { kind: 'crash-loop', observeTimeoutMs: 60_000 }), { ABACO_V1_FAULTS: faults });
+    const dryRun = (faults: string) => drillWith('abaco', 'dry-run', (s) => (s['failure'] = { kind: 'crash-loop', observeTimeoutMs: 60_000 }), { ABACO_V1_FAULTS: faults });
 
     it('v1-phases-executed, v1-no-error-logs, v1-outputs-published and metrics-restored fail with abaco V1 phase-failed:kpis, error-log, no-publish, delete-latest-kpi-after-run', async () => {
       const d = await dryRun('phase-failed:kpis,error-log,no-publish,delete-latest-kpi-after-run');
@@ -208,7 +227,9 @@ describe('check-mutation matrix: each check shown failing by a named fault', () 
       expect(d.exitCode, d.output).toBe(1);
       expect(d.failed).toEqual(expect.arrayContaining(['record-values-match', 'same-records-v1-v2']));
       expect(d.failed).not.toContain('zero-data-loss');
-      expect(d.check('record-values-match').message).toMatch(/^1 key\(s\) with another value: payments:\d+: source amount=([\d.]+) dated=[\d-]+ → processed amount=([\d.]+) dated=[\d-]+$/);
+      expect(d.check('record-values-match').message).toMatch(
+        /^1 key\(s\) with another value: payments:\d+: source amount=([\d.]+) dated=[\d-]+ → processed amount=([\d.]+) dated=[\d-]+$/,
+      );
     });
 
     it('records-accounted-once fails with orders V2 duplicate, naming the order', async () => {

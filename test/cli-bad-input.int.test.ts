@@ -64,7 +64,9 @@ describe('bad input at the step (exit 1, naming the version and what was waited 
       s['v1'].run = { kind: 'watermark', query: 'select max(finished_at) from etl.runs where started_at >= {{runStartedAt}}', timeoutMs: 3000 };
     });
     expect(result.exitCode, result.all).toBe(1);
-    expect(step('validate-v1').error).toBe('V1: the watermark did not advance after 3000 ms (select max(finished_at) from etl.runs where started_at >= {{runStartedAt}} → null, was null)');
+    expect(step('validate-v1').error).toBe(
+      'V1: the watermark did not advance after 3000 ms (select max(finished_at) from etl.runs where started_at >= {{runStartedAt}} → null, was null)',
+    );
   });
 
   it('a health predicate that never matches', async () => {

@@ -38,7 +38,11 @@ describe('drill run with bad input', () => {
 
   it('exits 3 for an unknown --target, --only or --env', async () => {
     const run = await testRun();
-    for (const args of [['--target', 'kubernetes'], ['--only', 'rollback-tme'], ['--env', 'production']]) {
+    for (const args of [
+      ['--target', 'kubernetes'],
+      ['--only', 'rollback-tme'],
+      ['--env', 'production'],
+    ]) {
       const result = await drill(['run', '--config', run.configFile, ...args]);
       expect(result.exitCode, args.join(' ')).toBe(3);
       expect(result.stderr, args.join(' ')).toContain(args[1]);

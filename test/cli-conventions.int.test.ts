@@ -61,7 +61,7 @@ describe('drill run --json', () => {
   });
 
   it('lists the failed checks of a failed run, with exit code 1', async () => {
-    current = await testRun((s) => Object.assign(s['budgets'] ??= {}, { rollbackMs: 1 }));
+    current = await testRun((s) => Object.assign((s['budgets'] ??= {}), { rollbackMs: 1 }));
     const result = await drill(['run', '--json', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'rollback-time'], { TMPDIR: current.tmp });
     expect(result.exitCode, result.all).toBe(1);
     const summary = JSON.parse(result.stdout);

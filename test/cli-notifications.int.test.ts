@@ -46,10 +46,27 @@ function channels(r: Receivers, webhookUrl = r.webhook.url) {
     { kind: 'slack', name: 'incidents', urlEnv: 'SLACK_URL' },
     { kind: 'teams', name: 'ops-teams', urlEnv: 'TEAMS_URL' },
     { kind: 'pagerduty', name: 'abaco-incidents', routingKeyEnv: 'PD_KEY', url: r.pagerduty.url },
-    { kind: 'email', name: 'ops-team', host: '127.0.0.1', port: r.smtp.port, caFile: r.smtp.caFile, user: SMTP_USER, passwordEnv: 'SMTP_PASSWORD', from: 'Rollback drill <drill@abaco.example>', to: ['ops-team@abaco.example'] },
+    {
+      kind: 'email',
+      name: 'ops-team',
+      host: '127.0.0.1',
+      port: r.smtp.port,
+      caFile: r.smtp.caFile,
+      user: SMTP_USER,
+      passwordEnv: 'SMTP_PASSWORD',
+      from: 'Rollback drill <drill@abaco.example>',
+      to: ['ops-team@abaco.example'],
+    },
     { kind: 'statuspage', name: 'status-page', pageId: PAGE, apiKeyEnv: 'SP_KEY', baseUrl: r.statuspage.baseUrl, componentIds: ['kpipipeline'] },
     // Slow retries on purpose: were a send awaited in a step, the rollback window would grow by seconds.
-    { kind: 'webhook', name: 'customer-success', url: webhookUrl, tokenEnv: 'HOOK_TOKEN', signature: { secretEnv: 'HOOK_SECRET' }, delivery: { attempts: 3, backoffMs: 2000, deadlineMs: 20_000 } },
+    {
+      kind: 'webhook',
+      name: 'customer-success',
+      url: webhookUrl,
+      tokenEnv: 'HOOK_TOKEN',
+      signature: { secretEnv: 'HOOK_SECRET' },
+      delivery: { attempts: 3, backoffMs: 2000, deadlineMs: 20_000 },
+    },
   ];
 }
 
@@ -91,7 +108,11 @@ describe('drill run notifying every kind of channel', () => {
     const test = up.test!;
     expect(test.status).toBe('passed');
 
-    for (const [name, receiver] of Object.entries({ slack, teams, pagerduty, statuspage, webhook })) expect(receiver.invalid().map((r) => r.problems), name).toEqual([]);
+    for (const [name, receiver] of Object.entries({ slack, teams, pagerduty, statuspage, webhook }))
+      expect(
+        receiver.invalid().map((r) => r.problems),
+        name,
+      ).toEqual([]);
     const milestones = ['rollback-initiated', 'maintenance-on', 'v2-stopped', 'v1-healthy', 'rollback-verified', 'maintenance-off'];
     // Slack: the throttled first post retried after Retry-After; the channel's order kept.
     expect(slack.requests.map((r) => r.status)).toEqual([429, ...milestones.map(() => 200)]);
@@ -135,7 +156,13 @@ describe('drill run notifying every kind of channel', () => {
       ['rollback-initiated', 'maintenance-on', 'v2-stopped', 'v1-healthy', 'rollback-verified', 'maintenance-off'].map((e) => ['customer-success', e, 3]),
     );
     expect(Math.min(...failed.map((n) => n.durationMs))).toBeGreaterThanOrEqual(3000);
-    expect(test.warnings).toContainEqual(expect.stringMatching(new RegExp(`^notification webhook 'customer-success' \\(POST http://127\\.0\\.0\\.1:${closed}\\) rollback-initiated: fetch failed \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${closed}\\); 3 attempts in \\d+ ms$`)));
+    expect(test.warnings).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^notification webhook 'customer-success' \\(POST http://127\\.0\\.0\\.1:${closed}\\) rollback-initiated: fetch failed \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${closed}\\); 3 attempts in \\d+ ms$`,
+        ),
+      ),
+    );
     expect((test.notifications ?? []).filter((n) => n.ok && n.webhook !== 'customer-success')).toHaveLength(6 + 6 + 2 + 2 + 4);
 
     // The windows: the journal's rollbackMs, and independently the Slack receiver's clock from "V2 stopped" to "V1 healthy".
@@ -145,8 +172,12 @@ describe('drill run notifying every kind of channel', () => {
     };
     const windows = [up.test!, test].map((t) => ({ rollbackMs: t.rollbackMs!, stoppedToHealthyMs: stepEnd(t, 'v1-healthy') - stepEnd(t, 'stop-v2') }));
     const seen = [slackSeen(receivers.slack.requests.slice(0, upSlackStart)), slackSeen(receivers.slack.requests.slice(upSlackStart))];
-    console.log(`rollback window, receivers up: ${windows[0]!.rollbackMs} ms (stop-v2 end → v1-healthy end: journal ${windows[0]!.stoppedToHealthyMs} ms, Slack receiver ${seen[0]} ms)`);
-    console.log(`rollback window, one receiver down: ${windows[1]!.rollbackMs} ms (journal ${windows[1]!.stoppedToHealthyMs} ms, Slack receiver ${seen[1]} ms); its deliveries took ${failed.map((n) => n.durationMs).join(', ')} ms`);
+    console.log(
+      `rollback window, receivers up: ${windows[0]!.rollbackMs} ms (stop-v2 end → v1-healthy end: journal ${windows[0]!.stoppedToHealthyMs} ms, Slack receiver ${seen[0]} ms)`,
+    );
+    console.log(
+      `rollback window, one receiver down: ${windows[1]!.rollbackMs} ms (journal ${windows[1]!.stoppedToHealthyMs} ms, Slack receiver ${seen[1]} ms); its deliveries took ${failed.map((n) => n.durationMs).join(', ')} ms`,
+    );
     // The receiver's clock agrees with the journal (sends leave at the step's end) within noise.
     for (const i of [0, 1]) expect(Math.abs(seen[i]! - windows[i]!.stoppedToHealthyMs)).toBeLessThan(1000);
     // Generous: on shared cores two windows of the same drill differ by a second or two; an awaited

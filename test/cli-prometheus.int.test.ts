@@ -58,7 +58,11 @@ describe.runIf(prometheusTestsRun)('dry-run with decision.telemetry.kind prometh
     const observe = steps.find((s) => s.id === 'observe-failure')!;
     expect(observe.output).toMatchObject({ decision: 'rollback', fired: expect.arrayContaining([expect.objectContaining({ id: 'crash-loop' })]) });
     const source = observe.output?.['telemetrySource'] as Telemetry['source'];
-    expect(source).toMatchObject({ kind: 'prometheus', url: prometheus.url, fields: { restarts: ['prometheus'], transactions: ['prometheus'], rowsIn: ['prometheus'], rssMb: ['prometheus'] } });
+    expect(source).toMatchObject({
+      kind: 'prometheus',
+      url: prometheus.url,
+      fields: { restarts: ['prometheus'], transactions: ['prometheus'], rowsIn: ['prometheus'], rssMb: ['prometheus'] },
+    });
     // The harness's own restarts are not a source of the field: only Prometheus's answers can have fired it.
     expect(source!.fields['restarts']).not.toContain('harness');
     expect(source!.answers!['restarts']!.answered).toBeGreaterThan(0);
@@ -67,7 +71,9 @@ describe.runIf(prometheusTestsRun)('dry-run with decision.telemetry.kind prometh
     expect(observe.output?.['crashes']).toBeGreaterThanOrEqual(1);
 
     // The series the decision was made on: restarts in it (from Prometheus) reach the threshold after the fault.
-    const decision = JSON.parse(await readFile(join(run.reportDir, 'latest', 'dry-run', 'decision.json'), 'utf8')) as { fired: Array<{ id: string; value: number; firstHeldAt: string; firedAt: string }> };
+    const decision = JSON.parse(await readFile(join(run.reportDir, 'latest', 'dry-run', 'decision.json'), 'utf8')) as {
+      fired: Array<{ id: string; value: number; firstHeldAt: string; firedAt: string }>;
+    };
     const crashLoop = decision.fired.find((f) => f.id === 'crash-loop')!;
     expect(crashLoop.value).toBeGreaterThanOrEqual(3);
     const telemetry = JSON.parse(await readFile(join(run.reportDir, 'latest', 'dry-run', 'v2-telemetry-at-decision.json'), 'utf8')) as Telemetry;

@@ -55,7 +55,14 @@ describe('drill sign --key', () => {
     expect(engineering.stdout).toContain(`verified (ssh key ${ada.fingerprint})`);
     const operations = await drill(['sign', runDir, '--role', 'operations', '--key', bob.file, '--name', 'Bob Builder', '--json'], noAgent);
     expect(operations.exitCode, operations.all).toBe(0);
-    expect(JSON.parse(operations.stdout)).toMatchObject({ signed: true, role: 'operations', name: 'Bob Builder', method: 'ssh', fingerprint: bob.fingerprint, signatureFile: join(runDir, 'signoff', 'operations.sig') });
+    expect(JSON.parse(operations.stdout)).toMatchObject({
+      signed: true,
+      role: 'operations',
+      name: 'Bob Builder',
+      method: 'ssh',
+      fingerprint: bob.fingerprint,
+      signatureFile: join(runDir, 'signoff', 'operations.sig'),
+    });
 
     const { signatures } = JSON.parse(await readFile(join(runDir, 'signoff.json'), 'utf8'));
     expect(signatures).toEqual([
@@ -69,7 +76,10 @@ describe('drill sign --key', () => {
     const report = await readFile(join(runDir, 'report.html'), 'utf8');
     expect(report).toMatch(/data-role="engineering" data-signed="yes">[\s\S]*?data-kind="ssh">verified \(ssh key SHA256:/);
 
-    const allowed = await allowedSigners([['engineering', ada], ['operations', bob]]);
+    const allowed = await allowedSigners([
+      ['engineering', ada],
+      ['operations', bob],
+    ]);
     const verified = await drill(['verify', runDir, '--allowed-signers', allowed]);
     expect(verified.exitCode, verified.all).toBe(0);
     expect(verified.stdout).toContain(`sign-off Engineering (identity engineering, ssh key ${ada.fingerprint}): ada@example.test at`);
@@ -77,7 +87,15 @@ describe('drill sign --key', () => {
     // The first signature was made before the second re-rendered the Sign-Off block: still good, the later one covers it.
     expect(verified.stdout).toMatch(/sign-off Engineering .* — verified$/m);
     const json = JSON.parse((await drill(['verify', runDir, '--allowed-signers', allowed, '--json'])).stdout);
-    expect(json).toMatchObject({ ok: true, manifest: { ok: true }, signoff: [{ role: 'engineering', status: 'verified' }, { role: 'operations', status: 'verified' }, { role: 'management', status: 'missing', required: false }] });
+    expect(json).toMatchObject({
+      ok: true,
+      manifest: { ok: true },
+      signoff: [
+        { role: 'engineering', status: 'verified' },
+        { role: 'operations', status: 'verified' },
+        { role: 'management', status: 'missing', required: false },
+      ],
+    });
     // The signed manifest is the one ssh-keygen alone can check, with no harness installed.
     const byHand = await execa('ssh-keygen', ['-Y', 'verify', '-f', allowed, '-I', 'operations', '-n', 'rollback-drill', '-s', join(runDir, 'signoff', 'operations.sig')], {
       inputFile: join(runDir, 'manifest.sha256'),
@@ -92,10 +110,22 @@ describe('drill sign --key', () => {
     await writeFile(timings, '{"stop-v2":1}\n');
     await writeManifest(runDir); // whoever edited the evidence also re-sealed it: only the signatures can tell
     expect((await verifyManifest(runDir)).ok).toBe(true);
-    const result = await drill(['verify', runDir, '--allowed-signers', await allowedSigners([['engineering', ada], ['operations', bob]])]);
+    const result = await drill([
+      'verify',
+      runDir,
+      '--allowed-signers',
+      await allowedSigners([
+        ['engineering', ada],
+        ['operations', bob],
+      ]),
+    ]);
     expect(result.exitCode, result.all).toBe(1);
-    expect(result.stderr).toMatch(/sign-off Engineering \(identity engineering, ssh key \S+\): ada@example.test at \S+ — BAD: the run is not as engineering signed it: changed rollback-time\/timings.json/);
-    expect(result.stderr).toMatch(/sign-off Operations \(identity operations, ssh key \S+\): .* — BAD: the run is not as operations signed it: changed rollback-time\/timings.json/);
+    expect(result.stderr).toMatch(
+      /sign-off Engineering \(identity engineering, ssh key \S+\): ada@example.test at \S+ — BAD: the run is not as engineering signed it: changed rollback-time\/timings.json/,
+    );
+    expect(result.stderr).toMatch(
+      /sign-off Operations \(identity operations, ssh key \S+\): .* — BAD: the run is not as operations signed it: changed rollback-time\/timings.json/,
+    );
     expect(result.stderr).toContain('verification FAILED');
   });
 
@@ -104,19 +134,27 @@ describe('drill sign --key', () => {
     const result = await drill(['verify', runDir, '--allowed-signers', await allowedSigners([['engineering', ada]])]);
     expect(result.exitCode, result.all).toBe(1);
     expect(result.stderr).toContain(`sign-off Engineering (identity engineering, ssh key ${eve.fingerprint}): eve@example.test at`);
-    expect(result.stderr).toContain(`BAD: signed with ssh key ${eve.fingerprint}, which ${join(keys, 'allowed_signers.engineering')} does not allow for engineering (allowed: ${ada.fingerprint})`);
+    expect(result.stderr).toContain(
+      `BAD: signed with ssh key ${eve.fingerprint}, which ${join(keys, 'allowed_signers.engineering')} does not allow for engineering (allowed: ${ada.fingerprint})`,
+    );
   });
 
   it('names each role allowed_signers lists that has no ssh signature: none at all, or a typed name', async () => {
     expect((await sign('engineering', ada)).exitCode).toBe(0);
     expect((await drill(['sign', runDir, '--role', 'operations', '--name', 'Typed Name'])).exitCode).toBe(0);
-    const allowed = await allowedSigners([['engineering', ada], ['operations', bob], ['management', eve]]);
+    const allowed = await allowedSigners([
+      ['engineering', ada],
+      ['operations', bob],
+      ['management', eve],
+    ]);
     const result = await drill(['verify', runDir, '--allowed-signers', allowed]);
     expect(result.exitCode, result.all).toBe(1);
     expect(result.stderr).toContain(`sign-off Management (identity management): — MISSING: no signature, and ${allowed} lists management`);
     expect(result.stderr).toMatch(/sign-off Operations \(identity operations\): Typed Name at \S+ — unverified \(typed name\): a typed name only \(unverified\)/);
     // The typed sign-off re-rendered the checklist engineering's key signed: said, with what to do.
-    expect(result.stderr).toMatch(/sign-off Engineering .* — BAD: the run is not as engineering signed it: changed checklist.md, changed report.html, changed signoff.json \(a later typed sign-off re-rendered the Sign-Off block: Operations \S+; sign again with --key to cover it\)/);
+    expect(result.stderr).toMatch(
+      /sign-off Engineering .* — BAD: the run is not as engineering signed it: changed checklist.md, changed report.html, changed signoff.json \(a later typed sign-off re-rendered the Sign-Off block: Operations \S+; sign again with --key to cover it\)/,
+    );
   });
 
   it('without --allowed-signers, checks that each signature is intact and says the signer is not checked', async () => {
@@ -176,7 +214,13 @@ describe('drill sign --key', () => {
 
 /** One bit of the signature itself (its last bytes) changed, the armour kept valid. */
 async function flipSignatureByte(file: string): Promise<void> {
-  const body = Buffer.from((await readFile(file, 'utf8')).split('\n').filter((l) => l && !l.startsWith('-----')).join(''), 'base64');
+  const body = Buffer.from(
+    (await readFile(file, 'utf8'))
+      .split('\n')
+      .filter((l) => l && !l.startsWith('-----'))
+      .join(''),
+    'base64',
+  );
   body[body.length - 5] = body[body.length - 5]! ^ 0x01;
   const lines = body.toString('base64').match(/.{1,70}/g)!;
   await writeFile(file, ['-----BEGIN SSH SIGNATURE-----', ...lines, '-----END SSH SIGNATURE-----', ''].join('\n'));

@@ -93,6 +93,6 @@ describe('drill report', () => {
   it('--pdf without Chromium exits 3 naming the binary and the apt command', async () => {
     const result = await drill(['report', runDir, '--pdf'], { DRILL_CHROMIUM: '/nonexistent/chromium' });
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toContain('headless Chromium not found at /nonexistent/chromium: install Debian\'s with `apt-get install -y chromium`');
+    expect(result.stderr).toContain("headless Chromium not found at /nonexistent/chromium: install Debian's with `apt-get install -y chromium`");
   });
 });

@@ -38,7 +38,10 @@ async function tsConfigOutside(dir: string, change: (staging: Record<string, any
   cleanup.push(run.dir);
   const config = JSON.parse(await readFile(run.configFile, 'utf8'));
   const file = join(dir, 'drill.config.ts');
-  await writeFile(file, `import { defineConfig, type ConfigInput } from 'rollback-drill';\n\nconst config: ConfigInput = ${JSON.stringify(config, null, 2)};\n\nexport default defineConfig(config);\n`);
+  await writeFile(
+    file,
+    `import { defineConfig, type ConfigInput } from 'rollback-drill';\n\nconst config: ConfigInput = ${JSON.stringify(config, null, 2)};\n\nexport default defineConfig(config);\n`,
+  );
   return file;
 }
 
@@ -52,8 +55,15 @@ describe("import { defineConfig } from 'rollback-drill' outside the repository",
     expect(result.stdout).toMatch(/^ {2}staging: target process, database ephemeral, rollback budget 5 m 0.0 s, KPI comparison, record accounting$/m);
 
     // The package's declarations (exports → types) reach a user's editor and tsc.
-    await writeFile(join(dir, 'typed.ts'), "import { defineConfig } from 'rollback-drill';\nexport default defineConfig({ environments: { x: { target: { kind: 'kubernetes' } } } });\n");
-    const tsc = await execa(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2023', '--skipLibCheck', 'typed.ts'], { cwd: dir, reject: false });
+    await writeFile(
+      join(dir, 'typed.ts'),
+      "import { defineConfig } from 'rollback-drill';\nexport default defineConfig({ environments: { x: { target: { kind: 'kubernetes' } } } });\n",
+    );
+    const tsc = await execa(
+      process.execPath,
+      [join(repoRoot, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2023', '--skipLibCheck', 'typed.ts'],
+      { cwd: dir, reject: false },
+    );
     expect(tsc.exitCode, tsc.stdout).not.toBe(0);
     expect(tsc.stdout).toMatch(/typed\.ts\(2,\d+\): error TS2322: Type '"kubernetes"' is not assignable to type '"process" \| "docker" \| /);
   });
@@ -77,7 +87,11 @@ describe('drill validate', () => {
     cleanup.push(run.dir);
     const json = await drill(['validate', '--config', run.configFile, '--env', 'staging', '--json']);
     expect(json.exitCode, json.all).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, file: run.configFile, environments: [{ name: 'staging', target: 'process', database: 'ephemeral', rollbackBudgetMs: 300_000 }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      valid: true,
+      file: run.configFile,
+      environments: [{ name: 'staging', target: 'process', database: 'ephemeral', rollbackBudgetMs: 300_000 }],
+    });
     const unknown = await drill(['validate', '--config', run.configFile, '--env', 'production']);
     expect(unknown.exitCode).toBe(3);
     expect(unknown.stderr).toContain("no environment 'production' in config (known: staging)");

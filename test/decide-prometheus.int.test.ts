@@ -111,13 +111,18 @@ describe.runIf(prometheusTestsRun)('drill decide --prometheus over a real Promet
     await prometheus.waitForValue('sum(abaco_rows_read_total{job="abaco-v2-healthy"})', (v) => v > 30_000);
     const result = await decide('abaco-v2-healthy', ['--last', '2m', '--step', '2s']);
     expect(result.exitCode, result.all).toBe(0);
-    expect(result.stdout).toMatch(/^environment: staging \(its decision\.criteria and decision\.notTrigger applied\)\ntelemetry: Prometheus http:\/\/127\.0\.0\.1:\d+, .* every 2 s; steps answered: /);
+    expect(result.stdout).toMatch(
+      /^environment: staging \(its decision\.criteria and decision\.notTrigger applied\)\ntelemetry: Prometheus http:\/\/127\.0\.0\.1:\d+, .* every 2 s; steps answered: /,
+    );
     expect(result.stdout).toContain('decision: CONTINUE');
     expect(result.stdout).toMatch(/clear: .*data-loss.*crash-loop/);
     const json = await decide('abaco-v2-healthy', ['--last', '2m', '--step', '2s', '--json']);
     const decided = JSON.parse(json.stdout) as Decided;
     for (const id of ['crash-loop', 'data-loss', 'error-rate', 'db-connect-failures']) {
-      expect(decided.evaluated.find((e) => e.id === id), id).toMatchObject({ status: 'clear', samples: expect.any(Number) });
+      expect(
+        decided.evaluated.find((e) => e.id === id),
+        id,
+      ).toMatchObject({ status: 'clear', samples: expect.any(Number) });
       expect(decided.evaluated.find((e) => e.id === id)!.samples, id).toBeGreaterThan(0);
     }
   });

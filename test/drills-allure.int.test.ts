@@ -20,14 +20,18 @@ beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'drills-allure-'));
   // A clean environment for the inner vitest: none of this run's VITEST_* variables, no user environment.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST') && name !== 'DRILL_CONFIG' && name !== 'DRILL_ENV'));
-  const run = await execa('npx', ['vitest', 'run', '--project', 'drills', 'drills/rollback-time.drill.test.ts', '-t', 'target process', `--outputFile.junit=${join(out, 'junit.xml')}`], {
-    cwd: repoRoot,
-    env: { ...env, ALLURE_RESULTS_DIR: join(out, 'allure-results'), FORCE_COLOR: '0' },
-    extendEnv: false,
-    reject: false,
-    all: true,
-    stdin: 'ignore',
-  });
+  const run = await execa(
+    'npx',
+    ['vitest', 'run', '--project', 'drills', 'drills/rollback-time.drill.test.ts', '-t', 'target process', `--outputFile.junit=${join(out, 'junit.xml')}`],
+    {
+      cwd: repoRoot,
+      env: { ...env, ALLURE_RESULTS_DIR: join(out, 'allure-results'), FORCE_COLOR: '0' },
+      extendEnv: false,
+      reject: false,
+      all: true,
+      stdin: 'ignore',
+    },
+  );
   output = run.all;
   expect(run.exitCode, output).toBe(0);
   const names = await readdir(join(out, 'allure-results'));
@@ -42,7 +46,7 @@ describe('the drill suites through allure-vitest', () => {
   it('writes one result per test that ran, each labelled with the drill', () => {
     expect(results.map((r) => r.name).sort(), output).toEqual([
       'fills the Test 3 section of checklist.md and copies the run to latest/',
-      'keeps V2\'s final 50 log lines as evidence',
+      "keeps V2's final 50 log lines as evidence",
       'leaves no secret in the journal',
       'measures the rollback window within the 300 s budget',
       'passes on that target, with every runbook execution step timed',
@@ -54,7 +58,12 @@ describe('the drill suites through allure-vitest', () => {
       expect(label(result, 'epic')).toEqual(['Rollback drill: staging']);
       expect(label(result, 'feature')).toEqual(['Rollback Time Measurement']);
       expect(label(result, 'story')).toEqual(['target process']);
-      expect(result.parameters).toEqual(expect.arrayContaining([{ name: 'environment', value: 'staging' }, { name: 'target', value: 'process' }]));
+      expect(result.parameters).toEqual(
+        expect.arrayContaining([
+          { name: 'environment', value: 'staging' },
+          { name: 'target', value: 'process' },
+        ]),
+      );
     }
   });
 
@@ -65,7 +74,12 @@ describe('the drill suites through allure-vitest', () => {
     expect(carrier.description).toMatch(/^Rollback Time Measurement \(`rollback-time`\) — passed\n\nRollback window \(stop V2 → V1 validated\): \d+ ms/);
     const runbook = carrier.steps.filter((s) => s.parameters?.some((p) => p.name === 'phase'));
     expect(runbook.filter((s) => s.parameters.some((p) => p.name === 'phase' && p.value === 'rollback')).map((s) => /\(([a-z0-9-]+)\)$/.exec(s.name!)?.[1])).toEqual([
-      'stop-v2', 'capture-v2-logs', 'restore-v1-config', 'start-v1', 'v1-healthy', 'validate-v1',
+      'stop-v2',
+      'capture-v2-logs',
+      'restore-v1-config',
+      'start-v1',
+      'v1-healthy',
+      'validate-v1',
     ]);
     for (const step of runbook) {
       expect(step.status, step.name).toBe('passed');
@@ -92,7 +106,7 @@ describe('the drill suites through allure-vitest', () => {
     expect(await readFile(join(out, 'allure-results', byName.get('checklist.md')!), 'utf8')).toMatch(/^# Testing Checklist — rollback drill /);
   });
 
-  it('writes JUnit through vitest\'s own reporter', () => {
+  it("writes JUnit through vitest's own reporter", () => {
     expect(junit).toMatch(/<testsuites name="vitest tests" tests="24" failures="0" errors="0"/);
     expect(junit).toContain('name="Test 3: rollback time measurement (target process) &gt; passes on that target, with every runbook execution step timed"');
   });

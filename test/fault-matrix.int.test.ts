@@ -27,10 +27,16 @@ describe('fault matrix', () => {
   it('backup fails: the rollback never starts, exit 1 with pg_dump’s own message, V2 left running until cleanup', async () => {
     current = await testRun();
     const bindir = await failingPgDump(current);
-    const result = await drill(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'data-validation'], { TMPDIR: current.tmp, DRILL_PG_BINDIR: bindir });
+    const result = await drill(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'data-validation'], {
+      TMPDIR: current.tmp,
+      DRILL_PG_BINDIR: bindir,
+    });
     expect(result.exitCode, result.all).toBe(1);
     const journal = await latestJournal(current.reportDir);
-    expect(step(journal, 'backup-database')).toMatchObject({ status: 'failed', error: expect.stringContaining('pg_dump: error: could not write to output file: No space left on device') });
+    expect(step(journal, 'backup-database')).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('pg_dump: error: could not write to output file: No space left on device'),
+    });
     expect(step(journal, 'stop-v2').status).toBe('skipped');
     expect(journal.tests[0]!.incident).toBeUndefined(); // nothing was rolled back: no emergency path
     expect(journal.tests[0]!.cleanup.map((c) => c.label)).toEqual(expect.arrayContaining(['stop V2']));
@@ -73,9 +79,9 @@ describe('fault matrix', () => {
     const corrupt = [
       "const fs = require('fs'); const path = require('path');",
       "const file = path.join(process.env.OUT, 'metrics', '2024-12-31', 'v1-corrupt.parquet');",
-      "fs.mkdirSync(path.dirname(file), { recursive: true });",
+      'fs.mkdirSync(path.dirname(file), { recursive: true });',
       "fs.writeFileSync(file, Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 7), Buffer.from('PAR1')]));",
-      "const later = new Date(Date.now() + 3600e3); fs.utimesSync(file, later, later);",
+      'const later = new Date(Date.now() + 3600e3); fs.utimesSync(file, later, later);',
     ].join(' ');
     current = await testRun((staging) => {
       staging['cutover'] = { command: process.execPath, args: ['-e', corrupt], env: { OUT: '{{outputDir}}' } };
@@ -111,7 +117,11 @@ describe('fault matrix', () => {
     expect(observe.output).toMatchObject({ decision: 'rollback', fired: expect.arrayContaining([expect.objectContaining({ id: 'crash-loop' })]) });
     expect(observe.output?.['restartsByHarness']).toBeGreaterThanOrEqual(1);
     // Atomic batches: no key both processed and quarantined or unknown, none missing after V1's run.
-    for (const id of ['zero-data-loss', 'records-accounted-once']) expect(test.checks.find((c) => c.id === id), id).toMatchObject({ status: 'passed', value: 0 });
+    for (const id of ['zero-data-loss', 'records-accounted-once'])
+      expect(
+        test.checks.find((c) => c.id === id),
+        id,
+      ).toMatchObject({ status: 'passed', value: 0 });
   });
 });
 

@@ -15,17 +15,24 @@ describe('ssh-systemd target from the CLI', () => {
   it('without an engine for the test host: exit 3 naming the engine, also with CI=true (no fallback)', async () => {
     const run = await testRun();
     const socket = join(run.dir, 'no-engine.sock');
-    const result = await drill(['run', '--config', run.configFile, '--report-dir', run.reportDir, '--target', 'ssh-systemd', '--only', 'rollback-time'], { TMPDIR: run.tmp, DOCKER_HOST: `unix://${socket}`, CI: 'true' });
+    const result = await drill(['run', '--config', run.configFile, '--report-dir', run.reportDir, '--target', 'ssh-systemd', '--only', 'rollback-time'], {
+      TMPDIR: run.tmp,
+      DOCKER_HOST: `unix://${socket}`,
+      CI: 'true',
+    });
     expect(result.exitCode, result.all).toBe(3);
     expect(result.all).toContain(`target ssh-systemd (test host container drill-systemd-host:latest): no Docker engine answers at unix://${socket} (ENOENT) (CI=true)`);
     expect(await latestJournal(run.reportDir)).toMatchObject({ status: 'error', target: 'ssh-systemd', tests: [] });
   });
 
-  it("a team host whose known_hosts file is missing: exit 3 naming the file, host-key checking stays on", async () => {
+  it('a team host whose known_hosts file is missing: exit 3 naming the file, host-key checking stays on', async () => {
     const knownHosts = join(tmpdir(), `drill-no-known-hosts-${randomUUID()}`);
     const run = await testRun((staging) => {
       // Any readable file stands in for the key: the known_hosts file is read, and missing, before any key is used.
-      staging['target'] = { kind: 'ssh-systemd', host: { kind: 'ssh', address: 'etl-staging-01.example.invalid', user: 'drill', identityFile: join(repoRoot, 'package.json'), knownHostsFile: knownHosts } };
+      staging['target'] = {
+        kind: 'ssh-systemd',
+        host: { kind: 'ssh', address: 'etl-staging-01.example.invalid', user: 'drill', identityFile: join(repoRoot, 'package.json'), knownHostsFile: knownHosts },
+      };
     });
     const result = await drill(['run', '--config', run.configFile, '--report-dir', run.reportDir, '--only', 'rollback-time'], { TMPDIR: run.tmp });
     expect(result.exitCode, result.all).toBe(3);

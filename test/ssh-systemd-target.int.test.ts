@@ -94,7 +94,10 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
 
   it('V1 unit that fails to start: a named error with its journal lines', async () => {
     const v1 = await start(spec('v1', { ABACO_CONFIG: '/nonexistent/v1-configuration.yml' }));
-    const failure = await waitHealthy(v1, { path: '/health', timeoutMs: 30_000 }).then(() => 'healthy', (error: Error) => error.message);
+    const failure = await waitHealthy(v1, { path: '/health', timeoutMs: 30_000 }).then(
+      () => 'healthy',
+      (error: Error) => error.message,
+    );
     expect(failure).toMatch(/^V1 exited with code \d+ before it was healthy \(GET http:\/\/.*:8081\/health → /);
     expect(failure).toContain('abaco-pipeline-v1.service: Main process exited');
     await v1.stop({ graceMs: 5000 });
@@ -122,7 +125,9 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
     expect((await host.exec(['systemctl', 'is-active', 'abaco-pipeline-v1'])).stdout.trim()).toBe('inactive');
   });
 
-  it('exec runs a command like the unit (its user, folder, Environment= and env file, the caller\'s env on top); a missing program and a timeout are results', async ({ annotate }) => {
+  it("exec runs a command like the unit (its user, folder, Environment= and env file, the caller's env on top); a missing program and a timeout are results", async ({
+    annotate,
+  }) => {
     const v1 = await start(spec('v1'));
     await waitHealthy(v1, { path: '/health', timeoutMs: 30_000 });
     expect(v1.address).toEqual({ host: host.host.address, port: 8081 });
@@ -130,7 +135,9 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
     const first = performance.now();
     const { execMs } = await expectExecLikeTheService(v1, 'node', '8081');
     const firstExecMs = Math.round(performance.now() - first - execMs);
-    const like = await v1.exec('node', ['-e', 'console.log([process.getuid(), process.cwd(), process.env.ABACO_CONFIG, process.env.HOST, process.env.OUTPUT_DIR].join(" "))'], { timeoutMs: 30_000 });
+    const like = await v1.exec('node', ['-e', 'console.log([process.getuid(), process.cwd(), process.env.ABACO_CONFIG, process.env.HOST, process.env.OUTPUT_DIR].join(" "))'], {
+      timeoutMs: 30_000,
+    });
     const uid = (await host.exec(['id', '-u', 'abaco'])).stdout.trim();
     expect(like.stdout).toBe(`${uid} /opt/abaco/v1 fixtures/rollback/v1-configuration.yml 0.0.0.0 ${outputs}`);
     // The caller's env wins over the env file's, as it does on every target.
@@ -146,7 +153,9 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
     await annotate(`exec ${execMs} ms (the first ${firstExecMs} ms with the Environment= read); a 1000 ms timeout reported after ${slow.durationMs} ms`);
   });
 
-  it('pause() stops the unit answering (cgroup v1 here: SIGSTOP to its processes), resume() brings it back, unitState() reads ActiveState, a paused unit stops', async ({ annotate }) => {
+  it('pause() stops the unit answering (cgroup v1 here: SIGSTOP to its processes), resume() brings it back, unitState() reads ActiveState, a paused unit stops', async ({
+    annotate,
+  }) => {
     const v2 = await start(spec('v2'));
     await waitHealthy(v2, { path: '/health', timeoutMs: 30_000 });
     expect(await v2.unitState!()).toBe('active');
@@ -161,7 +170,9 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
     await annotate(`pause ${measured.pauseMs} ms, then GET /health → ${measured.failedProbe}; resume → healthy in ${measured.resumeToHealthyMs} ms`);
   });
 
-  it('kill() is systemctl kill --signal=SIGKILL (also of a paused unit): this invocation exits with it, and systemd restarts the unit (Restart=on-failure)', async ({ annotate }) => {
+  it('kill() is systemctl kill --signal=SIGKILL (also of a paused unit): this invocation exits with it, and systemd restarts the unit (Restart=on-failure)', async ({
+    annotate,
+  }) => {
     const v1 = await start(spec('v1'));
     await waitHealthy(v1, { path: '/health', timeoutMs: 30_000 });
     expect(await v1.restartCount!()).toBe(0);
@@ -184,7 +195,9 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
   it('a unit that is not installed: named, with the host', async () => {
     const other = await open({}, { v1: { unit: 'abaco-pipeline-v9' } });
     try {
-      await expect((await other.target.deploy(spec('v1'))).start()).rejects.toThrow(`V1 unit abaco-pipeline-v9 is not installed on root@${host.host.address}:22 (LoadState=not-found)`);
+      await expect((await other.target.deploy(spec('v1'))).start()).rejects.toThrow(
+        `V1 unit abaco-pipeline-v9 is not installed on root@${host.host.address}:22 (LoadState=not-found)`,
+      );
       await expect(other.target.inspectArtifact!('v1')).rejects.toThrow('abaco-pipeline-v9 is not installed');
     } finally {
       await other.close();
@@ -193,7 +206,10 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
 
   it('V1 never healthy (its database unreachable): not healthy after the deadline, naming the URL and the last answer', async () => {
     const v1 = await start(spec('v1', { DATABASE_URL: 'postgres://nobody:x@127.0.0.1:9/none' }));
-    const failure = await waitHealthy(v1, { path: '/health', timeoutMs: 4000 }).then(() => 'healthy', (error: Error) => error.message);
+    const failure = await waitHealthy(v1, { path: '/health', timeoutMs: 4000 }).then(
+      () => 'healthy',
+      (error: Error) => error.message,
+    );
     expect(failure).toMatch(new RegExp(`^V1 not healthy after 4000 ms \\(GET http://${host.host.address.replaceAll('.', '\\.')}:8081/health → `));
     await v1.stop({ graceMs: 5000 });
   });
@@ -201,13 +217,19 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
   it('SSH connection lost mid-step (sshd and its sessions gone): the step fails naming the host and what it waited for', async () => {
     const v2 = await start(spec('v2', { ABACO_V2_FAULTS: 'ignore-sigterm' }));
     await waitHealthy(v2, { path: '/health', timeoutMs: 30_000 });
-    const stopping = v2.stop({ graceMs: 20_000 }).then(() => 'stopped', (error: Error) => error.message);
+    const stopping = v2.stop({ graceMs: 20_000 }).then(
+      () => 'stopped',
+      (error: Error) => error.message,
+    );
     // Once the stop is queued (the unit is deactivating), sshd goes away with the harness's session.
-    await waitFor(async () => ((await host.exec(['systemctl', 'show', '--property=ActiveState', '--value', 'abaco-pipeline-v2'])).stdout.trim() === 'deactivating' ? true : undefined), {
-      what: 'V2 not deactivating',
-      timeoutMs: 10_000,
-      intervalMs: 50,
-    });
+    await waitFor(
+      async () => ((await host.exec(['systemctl', 'show', '--property=ActiveState', '--value', 'abaco-pipeline-v2'])).stdout.trim() === 'deactivating' ? true : undefined),
+      {
+        what: 'V2 not deactivating',
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      },
+    );
     await host.exec(['systemctl', 'stop', 'ssh.service']);
     await host.exec(['pkill', '-f', 'sshd: root@notty']);
     try {
@@ -229,7 +251,10 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
     await container.pause();
     try {
       const started = Date.now();
-      const failure = await v1.stop({ graceMs: 10_000 }).then(() => 'stopped', (error: Error) => error.message);
+      const failure = await v1.stop({ graceMs: 10_000 }).then(
+        () => 'stopped',
+        (error: Error) => error.message,
+      );
       expect(failure).toMatch(/^ssh root@.*:22: the connection was lost while (checking|stopping) V1/);
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {

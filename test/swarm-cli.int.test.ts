@@ -25,7 +25,10 @@ describe.runIf(swarmTestsRun)('swarm target through the CLI: failures leave noth
   beforeAll(async () => {
     await ensureImages({ recipes: recipesFor(['drill-node-base'], imageRecipes()) });
     contextDir = await mkdtemp(join(tmpdir(), 'drill-swarm-exiting-v1-'));
-    await writeFile(join(contextDir, 'Dockerfile'), `FROM drill-node-base\nENTRYPOINT ["/usr/local/bin/node", "-e", "console.error('V1: configuration incomplete, refusing to start'); process.exit(3)"]\n`);
+    await writeFile(
+      join(contextDir, 'Dockerfile'),
+      `FROM drill-node-base\nENTRYPOINT ["/usr/local/bin/node", "-e", "console.error('V1: configuration incomplete, refusing to start'); process.exit(3)"]\n`,
+    );
     await execa('docker', ['build', '--quiet', '--tag', exitingV1, contextDir], { env: { DOCKER_BUILDKIT: '0' } });
   });
   afterAll(async () => {
@@ -56,7 +59,9 @@ describe.runIf(swarmTestsRun)('swarm target through the CLI: failures leave noth
     const test = (await latestJournal(current.reportDir)).tests[0]!;
     const failed = test.steps.find((s) => s.status === 'failed');
     expect(failed?.id).toBe('start-v1');
-    expect(failed?.error).toMatch(/V1 service abaco-pipeline-\w+ did not converge: 3 tasks of the new spec failed; 0\/1 tasks running on the new spec; tasks: .*failed \(task: non-zero exit \(3\)\)[\s\S]*V1: configuration incomplete, refusing to start/);
+    expect(failed?.error).toMatch(
+      /V1 service abaco-pipeline-\w+ did not converge: 3 tasks of the new spec failed; 0\/1 tasks running on the new spec; tasks: .*failed \(task: non-zero exit \(3\)\)[\s\S]*V1: configuration incomplete, refusing to start/,
+    );
   });
 
   it('SIGINT mid-drill: exit 130, journal interrupted, service, network and containers removed', async () => {

@@ -19,10 +19,6 @@ async function fileDigest(file: ContextFile): Promise<string> {
 export async function contentHash(inputs: ImageInputs): Promise<string> {
   const files = await Promise.all(inputs.files.map(fileDigest));
   const directories = inputs.directories.map((d) => `${d.target}\0${d.mode.toString(8)}`);
-  const parts = [
-    ...inputs.facts.map((fact) => `fact\0${fact}`),
-    ...directories.sort().map((d) => `dir\0${d}`),
-    ...files.sort().map((f) => `file\0${f}`),
-  ];
+  const parts = [...inputs.facts.map((fact) => `fact\0${fact}`), ...directories.sort().map((d) => `dir\0${d}`), ...files.sort().map((f) => `file\0${f}`)];
   return sha256(parts.join('\n'));
 }

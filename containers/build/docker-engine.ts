@@ -6,8 +6,7 @@ export type { Progress };
 
 type Run = typeof execa;
 
-const ENGINE_HINT =
-  'start one: apt-get install -y docker.io iptables; rm -f /var/run/docker.pid; dockerd >/var/log/dockerd.log 2>&1 &';
+const ENGINE_HINT = 'start one: apt-get install -y docker.io iptables; rm -f /var/run/docker.pid; dockerd >/var/log/dockerd.log 2>&1 &';
 
 function lastLines(text: string | undefined, count: number): string {
   return (text ?? '').trim().split('\n').slice(-count).join('\n');

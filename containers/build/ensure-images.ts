@@ -56,7 +56,15 @@ export async function ensureImages(options: EnsureImagesOptions = {}): Promise<I
     const workDir = await mkdtemp(join(tmpdir(), `${recipe.image}-`));
     try {
       const prefix = (line: string): void => progress(`${recipe.image}:   ${line}`);
-      await recipe.build({ inputs: withParent, tag: recipe.image, labels: { [CONTENT_HASH_LABEL]: hash }, docker, workDir, progress: prefix, ...(options.signal ? { signal: options.signal } : {}) });
+      await recipe.build({
+        inputs: withParent,
+        tag: recipe.image,
+        labels: { [CONTENT_HASH_LABEL]: hash },
+        docker,
+        workDir,
+        progress: prefix,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }

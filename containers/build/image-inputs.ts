@@ -1,7 +1,5 @@
 /** A file placed in a build context: copied from `source`, or written from `content` when it is generated. */
-export type ContextFile =
-  | { readonly target: string; readonly source: string }
-  | { readonly target: string; readonly content: string };
+export type ContextFile = { readonly target: string; readonly source: string } | { readonly target: string; readonly content: string };
 
 /** An empty directory the context must hold, with its mode (e.g. /tmp, 0o1777). */
 export interface ContextDirectory {

@@ -9,11 +9,7 @@ describe('parseLdd', () => {
       '\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007ff03141e000)',
       '\t/lib64/ld-linux-x86-64.so.2 (0x00007ff031960000)',
     ].join('\n');
-    expect(parseLdd(output)).toEqual([
-      '/lib/x86_64-linux-gnu/libstdc++.so.6',
-      '/lib/x86_64-linux-gnu/libc.so.6',
-      '/lib64/ld-linux-x86-64.so.2',
-    ]);
+    expect(parseLdd(output)).toEqual(['/lib/x86_64-linux-gnu/libstdc++.so.6', '/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2']);
   });
 
   it('refuses a library ldd cannot find, naming it', () => {

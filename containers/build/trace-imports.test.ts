@@ -20,9 +20,7 @@ describe('traceImports', () => {
   });
 
   it('names the importer of a module that does not exist', () => {
-    expect(() => traceImports('/r/main.ts', files({ '/r/main.ts': "import './gone.ts';" }))).toThrow(
-      "cannot resolve './gone.ts' imported by /r/main.ts",
-    );
+    expect(() => traceImports('/r/main.ts', files({ '/r/main.ts': "import './gone.ts';" }))).toThrow("cannot resolve './gone.ts' imported by /r/main.ts");
   });
 
   it('takes the package from a deep or scoped specifier', () => {

@@ -43,10 +43,7 @@ describe('Azurite started by the harness', () => {
       await blobs.getBlockBlobClient('metrics/2024-12-31/b.parquet').uploadData(Buffer.from('PAR1'));
       expect(await publishedOutputs(container, outputDir, files)).toEqual({
         found: 1,
-        missing: [
-          'metrics/2024-12-31/b.parquet (4 bytes in blob storage, 14 on disk)',
-          `metrics/2024-12-31/c.parquet (not in container ${container.name})`,
-        ],
+        missing: ['metrics/2024-12-31/b.parquet (4 bytes in blob storage, 14 on disk)', `metrics/2024-12-31/c.parquet (not in container ${container.name})`],
       });
     } finally {
       await azurite.stop();
@@ -68,7 +65,7 @@ describe('Azurite started by the harness', () => {
       "import { startAzurite } from './src/blob/azurite.ts';",
       "const a = await startAzurite({ host: '127.0.0.1', startTimeoutMs: 30000, probeTimeoutMs: 500 });",
       "console.log('pid ' + a.pid);",
-      "setInterval(() => undefined, 1000);",
+      'setInterval(() => undefined, 1000);',
     ].join(' ');
     const parent = execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd(), reject: false, buffer: false });
     const pid = await new Promise<number>((resolve, reject) => {

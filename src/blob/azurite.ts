@@ -70,7 +70,21 @@ export async function startAzurite(options: AzuriteOptions): Promise<BlobStorage
   const { script, version } = locateAzurite();
   const child: ResultPromise = execa(
     process.execPath,
-    ['--import', LEASH, script, '--blobHost', options.host, '--blobPort', '0', '--inMemoryPersistence', '--extentMemoryLimit', '512', '--skipApiVersionCheck', '--loose', '--disableTelemetry'],
+    [
+      '--import',
+      LEASH,
+      script,
+      '--blobHost',
+      options.host,
+      '--blobPort',
+      '0',
+      '--inMemoryPersistence',
+      '--extentMemoryLimit',
+      '512',
+      '--skipApiVersionCheck',
+      '--loose',
+      '--disableTelemetry',
+    ],
     { reject: false, all: true, buffer: false, cleanup: true, env: azuriteEnv(), extendEnv: false },
   );
   let endpoint: string | undefined;
@@ -89,23 +103,26 @@ export async function startAzurite(options: AzuriteOptions): Promise<BlobStorage
   let exited = false;
   void child.then(() => (exited = true));
   try {
-    await waitFor(async () => {
-      if (exited) throw new Error('exited');
-      return endpoint;
-    }, {
-      timeoutMs: options.startTimeoutMs,
-      intervalMs: 25,
-      what: `Azurite (blob storage) to listen on ${options.host}`,
-    });
+    await waitFor(
+      async () => {
+        if (exited) throw new Error('exited');
+        return endpoint;
+      },
+      {
+        timeoutMs: options.startTimeoutMs,
+        intervalMs: 25,
+        what: `Azurite (blob storage) to listen on ${options.host}`,
+      },
+    );
   } catch (error) {
     child.kill('SIGKILL');
     await child;
-    const said = recent.filter((l) => l.trim()).slice(-5).join(' | ') || 'nothing';
-    throw new HarnessError(
-      exited
-        ? `Azurite (blob storage) exited before listening on ${options.host}; it said: ${said}`
-        : `${(error as Error).message}; it said: ${said}`,
-    );
+    const said =
+      recent
+        .filter((l) => l.trim())
+        .slice(-5)
+        .join(' | ') || 'nothing';
+    throw new HarnessError(exited ? `Azurite (blob storage) exited before listening on ${options.host}; it said: ${said}` : `${(error as Error).message}; it said: ${said}`);
   }
   const address = endpoint!;
   const connectionString = azuriteConnectionString(address);

@@ -46,6 +46,9 @@ export async function sdkContainer(options: SdkContainerOptions): Promise<BlobCo
 
 /** Container names: 3–63 of a-z, 0-9 and single hyphens, starting with a letter or digit. */
 export function containerName(testId: string, suffix: string): string {
-  const base = `drill-${testId}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-');
+  const base = `drill-${testId}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-');
   return `${base.slice(0, 63 - suffix.length - 1)}-${suffix}`.replace(/-+/g, '-');
 }

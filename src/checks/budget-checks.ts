@@ -14,16 +14,18 @@ export function budgetChecks(world: DrillWorld, stepIds: string[]): CheckDefinit
   };
   const perStep = Object.entries(steps)
     .filter(([stepId]) => stepIds.includes(stepId))
-    .map(([stepId, budgetMs]): CheckDefinition => ({
-    id: `step-budget:${stepId}`,
-    title: `Step ${stepId} within ${budgetMs / 1000} s`,
-    unit: 'ms',
-    threshold: budgetMs,
-    comparator: '<=',
-    measure: (test) => {
-      const step = test.steps.find((s) => s.id === stepId)!;
-      return step.status === 'passed' ? { value: step.durationMs } : { value: undefined, message: `step ${stepId} ${step.status}` };
-    },
-  }));
+    .map(
+      ([stepId, budgetMs]): CheckDefinition => ({
+        id: `step-budget:${stepId}`,
+        title: `Step ${stepId} within ${budgetMs / 1000} s`,
+        unit: 'ms',
+        threshold: budgetMs,
+        comparator: '<=',
+        measure: (test) => {
+          const step = test.steps.find((s) => s.id === stepId)!;
+          return step.status === 'passed' ? { value: step.durationMs } : { value: undefined, message: `step ${stepId} ${step.status}` };
+        },
+      }),
+    );
   return [total, ...perStep];
 }

@@ -42,7 +42,11 @@ describe('the check catalog: every check can fail, and is shown failing', () => 
   it('has one entry per id, each saying what it compares, its threshold and its fault', () => {
     const ids = checkCatalog.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const c of checkCatalog) expect([c.compares, c.threshold, c.fault].every((t) => t.trim().length > 2), c.id).toBe(true);
+    for (const c of checkCatalog)
+      expect(
+        [c.compares, c.threshold, c.fault].every((t) => t.trim().length > 2),
+        c.id,
+      ).toBe(true);
   });
 
   it('docs/checks.md is the catalog as it is (npm run docs writes it)', () => {

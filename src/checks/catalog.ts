@@ -24,7 +24,8 @@ export interface CheckInfo {
 
 const matrix = (name: string) => `test/check-matrix.int.test.ts › ${name}`;
 // Drills that prove several checks at once, each failing for its own reason.
-const A = 'v1-phases-executed, v1-no-error-logs, v1-outputs-published and metrics-restored fail with abaco V1 phase-failed:kpis, error-log, no-publish, delete-latest-kpi-after-run';
+const A =
+  'v1-phases-executed, v1-no-error-logs, v1-outputs-published and metrics-restored fail with abaco V1 phase-failed:kpis, error-log, no-publish, delete-latest-kpi-after-run';
 const B = 'v1-kpis-produced and v1-outputs-written fail with abaco V1 no-kpi-rows, no-outputs';
 const DROP = 'v2-no-data-loss, zero-data-loss and same-records-v1-v2 fail with abaco V2 drop-one, naming the key';
 
@@ -77,17 +78,39 @@ export const checkCatalog: readonly CheckInfo[] = [
     ['v1-outputs-written', "output files V1's validation run wrote, each decoded in its format", '≥ 1 file, none unreadable', 'abaco V1 no-outputs', B],
     ['v1-outputs-published', 'every output file V1 wrote is in the blob container, same path and size', '0 missing', 'abaco V1 no-publish', A],
     ['v1-no-error-logs', "lines of V1's log matching verification.errorLogPattern", '0 lines', 'abaco V1 error-log', A],
-    ['v1-db-connectivity', 'database connectivity as V1 sees it (its health answer, its session, or its run)', 'true', 'abaco V1 db-lost-after-run', 'v1-db-connectivity fails with abaco V1 db-lost-after-run'],
-    ['v1-operational', 'every post-rollback verification item above passed', 'true', 'abaco V1 unhealthy-after-run', 'v1-health-ok and v1-operational fail with abaco V1 unhealthy-after-run'],
-  ].map(([id, compares, threshold, fault, test]): CheckInfo => ({
-    id: id!,
-    tests: ['dry-run', 'roll-forward'],
-    compares: compares!,
-    threshold: threshold!,
-    ...(id === 'v1-kpis-produced' ? { needs: 'validation.kpiRows' } : id === 'v1-outputs-written' ? { needs: 'validation.outputs' } : id === 'v1-outputs-published' ? { needs: 'blob' } : id === 'v1-phases-executed' ? { needs: 'verification.phases' } : {}),
-    fault: fault!,
-    provenBy: matrix(test!),
-  })),
+    [
+      'v1-db-connectivity',
+      'database connectivity as V1 sees it (its health answer, its session, or its run)',
+      'true',
+      'abaco V1 db-lost-after-run',
+      'v1-db-connectivity fails with abaco V1 db-lost-after-run',
+    ],
+    [
+      'v1-operational',
+      'every post-rollback verification item above passed',
+      'true',
+      'abaco V1 unhealthy-after-run',
+      'v1-health-ok and v1-operational fail with abaco V1 unhealthy-after-run',
+    ],
+  ].map(
+    ([id, compares, threshold, fault, test]): CheckInfo => ({
+      id: id!,
+      tests: ['dry-run', 'roll-forward'],
+      compares: compares!,
+      threshold: threshold!,
+      ...(id === 'v1-kpis-produced'
+        ? { needs: 'validation.kpiRows' }
+        : id === 'v1-outputs-written'
+          ? { needs: 'validation.outputs' }
+          : id === 'v1-outputs-published'
+            ? { needs: 'blob' }
+            : id === 'v1-phases-executed'
+              ? { needs: 'verification.phases' }
+              : {}),
+      fault: fault!,
+      provenBy: matrix(test!),
+    }),
+  ),
   {
     id: 'metrics-restored',
     tests: ['dry-run'],
@@ -259,7 +282,10 @@ export function catalogMarkdown(catalog: readonly CheckInfo[] = checkCatalog): s
     '',
     '| check | tests | compares | threshold | needs | fault that fails it | proven by |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...catalog.map((c) => `| \`${c.id}\` | ${c.tests.join(', ')} | ${cell(c.compares)} | ${cell(c.threshold)} | ${c.needs ? `\`${c.needs}\`` : '—'} | ${cell(c.fault)} | \`${cell(c.provenBy)}\` |`),
+    ...catalog.map(
+      (c) =>
+        `| \`${c.id}\` | ${c.tests.join(', ')} | ${cell(c.compares)} | ${cell(c.threshold)} | ${c.needs ? `\`${c.needs}\`` : '—'} | ${cell(c.fault)} | \`${cell(c.provenBy)}\` |`,
+    ),
     '',
   ].join('\n');
 }

@@ -4,7 +4,12 @@ import { evaluateCheck, type CheckDefinition } from './check.ts';
 
 const test: TestRecord = { id: 'rollback-time', title: 't', status: 'passed', startedAt: '', durationMs: 0, steps: [], checks: [], cleanup: [], evidence: [] };
 const within = (value: number | undefined, threshold = 300_000): CheckDefinition => ({
-  id: 'rollback-total', title: 'Rollback within budget', unit: 'ms', threshold, comparator: '<=', measure: () => ({ value }),
+  id: 'rollback-total',
+  title: 'Rollback within budget',
+  unit: 'ms',
+  threshold,
+  comparator: '<=',
+  measure: () => ({ value }),
 });
 
 describe('evaluateCheck', () => {
@@ -22,7 +27,12 @@ describe('evaluateCheck', () => {
   });
 
   it('is an error, not a failure, when measuring throws', async () => {
-    const broken: CheckDefinition = { ...within(1), measure: () => { throw new Error('journal has no stop-v2 step'); } };
+    const broken: CheckDefinition = {
+      ...within(1),
+      measure: () => {
+        throw new Error('journal has no stop-v2 step');
+      },
+    };
     expect(await evaluateCheck(broken, test)).toMatchObject({ status: 'error', message: 'journal has no stop-v2 step' });
   });
 

@@ -4,7 +4,6 @@ import { compare, type Comparator } from '../util/compare.ts';
 
 export type { Comparator } from '../util/compare.ts';
 
-
 /** What a measure returns: a value, or `undefined` when there is nothing to measure (inconclusive). */
 export interface Measurement {
   value: number | boolean | undefined;

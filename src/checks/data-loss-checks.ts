@@ -47,7 +47,11 @@ export function dataLossChecks(world: DrillWorld, state: TestState): CheckDefini
           a.unexpectedKeys && `${a.unexpectedKeys} unknown to the source (${sample(a.unexpectedSample, a.unexpectedKeys, 3)})`,
         ].filter(Boolean);
         const value = a.processedTwice + a.quarantinedTwice + a.doublyAccounted + a.unexpectedKeys;
-        return { value, evidence: a.evidence, ...(value ? { message: `${parts.join(', ')}; e.g. ${sample(a.repeatedSample, a.processedTwice + a.quarantinedTwice + a.doublyAccounted, 3)}` } : {}) };
+        return {
+          value,
+          evidence: a.evidence,
+          ...(value ? { message: `${parts.join(', ')}; e.g. ${sample(a.repeatedSample, a.processedTwice + a.quarantinedTwice + a.doublyAccounted, 3)}` } : {}),
+        };
       },
     },
     {
@@ -60,7 +64,11 @@ export function dataLossChecks(world: DrillWorld, state: TestState): CheckDefini
       measure: () => {
         const a = state.facts.accountingAfter;
         if (!a) return notMeasured('record accounting');
-        return { value: a.valueMismatches, evidence: a.evidence, ...(a.valueMismatches ? { message: `${a.valueMismatches} key(s) with another value: ${sample(a.valueSample, a.valueMismatches, 2)}` } : {}) };
+        return {
+          value: a.valueMismatches,
+          evidence: a.evidence,
+          ...(a.valueMismatches ? { message: `${a.valueMismatches} key(s) with another value: ${sample(a.valueSample, a.valueMismatches, 2)}` } : {}),
+        };
       },
     },
   ];
@@ -79,7 +87,9 @@ export function dataLossChecks(world: DrillWorld, state: TestState): CheckDefini
         return {
           value: arrivals.missingKeys,
           evidence: arrivals.evidence,
-          message: arrivals.missingKeys ? `${arrivals.missingKeys} of the ${arrivals.sourceKeys} keys that arrived during the cutover lost: ${sample(arrivals.missingSample, arrivals.missingKeys)}` : `${arrivals.sourceKeys} source keys arrived during the cutover`,
+          message: arrivals.missingKeys
+            ? `${arrivals.missingKeys} of the ${arrivals.sourceKeys} keys that arrived during the cutover lost: ${sample(arrivals.missingSample, arrivals.missingKeys)}`
+            : `${arrivals.sourceKeys} source keys arrived during the cutover`,
         };
       },
     });
@@ -138,7 +148,11 @@ export function forwardRecordChecks(world: DrillWorld, state: TestState): CheckD
         const a = state.facts.accountingForward;
         if (!a) return notMeasured('record accounting after the roll-forward');
         const value = a.processedTwice + a.doublyAccounted;
-        return { value, evidence: a.evidence, ...(value ? { message: `${a.processedTwice} processed twice, ${a.doublyAccounted} processed and quarantined; e.g. ${sample(a.repeatedSample, value, 3)}` } : {}) };
+        return {
+          value,
+          evidence: a.evidence,
+          ...(value ? { message: `${a.processedTwice} processed twice, ${a.doublyAccounted} processed and quarantined; e.g. ${sample(a.repeatedSample, value, 3)}` } : {}),
+        };
       },
     },
   ];

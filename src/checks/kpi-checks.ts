@@ -87,7 +87,10 @@ export function metricsRestoredCheck(world: DrillWorld, sides: () => { before?: 
       const bad = stable.missingInCandidate.length + stable.outOfTolerance + stable.nonFinite.length + gone.length;
       const labels = { reference: 'before', candidate: 'after' };
       const message = gone.length
-        ? `${gone.length} point(s) of a recomputed period gone: ${gone.slice(0, 3).map((p) => `${p.kpi} ${p.asOf} ${p.segment}`).join(', ')}`
+        ? `${gone.length} point(s) of a recomputed period gone: ${gone
+            .slice(0, 3)
+            .map((p) => `${p.kpi} ${p.asOf} ${p.segment}`)
+            .join(', ')}`
         : `${before.points.length} points V2 had produced; ${recomputed.size ? `periods recomputed by V1 (${[...recomputed].join(', ')}) checked for presence only` : 'all compared by value'}; ${describeWorst(stable, labels)}`;
       return { value: bad, evidence: after.evidence, message };
     },

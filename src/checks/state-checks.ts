@@ -51,7 +51,6 @@ export function historyCheck(world: DrillWorld, state: TestState): CheckDefiniti
   ];
 }
 
-
 function short(value: unknown): string {
   const text = JSON.stringify(value) ?? 'absent';
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;

@@ -29,7 +29,8 @@ export function verificationChecks(world: DrillWorld, state: TestState): CheckDe
       measure: (test) => {
         const rows = recorded(test, 'validate-v1', 'kpiRows');
         const whole = recorded(test, 'validate-v1', 'kpiSetPoints');
-        if (typeof whole === 'number') return { value: whole, message: `${String(recorded(test, 'validate-v1', 'kpiScope'))}: ${whole} points (the run wrote ${String(rows ?? 0)} rows)` };
+        if (typeof whole === 'number')
+          return { value: whole, message: `${String(recorded(test, 'validate-v1', 'kpiScope'))}: ${whole} points (the run wrote ${String(rows ?? 0)} rows)` };
         return typeof rows === 'number' ? { value: rows } : notMeasured('V1 KPI rows');
       },
     },

@@ -58,7 +58,11 @@ describe('decideCommand', () => {
     const disabled = await configWith({ notTrigger: { 'temporary-degradation': { ms: 60_000 } }, criteria: { cpu: { enabled: false } } });
     const json = capture();
     expect(await decideCommand({ telemetry: file, env: 'staging', config: disabled, json: true }, json.io)).toBe(0);
-    expect(JSON.parse(json.text())).toMatchObject({ decision: 'continue', environment: 'staging', evaluated: expect.arrayContaining([expect.objectContaining({ id: 'cpu', status: 'disabled' })]) });
+    expect(JSON.parse(json.text())).toMatchObject({
+      decision: 'continue',
+      environment: 'staging',
+      evaluated: expect.arrayContaining([expect.objectContaining({ id: 'cpu', status: 'disabled' })]),
+    });
   });
 
   it('refuses inconsistent options as bad input (exit 3), naming them', async () => {
@@ -92,9 +96,13 @@ describe('decideCommand', () => {
     const io = { ...capture().io, env: { PROM_TOKEN: 's3cr3t-token' }, fetchImpl, now: () => Date.parse('2026-03-02T10:15:00Z') };
     const failure = decideCommand({ prometheus: true, env: 'staging', config, last: '15m', step: '30s' }, io);
     await expect(failure).rejects.toThrow(HarnessError);
-    await expect(failure).rejects.toThrow('restarts: Prometheus http://prometheus.invalid:9090 (POST /api/v1/query_range): unreachable: fetch failed (getaddrinfo ENOTFOUND prometheus.invalid) (query x)');
+    await expect(failure).rejects.toThrow(
+      'restarts: Prometheus http://prometheus.invalid:9090 (POST /api/v1/query_range): unreachable: fetch failed (getaddrinfo ENOTFOUND prometheus.invalid) (query x)',
+    );
     await expect(failure).rejects.not.toThrow(/s3cr3t/);
-    expect(seen).toEqual([{ url: 'http://prometheus.invalid:9090/api/v1/query_range', authorization: 'Bearer s3cr3t-token', body: 'query=x&start=1772445600&end=1772446500&step=30' }]);
+    expect(seen).toEqual([
+      { url: 'http://prometheus.invalid:9090/api/v1/query_range', authorization: 'Bearer s3cr3t-token', body: 'query=x&start=1772445600&end=1772446500&step=30' },
+    ]);
   });
 
   it('reads durations as Prometheus writes them', () => {

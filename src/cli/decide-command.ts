@@ -55,7 +55,9 @@ export async function decideCommand(options: DecideCommandOptions, io: DecideIo 
     if (!decision) throw new HarnessError('--prometheus needs --env <name>: the queries are that environment’s decision.telemetry.queries');
     const source = decision.settings.telemetry;
     if (source.kind !== 'prometheus') {
-      throw new HarnessError(`environment '${decision.name}' has no Prometheus queries (its decision.telemetry.kind is '${source.kind}'): set decision.telemetry to { kind: 'prometheus', url, queries }`);
+      throw new HarnessError(
+        `environment '${decision.name}' has no Prometheus queries (its decision.telemetry.kind is '${source.kind}'): set decision.telemetry to { kind: 'prometheus', url, queries }`,
+      );
     }
     const url = typeof options.prometheus === 'string' ? checkedUrl(options.prometheus) : undefined;
     const client = clientFor(source, { ...(url ? { url } : {}), ...(io.env ? { env: io.env } : {}), ...(io.fetchImpl ? { fetchImpl: io.fetchImpl } : {}) });

@@ -92,7 +92,7 @@ async function collect(options: InitCommandOptions, io: Io): Promise<Record<stri
 
 function one(values: Record<string, string | string[] | undefined>, key: string): string {
   const value = values[key];
-  return Array.isArray(value) ? value[0] ?? '' : value ?? '';
+  return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
 }
 
 function list(values: Record<string, string | string[] | undefined>, key: string): string[] {
@@ -105,5 +105,8 @@ function optional<K extends keyof InitAnswers>(values: Record<string, string | s
 }
 
 function commaList(values: string[]): string[] {
-  return values.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  return values
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

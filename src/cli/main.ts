@@ -80,7 +80,10 @@ export function buildProgram(): Command {
     .command('verify')
     .description('recompute manifest.sha256 of a run folder and check its ssh sign-offs (exit 0 verified, 1 a file changed or a signature is missing or bad, 3 bad input)')
     .argument('<runDir>', 'a run folder, e.g. reports/latest')
-    .option('--allowed-signers <file>', "ssh allowed_signers: one line per signer, principal = the role (e.g. 'engineering ssh-ed25519 AAAA…'); every role it lists must have a good signature")
+    .option(
+      '--allowed-signers <file>',
+      "ssh allowed_signers: one line per signer, principal = the role (e.g. 'engineering ssh-ed25519 AAAA…'); every role it lists must have a good signature",
+    )
     .option('--json', 'print the verification as JSON')
     .action(async (runDir: string, opts: { allowedSigners?: string; json?: boolean }) => {
       const { verifyCommand } = await import('./verify-command.ts');
@@ -107,7 +110,9 @@ export function buildProgram(): Command {
       const { checkCatalog, catalogMarkdown } = await import('../checks/catalog.ts');
       if (opts.json) process.stdout.write(`${JSON.stringify(checkCatalog, null, 2)}\n`);
       else if (opts.markdown) process.stdout.write(catalogMarkdown());
-      else for (const c of checkCatalog) process.stdout.write(`${c.id.padEnd(28)} ${c.tests.join(',').padEnd(44)} ${c.compares}\n${' '.repeat(29)}fails with: ${c.fault} (${c.provenBy})\n`);
+      else
+        for (const c of checkCatalog)
+          process.stdout.write(`${c.id.padEnd(28)} ${c.tests.join(',').padEnd(44)} ${c.compares}\n${' '.repeat(29)}fails with: ${c.fault} (${c.provenBy})\n`);
     });
   program
     .command('schema')

@@ -26,7 +26,10 @@ export async function reportCommand(options: ReportCommandOptions, io: CommandIo
   const runDir = resolve(options.runDir);
   const ratio = parseRatio(options.regressionRatio);
   const journal = await readJournal(runDir);
-  const sealed = await access(join(runDir, manifestName)).then(() => true, () => false);
+  const sealed = await access(join(runDir, manifestName)).then(
+    () => true,
+    () => false,
+  );
   if (sealed) {
     const verification = await verifyManifest(runDir);
     if (!verification.ok) {
@@ -37,11 +40,16 @@ export async function reportCommand(options: ReportCommandOptions, io: CommandIo
   }
   const keyed = (await readSignatures(runDir)).filter((s) => s.method === 'ssh').map((s) => s.role);
   if (keyed.length) {
-    io.err.write(`refused: ${runDir} carries ssh sign-offs (${[...new Set(keyed)].join(', ')}) over this report.html; a new one would break them — render (and --pdf) before signing\n`);
+    io.err.write(
+      `refused: ${runDir} carries ssh sign-offs (${[...new Set(keyed)].join(', ')}) over this report.html; a new one would break them — render (and --pdf) before signing\n`,
+    );
     return 1;
   }
   const historyFile = options.history ? resolve(options.history) : join(dirname(runDir), historyFileName);
-  const hasHistory = await access(historyFile).then(() => true, () => false);
+  const hasHistory = await access(historyFile).then(
+    () => true,
+    () => false,
+  );
   if (options.history && !hasHistory) throw new HarnessError(`history file ${historyFile} (given by --history) does not exist`);
   const report = await writeReport({
     runDir,
@@ -65,6 +73,7 @@ export async function reportCommand(options: ReportCommandOptions, io: CommandIo
 export function parseRatio(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const ratio = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(ratio) || ratio < 1) throw new HarnessError(`--regression-ratio must be a number ≥ 1 (1.2 = flag a rollback 20% slower than the median), got '${raw}'`);
+  if (raw.trim() === '' || !Number.isFinite(ratio) || ratio < 1)
+    throw new HarnessError(`--regression-ratio must be a number ≥ 1 (1.2 = flag a rollback 20% slower than the median), got '${raw}'`);
   return ratio;
 }

@@ -42,7 +42,10 @@ export interface RunSummary {
  * `drill run`: returns the process exit code (0 passed, 1 failed, 2 inconclusive, 3 harness error,
  * 130 interrupted by SIGINT, 143 by SIGTERM).
  */
-export async function runCommand(options: RunCommandOptions, io: { out: NodeJS.WriteStream; err: NodeJS.WriteStream } = { out: process.stdout, err: process.stderr }): Promise<number> {
+export async function runCommand(
+  options: RunCommandOptions,
+  io: { out: NodeJS.WriteStream; err: NodeJS.WriteStream } = { out: process.stdout, err: process.stderr },
+): Promise<number> {
   const loaded = await loadConfig(configFileOf(options.config));
   const redactor = new Redactor();
   // With --json stdout carries one JSON document and nothing else.
@@ -105,7 +108,15 @@ export function runSummary(journal: Journal, exitCode: number, runDir: string, l
       rollbackMs: t.rollbackMs ?? null,
       failedChecks: t.checks
         .filter((c) => c.status !== 'passed')
-        .map((c) => ({ id: c.id, title: c.title, status: c.status, value: c.value, threshold: c.threshold, ...(c.unit ? { unit: c.unit } : {}), ...(c.message ? { message: c.message } : {}) })),
+        .map((c) => ({
+          id: c.id,
+          title: c.title,
+          status: c.status,
+          value: c.value,
+          threshold: c.threshold,
+          ...(c.unit ? { unit: c.unit } : {}),
+          ...(c.message ? { message: c.message } : {}),
+        })),
     })),
   };
 }

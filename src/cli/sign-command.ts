@@ -23,7 +23,10 @@ export interface SignCommandOptions {
 export async function signCommand(options: SignCommandOptions, io: CommandIo = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const runDir = resolve(options.runDir);
   const historyFile = join(dirname(runDir), historyFileName);
-  const hasHistory = await access(historyFile).then(() => true, () => false);
+  const hasHistory = await access(historyFile).then(
+    () => true,
+    () => false,
+  );
   const result = await signRun({
     runDir,
     role: options.role,
@@ -40,7 +43,9 @@ export async function signCommand(options: SignCommandOptions, io: CommandIo = p
   }
   const { signature } = result;
   if (options.json) {
-    io.out.write(`${JSON.stringify({ signed: true, runDir, ...signature, kind: signatureKind(signature), signatureFile: result.signatureFile ?? null, sealedFiles: result.files }, null, 2)}\n`);
+    io.out.write(
+      `${JSON.stringify({ signed: true, runDir, ...signature, kind: signatureKind(signature), signatureFile: result.signatureFile ?? null, sealedFiles: result.files }, null, 2)}\n`,
+    );
     return 0;
   }
   io.out.write(`signed: ${roleLabels[signature.role]} — ${signature.name} at ${signature.signedAt}, ${signatureKind(signature)}\n`);

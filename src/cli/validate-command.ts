@@ -39,7 +39,11 @@ export async function validateCommand(options: ValidateCommandOptions, io: Comma
   }
   io.out.write(redactor.redact(`valid: ${loaded.file} — ${environments.length} environment${environments.length === 1 ? '' : 's'}\n`));
   for (const e of environments) {
-    io.out.write(redactor.redact(`  ${e.name}: target ${e.target}, database ${e.database}, rollback budget ${formatMs(e.rollbackBudgetMs)}${e.kpis ? ', KPI comparison' : ''}${e.accounting ? ', record accounting' : ''}\n`));
+    io.out.write(
+      redactor.redact(
+        `  ${e.name}: target ${e.target}, database ${e.database}, rollback budget ${formatMs(e.rollbackBudgetMs)}${e.kpis ? ', KPI comparison' : ''}${e.accounting ? ', record accounting' : ''}\n`,
+      ),
+    );
     io.out.write(redactor.redact(`    v1: ${e.v1}\n    v2: ${e.v2}\n`));
   }
   return 0;

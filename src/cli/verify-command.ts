@@ -24,7 +24,8 @@ export interface VerifyCommandOptions {
  */
 export async function verifyCommand(options: VerifyCommandOptions, io: CommandIo = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const runDir = resolve(options.runDir);
-  const allowedSigners = options.allowedSigners === undefined ? undefined : { file: resolve(options.allowedSigners), signers: await readAllowedSigners(resolve(options.allowedSigners)) };
+  const allowedSigners =
+    options.allowedSigners === undefined ? undefined : { file: resolve(options.allowedSigners), signers: await readAllowedSigners(resolve(options.allowedSigners)) };
   const now = await currentHashes(runDir);
   const verification = await verifyManifest(runDir, now);
   const signatures = await readSignatures(runDir);

@@ -47,7 +47,9 @@ export function configReferenceMarkdown(): string {
   const writer = new ReferenceWriter();
   writer.object('', environment, 2, 'Every environment of `environments` takes these fields; the sections below give the fields of each object.');
   // The contents list the environment's own fields; deeper sections are reached from their parent's table.
-  const contents = writer.sections.filter((s) => s.level === 2 && !/[.[(]/.test(s.heading) && s.heading !== '`environments.<name>`').map((s) => `- [${s.heading}](#${slug(s.heading)})`);
+  const contents = writer.sections
+    .filter((s) => s.level === 2 && !/[.[(]/.test(s.heading) && s.heading !== '`environments.<name>`')
+    .map((s) => `- [${s.heading}](#${slug(s.heading)})`);
   return [
     '# Configuration reference',
     '',

@@ -3,10 +3,7 @@ import { parseEnvFile } from './env-file.ts';
 
 describe('parseEnvFile', () => {
   it('reads KEY=VALUE lines, export prefixes, quotes and comments', () => {
-    const env = parseEnvFile(
-      ['# V1 settings', 'A=1', 'export B = two', "C='single $X'", 'D="dq \\"x\\""', 'E=plain # trailing', ''].join('\n'),
-      'v1.env',
-    );
+    const env = parseEnvFile(['# V1 settings', 'A=1', 'export B = two', "C='single $X'", 'D="dq \\"x\\""', 'E=plain # trailing', ''].join('\n'), 'v1.env');
     expect(env).toEqual({ A: '1', B: 'two', C: 'single $X', D: 'dq "x"', E: 'plain' });
   });
 

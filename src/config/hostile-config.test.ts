@@ -16,14 +16,24 @@ const rest = `    v2: { command: node, ${service} }\n`;
 
 describe('hostile configs', () => {
   it('a YAML code tag stays a string: nothing is evaluated', async () => {
-    const file = await write('fn.yaml', `environments:\n  staging:\n    target: { kind: process }\n    v1: { command: !!js/function "function () { process.exit(9) }", ${service} }\n${rest}`);
+    const file = await write(
+      'fn.yaml',
+      `environments:\n  staging:\n    target: { kind: process }\n    v1: { command: !!js/function "function () { process.exit(9) }", ${service} }\n${rest}`,
+    );
     const { config } = await loadConfig(file);
     expect(config.environments['staging']!.v1.command).toBe('function () { process.exit(9) }');
   });
 
   it('refuses a YAML alias bomb before expanding it', async () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (const [name, previous] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e']]) levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
+    for (const [name, previous] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+      ['f', 'e'],
+    ])
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
     const file = await write('bomb.yaml', `${levels.join('\n')}\nenvironments: {}\n`);
     await expect(loadConfig(file)).rejects.toThrow(/is not valid YAML: Excessive alias count/);
   });

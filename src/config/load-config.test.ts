@@ -69,8 +69,24 @@ describe('selectEnvironment', () => {
     expect(() => selectEnvironment(config, 'staging', 'kubernetes')).toThrow("unknown target kind 'kubernetes' given by --target");
   });
 
-  it('--target swarm takes a docker environment\'s images; --target ssh-systemd defaults to the test host the harness starts', () => {
-    const docker = { ...config, environments: { staging: { ...config.environments['staging']!, target: { kind: 'docker', v1: { image: 'team/v1:7', port: 8080 }, v2: { image: 'team/v2:8', port: 8080 }, postgresImage: 'drill-postgres:latest', buildImages: false, runAs: 'harness', engineTimeoutMs: 5000 } } } } as typeof config;
+  it("--target swarm takes a docker environment's images; --target ssh-systemd defaults to the test host the harness starts", () => {
+    const docker = {
+      ...config,
+      environments: {
+        staging: {
+          ...config.environments['staging']!,
+          target: {
+            kind: 'docker',
+            v1: { image: 'team/v1:7', port: 8080 },
+            v2: { image: 'team/v2:8', port: 8080 },
+            postgresImage: 'drill-postgres:latest',
+            buildImages: false,
+            runAs: 'harness',
+            engineTimeoutMs: 5000,
+          },
+        },
+      },
+    } as typeof config;
     expect(selectEnvironment(docker, 'staging', 'swarm').target).toMatchObject({ kind: 'swarm', v1: { image: 'team/v1:7' }, v2: { image: 'team/v2:8' }, buildImages: false });
     expect(selectEnvironment(config, 'staging', 'ssh-systemd').target).toMatchObject({ kind: 'ssh-systemd', host: { kind: 'test-container' } });
   });

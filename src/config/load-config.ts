@@ -85,7 +85,6 @@ function withoutSchemaKey(raw: unknown): unknown {
   return rest;
 }
 
-
 /**
  * Picks one environment, applying a `--target <kind>` override: the kind's plugin says what it runs the
  * environment with (TargetPlugin.forced: a forced docker target never falls back to local processes,

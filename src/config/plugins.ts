@@ -32,14 +32,16 @@ const lists = ['drills', 'targets', 'reporters', 'notifications'] as const;
 /** Reads and checks a config's `plugins` (shape only: each registry names a bad plug-in itself). */
 export function pluginsOf(raw: unknown, origin: string, fromCode: boolean): Plugins {
   const given = (raw ?? {}) as Record<string, unknown>;
-  if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) throw new HarnessError(`invalid config ${origin}: plugins must be an object of lists (${lists.join(', ')})`);
+  if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw)))
+    throw new HarnessError(`invalid config ${origin}: plugins must be an object of lists (${lists.join(', ')})`);
   const unknown = Object.keys(given).filter((k) => !(lists as readonly string[]).includes(k));
   if (unknown.length) throw new HarnessError(`invalid config ${origin}: plugins has no '${unknown.join("', '")}' (it takes ${lists.join(', ')})`);
   if (raw !== undefined && !fromCode) throw new HarnessError(`invalid config ${origin}: plugins are code: give them in a drill.config.ts (or .js), not in JSON or YAML`);
   const list = <T>(key: (typeof lists)[number]): T[] => {
     const value = given[key];
     if (value === undefined) return [];
-    if (!Array.isArray(value) || value.some((v) => typeof v !== 'object' || v === null)) throw new HarnessError(`invalid config ${origin}: plugins.${key} must be a list of plug-in objects`);
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'object' || v === null))
+      throw new HarnessError(`invalid config ${origin}: plugins.${key} must be a list of plug-in objects`);
     return value as T[];
   };
   return {

@@ -42,20 +42,12 @@ const validationSchema = z.strictObject({
     .describe(
       'The KPI rows a run wrote, counted in the database: one row, numeric first column. The query may use {{runId}} (when the run protocol gives one) and {{runStartedAt}} (a timestamptz).',
     ),
-  incremental: z
-    .boolean()
-    .default(false)
-    .describe('A run with nothing new to do writes nothing: not a failure (the checks then look at the whole KPI set and say so).'),
+  incremental: z.boolean().default(false).describe('A run with nothing new to do writes nothing: not a failure (the checks then look at the whole KPI set and say so).'),
   outputs: z
     .strictObject({
       dir: z.string().min(1).describe('Folder (placeholders allowed), searched recursively.'),
-      format: z
-        .enum(['parquet', 'csv', 'jsonl', 'non-empty'])
-        .describe('How each file is proven readable: decoded (parquet, csv, jsonl), or only present and non-empty.'),
-      extension: z
-        .string()
-        .optional()
-        .describe("Only files ending with it count; by default the format's own (.parquet, .csv, .jsonl; any file for non-empty)."),
+      format: z.enum(['parquet', 'csv', 'jsonl', 'non-empty']).describe('How each file is proven readable: decoded (parquet, csv, jsonl), or only present and non-empty.'),
+      extension: z.string().optional().describe("Only files ending with it count; by default the format's own (.parquet, .csv, .jsonl; any file for non-empty)."),
     })
     .optional()
     .describe('Output files a run writes; absent when the pipeline writes none (waive v1-outputs-written then).'),
@@ -64,10 +56,7 @@ const validationSchema = z.strictObject({
 const budgetsSchema = z.strictObject({
   rollbackMs: z.number().int().positive().default(300_000).describe('The rollback window: "stop V2" issued → V1 healthy and its first KPI run validated.'),
   preRollbackMs: z.number().int().positive().default(120_000).describe('The runbook\'s pre-rollback checklist: "< 2 minutes".'),
-  steps: z
-    .record(z.string(), z.number().int().positive())
-    .default({})
-    .describe('Optional per-step budgets, by step id (stop-v2, capture-v2-logs, restore-v1-config, …).'),
+  steps: z.record(z.string(), z.number().int().positive()).default({}).describe('Optional per-step budgets, by step id (stop-v2, capture-v2-logs, restore-v1-config, …).'),
 });
 
 const phaseNames = z.array(z.string().min(1)).min(1, 'name at least one phase').describe('The phases that must have executed.');
@@ -75,7 +64,12 @@ const succeededValues = z.array(z.string()).min(1).default(['succeeded']).descri
 
 const phasesSchema = z.discriminatedUnion('kind', [
   z
-    .strictObject({ kind: z.literal('health'), names: phaseNames, path: z.string().min(1).describe('Dotted path of the phases in the health answer (`lastRun.phases`).'), succeeded: succeededValues })
+    .strictObject({
+      kind: z.literal('health'),
+      names: phaseNames,
+      path: z.string().min(1).describe('Dotted path of the phases in the health answer (`lastRun.phases`).'),
+      succeeded: succeededValues,
+    })
     .describe("The health answer's JSON at `path` maps each phase to its status (or to an object with a `status`)."),
   z
     .strictObject({ kind: z.literal('sql'), names: phaseNames, query: z.string().trim().min(1).describe('SQL returning rows (phase, status).'), succeeded: succeededValues })
@@ -100,7 +94,7 @@ const dbConnectivitySchema = z.discriminatedUnion('kind', [
     })
     .describe("The version's health answer says so: the JSON value at `path` equals `equals`."),
   z
-    .strictObject({ kind: z.literal('session'), applicationName: z.string().optional().describe("Only sessions with this application_name count.") })
+    .strictObject({ kind: z.literal('session'), applicationName: z.string().optional().describe('Only sessions with this application_name count.') })
     .describe("The version holds a session on the drill database (pg_stat_activity), other than the harness's own."),
   z.strictObject({ kind: z.literal('run') }).describe("The version's validation run read and wrote the drill database: for batch pipelines that connect per run."),
 ]);
@@ -112,20 +106,14 @@ const verificationSchema = z.strictObject({
     .default(['public'])
     .describe("Database schemas holding the pipeline's state: backed up, restore-proven and fingerprinted."),
   phases: phasesSchema.optional().describe('"All pipeline phases executing": where it is read, per phase. Optional.'),
-  dbConnectivity: dbConnectivitySchema
-    .default({ kind: 'session' })
-    .describe('"Database connectivity confirmed", judged as the restored version sees it, not as the harness does.'),
+  dbConnectivity: dbConnectivitySchema.default({ kind: 'session' }).describe('"Database connectivity confirmed", judged as the restored version sees it, not as the harness does.'),
   errorLogPattern: z.string().default('"level":"error"|\\bERROR\\b').describe('A log line matching this (a regular expression) counts as an error line.'),
 });
 
 const kpisSchema = z.strictObject({
   source: kpiSourceSchema.describe('Where the KPI points are read.'),
   tolerance: z.number().positive().max(1).default(0.01).describe('Largest accepted |v1 − v2| / |v2| per KPI × as-of × segment.'),
-  absoluteTolerance: z
-    .number()
-    .positive()
-    .default(1e-6)
-    .describe('Near zero a percentage means nothing: where |v2| · tolerance < this, |v1 − v2| must stay below it instead.'),
+  absoluteTolerance: z.number().positive().default(1e-6).describe('Near zero a percentage means nothing: where |v2| · tolerance < this, |v1 − v2| must stay below it instead.'),
   recomputed: z
     .discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('changed') }).describe('The points whose value changed or appeared (no run id needed).'),
@@ -141,12 +129,7 @@ const kpisSchema = z.strictObject({
 
 const failureCommon = {
   setup: z.array(commandSchema).default([]).describe('Commands run before the fault (e.g. new source data for V2 to choke on).'),
-  observeTimeoutMs: z
-    .number()
-    .int()
-    .positive()
-    .default(60_000)
-    .describe('How long the decision criteria may take to call for the rollback before the test is inconclusive.'),
+  observeTimeoutMs: z.number().int().positive().default(60_000).describe('How long the decision criteria may take to call for the rollback before the test is inconclusive.'),
   restartOnExit: z
     .boolean()
     .default(true)
@@ -194,58 +177,54 @@ const failureSchema = z.discriminatedUnion(
  */
 function environmentSchemaFor<T extends z.ZodType, N extends z.ZodType>(target: T, notifications: N) {
   return z.strictObject({
-  target: target.describe('Where V1 and V2 run: one kind, each with its own fields.'),
-  database: databaseSchema.prefault({ kind: 'ephemeral' }).describe('The PostgreSQL server the drill databases are created on.'),
-  blob: blobSchema.optional().describe('Blob storage the services publish to ({{blobConnectionString}}, {{blobContainer}}), probed during every drill.'),
-  setup: z.array(commandSchema).default([]).describe('Commands that seed the source data set D against {{databaseUrl}}, before V2 is deployed.'),
-  setupOnce: z
-    .boolean()
-    .default(true)
-    .describe(
-      "Run the setup commands once per run, into a template database that every test's database (and every database a version runs on from scratch) is copied from — the same data set D everywhere, seeded once. false: run them for every test (for setup commands whose effects are not only in the database).",
-    ),
-  v1: serviceSchema.describe('The version rolled back to: how it starts, how its health is judged, how a KPI run is done.'),
-  v2: serviceSchema.describe('The version rolled back from, configured the same way as `v1`.'),
-  validation: validationSchema.prefault({}).describe("How V1's first run after the rollback is proven: KPI rows it wrote, output files that decode."),
-  budgets: budgetsSchema.prefault({}).describe('Time budgets the checks hold the drill to.'),
-  verification: verificationSchema.prefault({}).describe('Post-rollback verification: schemas backed up and fingerprinted, phases, connectivity, error lines.'),
-  kpis: kpisSchema.optional().describe('KPI points as (as_of, segment, kpi, value): V1 vs V2 on the same data, V2 before and after a roll-forward.'),
-  accounting: accountingSchema
-    .optional()
-    .describe('Zero data loss, by key: every source key must be processed or quarantined, counted in the database. Each query returns one column `key`.'),
-  history: historySchema.optional(),
-  cutover: commandSchema.optional().describe('Run while V2 is stopped and V1 not yet healthy: records that arrive during the cutover.'),
-  failure: failureSchema.optional().describe('How the dry-run simulates V2 failing.'),
-  waive: z
-    .record(z.string().min(1), z.string().trim().min(1, 'a waiver needs its reason'))
-    .default({})
-    .describe(
-      "Checks this environment cannot prove, by id, each with the reason shown on the checklist and in the verdict (`{ 'v1-outputs-written': 'KPIs go to PostgreSQL only, no files' }`). A check a selected test needs that is neither configured nor waived stops the run before anything starts.",
-    ),
-  decision: decisionSchema.prefault({}),
-  report: z
-    .strictObject({
-      regressionRatio: z
-        .number()
-        .min(1)
-        .default(1.2)
-        .describe('A rollback slower than this × the median of the last 7 runs is flagged as a regression (1.2 = 20% slower).'),
-      pdf: z
-        .enum(['off', 'if-available', 'required'])
-        .default('if-available')
-        .describe("report.pdf: `if-available` prints it when Debian's chromium is installed; `required` fails the run without it."),
-      reporters: z
-        .array(z.string().min(1))
-        .min(1)
-        .optional()
-        .describe(
-          "The reporters that write the run's outputs from its journal, in order: built-in (checklist, junit, allure, history, html) or a plugin's name (`plugins.reporters`). Every one of them when absent.",
-        ),
-    })
-    .prefault({})
-    .describe('The sign-off report written at the end of every run.'),
-  notifications: notifications.describe('Who is told, and when, as the rollback goes: channels of several kinds (docs/notifications.md).'),
-});
+    target: target.describe('Where V1 and V2 run: one kind, each with its own fields.'),
+    database: databaseSchema.prefault({ kind: 'ephemeral' }).describe('The PostgreSQL server the drill databases are created on.'),
+    blob: blobSchema.optional().describe('Blob storage the services publish to ({{blobConnectionString}}, {{blobContainer}}), probed during every drill.'),
+    setup: z.array(commandSchema).default([]).describe('Commands that seed the source data set D against {{databaseUrl}}, before V2 is deployed.'),
+    setupOnce: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Run the setup commands once per run, into a template database that every test's database (and every database a version runs on from scratch) is copied from — the same data set D everywhere, seeded once. false: run them for every test (for setup commands whose effects are not only in the database).",
+      ),
+    v1: serviceSchema.describe('The version rolled back to: how it starts, how its health is judged, how a KPI run is done.'),
+    v2: serviceSchema.describe('The version rolled back from, configured the same way as `v1`.'),
+    validation: validationSchema.prefault({}).describe("How V1's first run after the rollback is proven: KPI rows it wrote, output files that decode."),
+    budgets: budgetsSchema.prefault({}).describe('Time budgets the checks hold the drill to.'),
+    verification: verificationSchema.prefault({}).describe('Post-rollback verification: schemas backed up and fingerprinted, phases, connectivity, error lines.'),
+    kpis: kpisSchema.optional().describe('KPI points as (as_of, segment, kpi, value): V1 vs V2 on the same data, V2 before and after a roll-forward.'),
+    accounting: accountingSchema
+      .optional()
+      .describe('Zero data loss, by key: every source key must be processed or quarantined, counted in the database. Each query returns one column `key`.'),
+    history: historySchema.optional(),
+    cutover: commandSchema.optional().describe('Run while V2 is stopped and V1 not yet healthy: records that arrive during the cutover.'),
+    failure: failureSchema.optional().describe('How the dry-run simulates V2 failing.'),
+    waive: z
+      .record(z.string().min(1), z.string().trim().min(1, 'a waiver needs its reason'))
+      .default({})
+      .describe(
+        "Checks this environment cannot prove, by id, each with the reason shown on the checklist and in the verdict (`{ 'v1-outputs-written': 'KPIs go to PostgreSQL only, no files' }`). A check a selected test needs that is neither configured nor waived stops the run before anything starts.",
+      ),
+    decision: decisionSchema.prefault({}),
+    report: z
+      .strictObject({
+        regressionRatio: z.number().min(1).default(1.2).describe('A rollback slower than this × the median of the last 7 runs is flagged as a regression (1.2 = 20% slower).'),
+        pdf: z
+          .enum(['off', 'if-available', 'required'])
+          .default('if-available')
+          .describe("report.pdf: `if-available` prints it when Debian's chromium is installed; `required` fails the run without it."),
+        reporters: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe(
+            "The reporters that write the run's outputs from its journal, in order: built-in (checklist, junit, allure, history, html) or a plugin's name (`plugins.reporters`). Every one of them when absent.",
+          ),
+      })
+      .prefault({})
+      .describe('The sign-off report written at the end of every run.'),
+    notifications: notifications.describe('Who is told, and when, as the rollback goes: channels of several kinds (docs/notifications.md).'),
+  });
 }
 
 const environmentSchema = environmentSchemaFor(targetSchema, notificationsSchema);

@@ -29,7 +29,7 @@ const jsonPath = z.string().regex(/^[^.\s][^\s]*$/, 'a dotted path such as lastR
 const httpHealthSchema = z
   .strictObject({
     kind: z.literal('http'),
-    path: z.string().startsWith('/').default('/health').describe('GET this path on the version\'s address.'),
+    path: z.string().startsWith('/').default('/health').describe("GET this path on the version's address."),
     statuses: z.array(statusCode).min(1).optional().describe('Statuses that mean healthy; any 2xx when omitted.'),
     json: z
       .strictObject({
@@ -50,9 +50,7 @@ const commandHealthSchema = execSchema
   })
   .describe('Healthy when this command, run where the version runs, exits 0.');
 
-const tcpHealthSchema = z
-  .strictObject({ kind: z.literal('tcp') })
-  .describe("Healthy when the version's port ({{port}}, as the target publishes it) accepts a TCP connection.");
+const tcpHealthSchema = z.strictObject({ kind: z.literal('tcp') }).describe("Healthy when the version's port ({{port}}, as the target publishes it) accepts a TCP connection.");
 
 const systemdHealthSchema = z.strictObject({ kind: z.literal('systemd') }).describe("ssh-systemd only: healthy when the unit's ActiveState is `active`.");
 
@@ -88,9 +86,7 @@ const httpSyncRunSchema = z
   })
   .describe('One request; the run is done when it answers.');
 
-const commandRunSchema = execSchema
-  .extend({ kind: z.literal('command'), timeoutMs: runTimeoutMs })
-  .describe('A run is a command, run where the version runs; exit 0 = success.');
+const commandRunSchema = execSchema.extend({ kind: z.literal('command'), timeoutMs: runTimeoutMs }).describe('A run is a command, run where the version runs; exit 0 = success.');
 
 const watermarkRunSchema = z
   .strictObject({
@@ -115,7 +111,7 @@ export const runSchema = z.discriminatedUnion('kind', [httpAsyncRunSchema, httpS
 });
 
 export const serviceSchema = commandSchema.extend({
-  timeoutMs: commandSchema.shape.timeoutMs.describe("Not used for a service: its runs have `run.timeoutMs`, its start `healthTimeoutMs`."),
+  timeoutMs: commandSchema.shape.timeoutMs.describe('Not used for a service: its runs have `run.timeoutMs`, its start `healthTimeoutMs`.'),
   envFile: z
     .string()
     .optional()
@@ -126,12 +122,12 @@ export const serviceSchema = commandSchema.extend({
   requiredFiles: z
     .array(z.string())
     .default([])
-    .describe('Files that must exist when the rollback restores the version (the runbook\'s "verify V1 binaries"): V1\'s. Relative to the config file\'s folder.'),
-  health: healthSchema.describe('How the version\'s health is judged.'),
+    .describe("Files that must exist when the rollback restores the version (the runbook's \"verify V1 binaries\"): V1's. Relative to the config file's folder."),
+  health: healthSchema.describe("How the version's health is judged."),
   healthTimeoutMs: z.number().int().positive().default(30_000).describe('How long the version may take to pass its health check after a start.'),
   metricsPath: z.string().startsWith('/').optional().describe('Prometheus text endpoint scraped during the drill and kept as evidence (none when absent).'),
   metricsIntervalMs: z.number().int().positive().default(500).describe('How often `metricsPath` is scraped.'),
-  stopGraceMs: z.number().int().nonnegative().default(10_000).describe('Time between the graceful stop (SIGTERM or the target\'s equivalent) and the kill.'),
+  stopGraceMs: z.number().int().nonnegative().default(10_000).describe("Time between the graceful stop (SIGTERM or the target's equivalent) and the kill."),
   run: runSchema.describe('How "run a KPI calculation" is done.'),
 });
 

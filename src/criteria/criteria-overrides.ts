@@ -14,9 +14,15 @@ const enabled = z.boolean().optional();
 const enabledField = enabled.describe('false: the criterion never fires.');
 const sustainField = durationMs.optional().describe('How long the condition must hold before it fires.');
 const sustained = (title: string, unit: string, threshold: z.ZodNumber) =>
-  z.strictObject({ enabled: enabledField, threshold: threshold.optional().describe(unit), sustainMs: sustainField }).optional().describe(title);
+  z
+    .strictObject({ enabled: enabledField, threshold: threshold.optional().describe(unit), sustainMs: sustainField })
+    .optional()
+    .describe(title);
 const instant = (title: string, unit: string, threshold: z.ZodNumber) =>
-  z.strictObject({ enabled: enabledField, threshold: threshold.optional().describe(unit) }).optional().describe(title);
+  z
+    .strictObject({ enabled: enabledField, threshold: threshold.optional().describe(unit) })
+    .optional()
+    .describe(title);
 const durationOnly = (title: string) => z.strictObject({ enabled: enabledField, sustainMs: sustainField }).optional().describe(title);
 
 export const criteriaOverridesSchema = z.strictObject({

@@ -7,8 +7,25 @@ const baseline = { kpis: { disbursements: 1000, par30: 0.031 } };
 describe('KPI variance > 5% vs baseline (fires on the first sample)', () => {
   it('4.9% continues, 5.1% rolls back naming the KPI', () => {
     expect(evaluate(series([[0, { kpis: { disbursements: 1049 } }]], baseline)).decision).toBe('continue');
-    const decision = evaluate(series([[0, { kpis: { disbursements: 1000 } }], [60, { kpis: { disbursements: 1051, par30: 0.031 } }]], baseline));
-    expect(decision.fired).toEqual([expect.objectContaining({ id: 'kpi-variance', firstHeldAt: at(60), firedAt: at(60), value: expect.closeTo(0.051, 12), threshold: 0.05, detail: 'disbursements 1051 vs baseline 1000' })]);
+    const decision = evaluate(
+      series(
+        [
+          [0, { kpis: { disbursements: 1000 } }],
+          [60, { kpis: { disbursements: 1051, par30: 0.031 } }],
+        ],
+        baseline,
+      ),
+    );
+    expect(decision.fired).toEqual([
+      expect.objectContaining({
+        id: 'kpi-variance',
+        firstHeldAt: at(60),
+        firedAt: at(60),
+        value: expect.closeTo(0.051, 12),
+        threshold: 0.05,
+        detail: 'disbursements 1051 vs baseline 1000',
+      }),
+    ]);
   });
 
   it('exactly 5% does not fire; a drop counts like a rise', () => {
@@ -30,7 +47,9 @@ describe('KPI variance > 5% vs baseline (fires on the first sample)', () => {
     const stricter = { overrides: { criteria: { 'kpi-variance': { threshold: 0.005 } } } };
     const minor = evaluate(series([[0, { kpis: { disbursements: 1008 } }]], baseline), undefined, stricter);
     expect(minor.decision).toBe('continue');
-    expect(minor.heldBack).toEqual([{ rule: 'minor-variance', criterion: 'kpi-variance', at: at(0), reason: 'KPI variance 0.8% < 1% is minor (disbursements 1008 vs baseline 1000)' }]);
+    expect(minor.heldBack).toEqual([
+      { rule: 'minor-variance', criterion: 'kpi-variance', at: at(0), reason: 'KPI variance 0.8% < 1% is minor (disbursements 1008 vs baseline 1000)' },
+    ]);
     expect(evaluate(series([[0, { kpis: { disbursements: 1011 } }]], baseline), undefined, stricter).decision).toBe('rollback');
   });
 });
@@ -52,14 +71,28 @@ describe('data loss: rows in an interval that neither reached the output nor are
   });
 
   it('needs both rowsIn and rowsOut', () => {
-    expect(evaluate(series([[0, { rowsIn: 100 }], [10, { rowsOut: 0 }]])).evaluated.find((e) => e.id === 'data-loss')?.status).toBe('no-data');
+    expect(
+      evaluate(
+        series([
+          [0, { rowsIn: 100 }],
+          [10, { rowsOut: 0 }],
+        ]),
+      ).evaluated.find((e) => e.id === 'data-loss')?.status,
+    ).toBe('no-data');
   });
 });
 
 describe('null-handling errors > 0', () => {
   it('0 continues, 1 rolls back', () => {
     expect(evaluate(series([[0, { nullHandlingErrors: 0 }]])).decision).toBe('continue');
-    expect(evaluate(series([[0, { nullHandlingErrors: 0 }], [5, { nullHandlingErrors: 1 }]])).fired).toEqual([expect.objectContaining({ id: 'null-handling', firstHeldAt: at(5), value: 1 })]);
+    expect(
+      evaluate(
+        series([
+          [0, { nullHandlingErrors: 0 }],
+          [5, { nullHandlingErrors: 1 }],
+        ]),
+      ).fired,
+    ).toEqual([expect.objectContaining({ id: 'null-handling', firstHeldAt: at(5), value: 1 })]);
   });
 });
 

@@ -10,10 +10,11 @@ import reference from '../../drill.config.ts';
 /** The real CLI over the corpus: each file is named for the decision it must produce. */
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const corpusDir = fileURLToPath(new URL('./corpus/', import.meta.url));
-const files = readdirSync(corpusDir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(corpusDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
-const decide = (args: string[]) =>
-  execa(process.execPath, ['bin/drill.js', 'decide', ...args], { cwd: root, env: { FORCE_COLOR: '0' }, reject: false, stdin: 'ignore' });
+const decide = (args: string[]) => execa(process.execPath, ['bin/drill.js', 'decide', ...args], { cwd: root, env: { FORCE_COLOR: '0' }, reject: false, stdin: 'ignore' });
 
 /** What must have fired (rollback) or been held back (continue), beyond the decision itself. */
 const expected: Record<string, { fired?: string[]; heldBack?: string[] }> = {
@@ -74,6 +75,10 @@ describe('drill decide --telemetry <file> --json over the corpus', () => {
     const file = 'src/criteria/corpus/continue-short-degradation.json';
     const result = await decide(['--telemetry', file, '--env', 'staging', '--config', config, '--json']);
     expect(result.exitCode, result.stderr).toBe(1);
-    expect(JSON.parse(result.stdout)).toMatchObject({ decision: 'rollback', environment: 'staging', fired: [expect.objectContaining({ id: 'cpu', title: 'CPU > 90%, sustained ≥ 1 min' })] });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      decision: 'rollback',
+      environment: 'staging',
+      fired: [expect.objectContaining({ id: 'cpu', title: 'CPU > 90%, sustained ≥ 1 min' })],
+    });
   });
 });

@@ -54,13 +54,36 @@ describe('performance criteria: threshold crossed and sustained ≥ 2 min', () =
   });
 
   it('samples without the field neither break nor extend a run', () => {
-    const decision = evaluate(series([[0, { rssMb: 600 }], [60, { cpuPct: 10 }], [130, { rssMb: 600 }], [400, { cpuPct: 10 }]]));
+    const decision = evaluate(
+      series([
+        [0, { rssMb: 600 }],
+        [60, { cpuPct: 10 }],
+        [130, { rssMb: 600 }],
+        [400, { cpuPct: 10 }],
+      ]),
+    );
     expect(decision.fired).toEqual([expect.objectContaining({ id: 'memory', firstHeldAt: at(0), firedAt: at(130), heldMs: 130_000 })]);
   });
 
   it('irregular sample times: the duration is the time between the samples, not a count of samples', () => {
-    expect(evaluate(series([[0, { latencyMs: 90_000 }], [121, { latencyMs: 90_000 }]])).decision).toBe('rollback');
-    expect(evaluate(series([[0, { latencyMs: 90_000 }], [1, { latencyMs: 90_000 }], [2, { latencyMs: 90_000 }], [119, { latencyMs: 90_000 }]])).decision).toBe('continue');
+    expect(
+      evaluate(
+        series([
+          [0, { latencyMs: 90_000 }],
+          [121, { latencyMs: 90_000 }],
+        ]),
+      ).decision,
+    ).toBe('rollback');
+    expect(
+      evaluate(
+        series([
+          [0, { latencyMs: 90_000 }],
+          [1, { latencyMs: 90_000 }],
+          [2, { latencyMs: 90_000 }],
+          [119, { latencyMs: 90_000 }],
+        ]),
+      ).decision,
+    ).toBe('continue');
   });
 
   describe('throughput < 50% of baseline', () => {

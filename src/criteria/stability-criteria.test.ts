@@ -5,14 +5,27 @@ import { at, readings, series } from './telemetry.test-support.ts';
 describe('error rate > 5% of transactions', () => {
   it('exactly 5% continues, 5.1% rolls back', () => {
     expect(evaluate(series([[0, { transactions: 1000, errors: 50 }]])).decision).toBe('continue');
-    expect(evaluate(series([[0, { transactions: 1000, errors: 51 }]])).fired).toEqual([expect.objectContaining({ id: 'error-rate', value: 0.051, detail: '51 of 1000 transactions' })]);
+    expect(evaluate(series([[0, { transactions: 1000, errors: 51 }]])).fired).toEqual([
+      expect.objectContaining({ id: 'error-rate', value: 0.051, detail: '51 of 1000 transactions' }),
+    ]);
   });
 
   it('one isolated retryable error continues, with the held-back reason', () => {
-    const decision = evaluate(series([[0, { transactions: 10, errors: 0 }], [60, { transactions: 10, errors: 1, retryableErrors: 1 }], [120, { transactions: 10, errors: 0 }]]));
+    const decision = evaluate(
+      series([
+        [0, { transactions: 10, errors: 0 }],
+        [60, { transactions: 10, errors: 1, retryableErrors: 1 }],
+        [120, { transactions: 10, errors: 0 }],
+      ]),
+    );
     expect(decision.decision).toBe('continue');
     expect(decision.heldBack).toEqual([
-      { rule: 'isolated-retryable-error', criterion: 'error-rate', at: at(60), reason: '1 isolated retryable error: error rate 10% (1 of 10 transactions), no other within ±5 min' },
+      {
+        rule: 'isolated-retryable-error',
+        criterion: 'error-rate',
+        at: at(60),
+        reason: '1 isolated retryable error: error rate 10% (1 of 10 transactions), no other within ±5 min',
+      },
     ]);
   });
 
@@ -25,14 +38,27 @@ describe('error rate > 5% of transactions', () => {
   });
 
   it('another error within ±5 min means not isolated; one 5 min 1 s away does not count', () => {
-    const near = series([[0, { transactions: 10, errors: 1, retryableErrors: 1 }], [300, { transactions: 1000, errors: 1, retryableErrors: 1 }]]);
+    const near = series([
+      [0, { transactions: 10, errors: 1, retryableErrors: 1 }],
+      [300, { transactions: 1000, errors: 1, retryableErrors: 1 }],
+    ]);
     expect(evaluate(near).fired.map((f) => f.id)).toEqual(['error-rate']);
-    const far = series([[0, { transactions: 10, errors: 1, retryableErrors: 1 }], [301, { transactions: 1000, errors: 1, retryableErrors: 1 }]]);
+    const far = series([
+      [0, { transactions: 10, errors: 1, retryableErrors: 1 }],
+      [301, { transactions: 1000, errors: 1, retryableErrors: 1 }],
+    ]);
     expect(evaluate(far).decision).toBe('continue');
   });
 
   it('an interval without transactions says nothing', () => {
-    expect(evaluate(series([[0, { transactions: 0, errors: 0 }], [10, { errors: 5 }]])).evaluated.find((e) => e.id === 'error-rate')?.status).toBe('no-data');
+    expect(
+      evaluate(
+        series([
+          [0, { transactions: 0, errors: 0 }],
+          [10, { errors: 5 }],
+        ]),
+      ).evaluated.find((e) => e.id === 'error-rate')?.status,
+    ).toBe('no-data');
   });
 });
 
@@ -45,24 +71,48 @@ describe('DB connection failures > 10% of attempts', () => {
   it('a single isolated failed attempt is a retryable error, held back', () => {
     const decision = evaluate(series([[0, { dbConnectAttempts: 2, dbConnectFailures: 1 }]]));
     expect(decision.decision).toBe('continue');
-    expect(decision.heldBack[0]).toMatchObject({ rule: 'isolated-retryable-error', criterion: 'db-connect-failures', reason: expect.stringMatching(/^1 isolated retryable error \(DB connection failure\)/) });
+    expect(decision.heldBack[0]).toMatchObject({
+      rule: 'isolated-retryable-error',
+      criterion: 'db-connect-failures',
+      reason: expect.stringMatching(/^1 isolated retryable error \(DB connection failure\)/),
+    });
   });
 });
 
 describe('repeated crash/restart cycles: ≥ 3 restarts within 10 min', () => {
   it('3 restarts within 10 min (inclusive) roll back; the first restart is when it started', () => {
-    const decision = evaluate(series([[0, { restarts: 0 }], [60, { restarts: 1 }], [360, { restarts: 1 }], [660, { restarts: 1 }]]));
+    const decision = evaluate(
+      series([
+        [0, { restarts: 0 }],
+        [60, { restarts: 1 }],
+        [360, { restarts: 1 }],
+        [660, { restarts: 1 }],
+      ]),
+    );
     expect(decision.fired).toEqual([expect.objectContaining({ id: 'crash-loop', firstHeldAt: at(60), firedAt: at(660), value: 3, threshold: 3, windowMs: 600_000 })]);
   });
 
   it('2 restarts (N − 1) continue', () => {
-    const decision = evaluate(series([[0, { restarts: 1 }], [60, { restarts: 1 }]]));
+    const decision = evaluate(
+      series([
+        [0, { restarts: 1 }],
+        [60, { restarts: 1 }],
+      ]),
+    );
     expect(decision.decision).toBe('continue');
     expect(decision.evaluated.find((e) => e.id === 'crash-loop')).toMatchObject({ status: 'clear', worst: 2 });
   });
 
   it('3 restarts spread over 10 min 1 s continue', () => {
-    expect(evaluate(series([[0, { restarts: 1 }], [300, { restarts: 1 }], [601, { restarts: 1 }]])).decision).toBe('continue');
+    expect(
+      evaluate(
+        series([
+          [0, { restarts: 1 }],
+          [300, { restarts: 1 }],
+          [601, { restarts: 1 }],
+        ]),
+      ).decision,
+    ).toBe('continue');
   });
 
   it('3 restarts in one interval roll back', () => {
@@ -72,7 +122,12 @@ describe('repeated crash/restart cycles: ≥ 3 restarts within 10 min', () => {
 
 describe('unrecoverable deadlocks: deadlocks reported in every sample for ≥ 2 min', () => {
   it('a deadlock the database resolved is held back', () => {
-    const decision = evaluate(series([[0, { deadlocks: 1 }], [30, { deadlocks: 0 }]]));
+    const decision = evaluate(
+      series([
+        [0, { deadlocks: 1 }],
+        [30, { deadlocks: 0 }],
+      ]),
+    );
     expect(decision.decision).toBe('continue');
     expect(decision.heldBack).toEqual([{ rule: 'minimum-duration', criterion: 'deadlocks', at: at(0), reason: 'Deadlocks > 0 for 0 s, not ≥ 2 min' }]);
   });

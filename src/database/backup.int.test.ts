@@ -75,7 +75,7 @@ describe('takeBackup → proveRestore', () => {
     expect(await scratchDatabases()).toEqual([]);
   });
 
-  it('reports a truncated backup as not restored, with pg_restore\'s message', async () => {
+  it("reports a truncated backup as not restored, with pg_restore's message", async () => {
     const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, file: join(dir, 'full.dump') });
     const truncated = join(dir, 'truncated.dump');
     await writeFile(truncated, (await readFile(backup.file)).subarray(0, Math.floor(backup.bytes / 2)));
@@ -133,7 +133,9 @@ describe('failures', () => {
     const file = join(dir, 'missing-db.dump');
     const error = await takeBackup({ dsn: live.replace('/backup_live', '/no_such_db'), pgDump: tools.pgDump, file }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/^pg_dump of postgres:\/\/drill:\*\*\*@127\.0\.0\.1:\d+\/no_such_db into .* failed with exit 1: .*database "no_such_db" does not exist/s);
+    expect((error as Error).message).toMatch(
+      /^pg_dump of postgres:\/\/drill:\*\*\*@127\.0\.0\.1:\d+\/no_such_db into .* failed with exit 1: .*database "no_such_db" does not exist/s,
+    );
     expectNoPassword((error as Error).message);
     await expect(stat(file)).rejects.toThrow(/ENOENT/);
   });

@@ -4,10 +4,14 @@ import { bindPlaceholders, placeholdersIn } from './bind-placeholders.ts';
 
 describe('bindPlaceholders', () => {
   it('turns each {{name}} into a typed bind parameter, the same name into the same parameter', () => {
-    const bound = bindPlaceholders('select count(*) from k where run_id = {{runId}} or (computed_at >= {{ runStartedAt }} and run_id <> {{runId}})', {
-      runId: { value: 'v1-x', type: 'text' },
-      runStartedAt: { value: '2026-12-04T10:00:00Z', type: 'timestamptz' },
-    }, 'validation.kpiRows.query');
+    const bound = bindPlaceholders(
+      'select count(*) from k where run_id = {{runId}} or (computed_at >= {{ runStartedAt }} and run_id <> {{runId}})',
+      {
+        runId: { value: 'v1-x', type: 'text' },
+        runStartedAt: { value: '2026-12-04T10:00:00Z', type: 'timestamptz' },
+      },
+      'validation.kpiRows.query',
+    );
     expect(bound.text).toBe('select count(*) from k where run_id = $1::text or (computed_at >= $2::timestamptz and run_id <> $1::text)');
     expect(bound.values).toEqual(['v1-x', '2026-12-04T10:00:00Z']);
   });

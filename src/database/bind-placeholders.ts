@@ -18,7 +18,9 @@ export function bindPlaceholders(sql: string, offered: Record<string, BoundValue
   const text = sql.replace(/\{\{\s*([A-Za-z]+)\s*\}\}/g, (_, name: string) => {
     const bound = offered[name];
     if (!bound) {
-      const known = Object.entries(offered).filter(([, v]) => v).map(([k]) => `{{${k}}}`);
+      const known = Object.entries(offered)
+        .filter(([, v]) => v)
+        .map(([k]) => `{{${k}}}`);
       throw new HarnessError(`${setting} uses {{${name}}}, which is not available there (available: ${known.join(', ') || 'none'})`);
     }
     if (!index.has(name)) {

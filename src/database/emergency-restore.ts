@@ -16,10 +16,9 @@ export async function makeReadOnly(dsn: string): Promise<{ sessionsEnded: number
   const database = databaseOf(dsn);
   const ended = await withClient(dsn, async (client) => {
     await client.query(`alter database ${quoteIdent(database)} set default_transaction_read_only = on`);
-    const result = await client.query<{ ended: boolean }>(
-      'select pg_terminate_backend(pid) as ended from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
-      [database],
-    );
+    const result = await client.query<{ ended: boolean }>('select pg_terminate_backend(pid) as ended from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+      database,
+    ]);
     return result.rows.filter((r) => r.ended).length;
   });
   const proof = await withClient(dsn, (client) =>

@@ -30,10 +30,9 @@ describe('startEphemeralPostgres', () => {
   it('refuses a database name that is not a plain identifier', async () => {
     const server = await startEphemeralPostgres();
     try {
-      await expect(server.createDatabase('x"; drop database postgres; --')).rejects.toThrow("invalid database name");
+      await expect(server.createDatabase('x"; drop database postgres; --')).rejects.toThrow('invalid database name');
     } finally {
       await server.stop();
     }
   });
 });
-

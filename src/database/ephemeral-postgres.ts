@@ -59,21 +59,31 @@ async function initCluster(binaries: PostgresBinaries, account: Account | undefi
   }
 }
 
-async function startServer(
-  binaries: PostgresBinaries,
-  account: Account | undefined,
-  root: string,
-  password: string,
-  readyTimeoutMs: number,
-): Promise<EphemeralPostgres> {
+async function startServer(binaries: PostgresBinaries, account: Account | undefined, root: string, password: string, readyTimeoutMs: number): Promise<EphemeralPostgres> {
   // The port is free when asked but another process may take it before postgres binds: retry.
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const log = new LineBuffer(200);
     const server = execa(
       join(binaries.bindir, 'postgres'),
-      ['-D', join(root, 'data'), '-p', String(port), '-k', root, '-c', 'listen_addresses=127.0.0.1',
-        '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
+      [
+        '-D',
+        join(root, 'data'),
+        '-p',
+        String(port),
+        '-k',
+        root,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=200',
+      ],
       { ...asAccount(account), reject: false, cleanup: true, buffer: false, stdin: 'ignore' },
     );
     server.stdout?.on('data', (c: Buffer) => log.push(c.toString()));
@@ -99,14 +109,7 @@ async function startServer(
   }
 }
 
-function makeHandle(
-  binaries: PostgresBinaries,
-  root: string,
-  dsn: string,
-  port: number,
-  password: string,
-  server: ResultPromise,
-): EphemeralPostgres {
+function makeHandle(binaries: PostgresBinaries, root: string, dsn: string, port: number, password: string, server: ResultPromise): EphemeralPostgres {
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
@@ -137,7 +140,6 @@ async function stopProcess(server: ResultPromise): Promise<void> {
   await server;
   clearTimeout(timer);
 }
-
 
 /**
  * Creates an empty database, or a copy of `template` (a file-level copy: seconds for a gigabyte, where

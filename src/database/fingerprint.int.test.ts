@@ -37,8 +37,15 @@ describe('table fingerprints', () => {
     await sql(a, schema, loans('asc'), metrics('asc'));
     // B gets the rows backwards, then rewrites half of them in place so the heap order differs
     // again, and prints timestamps in another zone by default.
-    await sql(b, schema, loans('desc'), metrics('desc'), 'update public.loans set note = note where id % 2 = 0', 'vacuum public.loans',
-      `alter database fp_order_b set timezone = 'Asia/Tokyo'`);
+    await sql(
+      b,
+      schema,
+      loans('desc'),
+      metrics('desc'),
+      'update public.loans set note = note where id % 2 = 0',
+      'vacuum public.loans',
+      `alter database fp_order_b set timezone = 'Asia/Tokyo'`,
+    );
 
     const [fa, fb] = await Promise.all([databaseFingerprints(a, { schemas: ['public', 'kpi'] }), databaseFingerprints(b, { schemas: ['public', 'kpi'] })]);
     expect(Object.keys(fa)).toEqual(['kpi.kpi_metrics', 'public.loans']);

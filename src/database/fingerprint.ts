@@ -33,11 +33,7 @@ export interface FingerprintDifference {
  * Given a client, that session's settings apply: hashes are only comparable between sessions with
  * the same output settings, which a DSN (a session opened here) guarantees.
  */
-export async function tableFingerprint(
-  target: Queryable | string,
-  table: string,
-  options: { where?: string } = {},
-): Promise<TableFingerprint> {
+export async function tableFingerprint(target: Queryable | string, table: string, options: { where?: string } = {}): Promise<TableFingerprint> {
   const name = parseQualifiedName(table);
   const key = formatQualifiedName(name);
   const where = options.where ? `where (${options.where})` : '';

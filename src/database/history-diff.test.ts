@@ -5,7 +5,7 @@ const r = (as_of: string, segment: string, kpi: string, value: number) => ({ as_
 const keys = ['as_of', 'segment', 'kpi'];
 
 describe('valueText', () => {
-  it('names values as Postgres prints to_json(v) #>> \'{}\'', () => {
+  it("names values as Postgres prints to_json(v) #>> '{}'", () => {
     expect(valueText('2024-01-31')).toBe('2024-01-31');
     expect(valueText(3)).toBe('3');
     expect(valueText(1.5)).toBe('1.5');

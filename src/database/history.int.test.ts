@@ -108,10 +108,12 @@ describe('historical metrics of the reference pipeline (real V2 run, 2000 loans)
   });
 
   it('names a configured column the query does not return, without the DSN password', async () => {
-    await expect(snapshotHistory(ref.dsn, { ...cfg, keyColumns: ['as_of', 'segmnt'] }))
-      .rejects.toThrow(`history snapshot failed: the history query has no column 'segmnt' (keyColumns)`);
-    await expect(exportHistoryRows(ref.dsn, { ...cfg, query: 'select nope from abaco.kpi_metrics' }))
-      .rejects.toThrow('history export failed: the history query is not valid: column "nope" does not exist');
+    await expect(snapshotHistory(ref.dsn, { ...cfg, keyColumns: ['as_of', 'segmnt'] })).rejects.toThrow(
+      `history snapshot failed: the history query has no column 'segmnt' (keyColumns)`,
+    );
+    await expect(exportHistoryRows(ref.dsn, { ...cfg, query: 'select nope from abaco.kpi_metrics' })).rejects.toThrow(
+      'history export failed: the history query is not valid: column "nope" does not exist',
+    );
     const wrong = new URL(ref.dsn);
     wrong.password = 'wrong-secret-password';
     const error = await snapshotHistory(wrong.toString(), cfg).catch((e: Error) => e);

@@ -10,16 +10,9 @@ export type { ChangedRow, HistoryRow } from './history-diff.ts';
 
 export const historySchema = z
   .strictObject({
-    query: z
-      .string()
-      .trim()
-      .min(1, 'the history query cannot be empty')
-      .describe('The KPI history, e.g. `select as_of, segment, kpi, value from abaco.kpi_metrics`.'),
+    query: z.string().trim().min(1, 'the history query cannot be empty').describe('The KPI history, e.g. `select as_of, segment, kpi, value from abaco.kpi_metrics`.'),
     periodColumn: z.string().min(1).describe("A date, timestamp, text or integer column; periods are named by its JSON text ('2024-01-31')."),
-    keyColumns: z
-      .array(z.string().min(1))
-      .min(1, 'name at least one key column')
-      .describe('Together unique per row; they name changed rows in the comparison.'),
+    keyColumns: z.array(z.string().min(1)).min(1, 'name at least one key column').describe('Together unique per row; they name changed rows in the comparison.'),
     mayChange: z
       .discriminatedUnion('kind', [
         z
@@ -116,14 +109,18 @@ export async function compareHistory(
   const ignored = new Set(options.ignorePeriods ?? []);
   return onSession(target, cfg, 'history comparison', async (client) => {
     const after = await snapshotOn(client, cfg);
-    const compared = Object.keys(before.periods).filter((p) => !ignored.has(p)).sort();
+    const compared = Object.keys(before.periods)
+      .filter((p) => !ignored.has(p))
+      .sort();
     const missingPeriods = compared.filter((p) => !after.periods[p]);
     const changedPeriods = compared.filter((p) => {
       const b = before.periods[p]!;
       const a = after.periods[p];
       return a !== undefined && (a.rows !== b.rows || a.hash !== b.hash);
     });
-    const newPeriods = Object.keys(after.periods).filter((p) => !before.periods[p] && !ignored.has(p)).sort();
+    const newPeriods = Object.keys(after.periods)
+      .filter((p) => !before.periods[p] && !ignored.has(p))
+      .sort();
     const diffed = new Set([...changedPeriods, ...missingPeriods]);
     const afterRows = changedPeriods.length ? await rowsOn(client, cfg, changedPeriods) : [];
     const beforeInScope = beforeRows.filter((r) => diffed.has(valueText(r[cfg.periodColumn])));
@@ -188,9 +185,11 @@ export async function periodsTouchedBy(target: string | Queryable, cfg: HistoryC
   if (mayChange?.kind !== 'touched-by-arrivals' || arrivedKeys.length === 0) return [];
   return onSession(target, cfg, 'the periods touched by arrivals', async (client) => {
     const query = bindPlaceholders(mayChange.query, { arrivedKeys: { value: arrivedKeys, type: 'text[]' } }, 'history.mayChange.query');
-    const { rows } = await client.query<{ p: string }>(`select distinct coalesce(to_json(t.p) #>> '{}', '${nullText}') as p from (${query.text}) as t(p)`, query.values).catch((error: unknown) => {
-      throw new Error(`history.mayChange.query failed (it must return one column of periods): ${errorMessage(error)}`);
-    });
+    const { rows } = await client
+      .query<{ p: string }>(`select distinct coalesce(to_json(t.p) #>> '{}', '${nullText}') as p from (${query.text}) as t(p)`, query.values)
+      .catch((error: unknown) => {
+        throw new Error(`history.mayChange.query failed (it must return one column of periods): ${errorMessage(error)}`);
+      });
     return rows.map((r) => r.p);
   });
 }

@@ -47,7 +47,11 @@ describe('formatQualifiedName', () => {
   });
 
   it('round-trips through parseQualifiedName', () => {
-    for (const name of [{ schema: 'public', name: 'loans' }, { schema: 'Odd"One', name: 'with.dot' }, { schema: 's', name: '1st' }]) {
+    for (const name of [
+      { schema: 'public', name: 'loans' },
+      { schema: 'Odd"One', name: 'with.dot' },
+      { schema: 's', name: '1st' },
+    ]) {
       expect(parseQualifiedName(formatQualifiedName(name))).toEqual(name);
     }
   });

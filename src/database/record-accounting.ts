@@ -13,9 +13,7 @@ const keysQuery = (what: string) => z.string().trim().min(1, `${what} cannot be 
  */
 export const accountingSchema = z
   .strictObject({
-    sourceKeysQuery: keysQuery('sourceKeysQuery').describe(
-      'Every source record the pipeline should have processed: a `key` column, and the value columns. Placeholders allowed.',
-    ),
+    sourceKeysQuery: keysQuery('sourceKeysQuery').describe('Every source record the pipeline should have processed: a `key` column, and the value columns. Placeholders allowed.'),
     processedKeysQuery: keysQuery('processedKeysQuery').describe('Records the pipeline loaded as clean: a `key` column, and the value columns as loaded.'),
     quarantinedKeysQuery: keysQuery('quarantinedKeysQuery').describe('Records the pipeline set aside with a reason: a `key` column only.'),
     valueColumns: z
@@ -96,11 +94,7 @@ export interface RecordAccounting {
  * connection, not a pool), it runs on that client, one statement after the other, in its current
  * transaction state.
  */
-export async function reconcileRecords(
-  target: string | Queryable,
-  accounting: AccountingConfig,
-  options: { sampleSize?: number } = {},
-): Promise<RecordAccounting> {
+export async function reconcileRecords(target: string | Queryable, accounting: AccountingConfig, options: { sampleSize?: number } = {}): Promise<RecordAccounting> {
   const parsed = accountingSchema.safeParse(accounting);
   if (!parsed.success) throw new HarnessError(`invalid record accounting config: ${z.prettifyError(parsed.error)}`);
   const config = parsed.data;

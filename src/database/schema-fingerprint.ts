@@ -54,7 +54,16 @@ async function readTables(client: Queryable, schemas: readonly string[]): Promis
   }
   const of = (row: { schema: string; name: string }) => tables.get(`${row.schema}\0${row.name}`);
 
-  const columns = await client.query<{ schema: string; name: string; column: string; type: string; not_null: boolean; default: string | null; identity: string; generated: string }>(
+  const columns = await client.query<{
+    schema: string;
+    name: string;
+    column: string;
+    type: string;
+    not_null: boolean;
+    default: string | null;
+    identity: string;
+    generated: string;
+  }>(
     `select n.nspname as schema, c.relname as name, a.attname as column, format_type(a.atttypid, a.atttypmod) as type,
             a.attnotnull as not_null, pg_get_expr(d.adbin, d.adrelid) as default, a.attidentity::text as identity, a.attgenerated::text as generated
        from pg_attribute a

@@ -8,7 +8,10 @@ import { HarnessError } from '../errors.ts';
  * `what` names the query in errors ("sourceKeysQuery").
  */
 export function subquery(sql: string, what: string): string {
-  const body = sql.trim().replace(/(\s*;)+$/, '').trim();
+  const body = sql
+    .trim()
+    .replace(/(\s*;)+$/, '')
+    .trim();
   if (body.length === 0) throw new HarnessError(`${what} is empty`);
   // Two statements cannot be nested; Postgres would say "syntax error at or near ;" without naming the query.
   if (/;\s*\S/.test(stripLiterals(body))) throw new HarnessError(`${what} must be a single query (found a ';' inside it)`);

@@ -22,7 +22,13 @@ export function dataValidationPlan(world: DrillWorld, evidence: Evidence): Drill
   const state = newTestState('data-validation', evidence);
   const sameData =
     world.env.kpis && world.env.v1.run.kind !== 'none'
-      ? freshRun(world, state, 'v1', { id: 'v1-same-data-run', title: 'Run V1 from scratch on the same data set D (a second database)', phase: 'verify', then: [], fact: 'sameData' })
+      ? freshRun(world, state, 'v1', {
+          id: 'v1-same-data-run',
+          title: 'Run V1 from scratch on the same data set D (a second database)',
+          phase: 'verify',
+          then: [],
+          fact: 'sameData',
+        })
       : undefined;
   const [prepare, ...running] = v2Running(world, state);
   const steps = [
@@ -42,15 +48,24 @@ export function dataValidationPlan(world: DrillWorld, evidence: Evidence): Drill
     title: 'Rollback with Data Validation',
     steps,
     checks: [
-      ...kpiChecks(world, { variance: 'kpi-variance', missing: 'no-missing-data-points' }, 'V1 on D vs V2 on D', () => ({
-        reference: state.facts.kpisBefore,
-        candidate: state.facts.sameData?.kpis,
-      }), { reference: 'V2', candidate: 'V1' }).map((check) => ({ ...noRun, ...check })),
+      ...kpiChecks(
+        world,
+        { variance: 'kpi-variance', missing: 'no-missing-data-points' },
+        'V1 on D vs V2 on D',
+        () => ({
+          reference: state.facts.kpisBefore,
+          candidate: state.facts.sameData?.kpis,
+        }),
+        { reference: 'V2', candidate: 'V1' },
+      ).map((check) => ({ ...noRun, ...check })),
       ...dataLossChecks(world, state),
       { ...noRun, ...sameRecordsCheck(world, state) },
       ...historyCheck(world, state),
       ...preRollbackChecks(world, state),
-      ...budgetChecks(world, steps.map((s) => s.id)),
+      ...budgetChecks(
+        world,
+        steps.map((s) => s.id),
+      ),
     ],
     finish: finishNotifications(world, state),
     emergency: { steps: emergencyPath(world, state), whenChecksFail: ['v1-operational'] },

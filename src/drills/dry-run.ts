@@ -36,7 +36,10 @@ export function dryRunPlan(world: DrillWorld, evidence: Evidence): DrillPlan {
     steps,
     checks: [
       failureDetected(world, state),
-      ...budgetChecks(world, steps.map((s) => s.id)),
+      ...budgetChecks(
+        world,
+        steps.map((s) => s.id),
+      ),
       ...verificationChecks(world, state),
       metricsRestoredCheck(world, () => ({ before: state.facts.kpisBefore, after: state.facts.kpisAfter, mayChange: mayChangePeriods(state) })),
       ...dataLossChecks(world, state),

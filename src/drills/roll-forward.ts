@@ -31,7 +31,13 @@ export function rollForwardPlan(world: DrillWorld, evidence: Evidence): DrillPla
   const arrivals = world.env.cutover ? [world.env.cutover] : [];
   const fresh =
     world.env.kpis && world.env.v2.run.kind !== 'none'
-      ? freshRun(world, state, 'v2', { id: 'v2-fresh-run', title: 'Run V2 from scratch on the same data (a second database): the reference', phase: 'forward', then: [...arrivals, ...arrivals], fact: 'freshForward' })
+      ? freshRun(world, state, 'v2', {
+          id: 'v2-fresh-run',
+          title: 'Run V2 from scratch on the same data (a second database): the reference',
+          phase: 'forward',
+          then: [...arrivals, ...arrivals],
+          fact: 'freshForward',
+        })
       : undefined;
   const [prepare, ...running] = v2Running(world, state);
   const steps: StepDefinition[] = [
@@ -54,7 +60,9 @@ export function rollForwardPlan(world: DrillWorld, evidence: Evidence): DrillPla
     deployService(world, state, 'v2', 'forward', { id: 'redeploy-v2', title: 'Re-deploy V2, start it and wait until healthy' }),
     completeRun(world, state, 'v2', 'forward', 'v2-rerun'),
     ...(world.env.kpis ? [readKpisNow(world, state, 'kpisAfterForward', 'read-kpis-after-forward', "Read V2's KPIs after the roll-forward", 'forward')] : []),
-    ...(world.env.accounting ? [accountRecordsStep(world, state, 'accountingForward', 'account-records-forward', 'Account for every source record after V2 picked up again', 'forward')] : []),
+    ...(world.env.accounting
+      ? [accountRecordsStep(world, state, 'accountingForward', 'account-records-forward', 'Account for every source record after V2 picked up again', 'forward')]
+      : []),
     fingerprintSchemaNow(world, state, 'schemaAfter', 'fingerprint-schema-after', 'forward'),
     ...(fresh ? [fresh.finish] : []),
   ];
@@ -65,10 +73,16 @@ export function rollForwardPlan(world: DrillWorld, evidence: Evidence): DrillPla
     checks: [
       redeployed(),
       rerunRecomputed(world, state),
-      ...kpiChecks(world, { variance: 'consistent-outputs', missing: 'forward-no-missing-points' }, "V2's re-run vs V2 from scratch on the same data", () => ({
-        reference: state.facts.freshForward?.kpis,
-        candidate: state.facts.kpisAfterForward,
-      }), { reference: 'V2 from scratch', candidate: 'V2 re-run' }),
+      ...kpiChecks(
+        world,
+        { variance: 'consistent-outputs', missing: 'forward-no-missing-points' },
+        "V2's re-run vs V2 from scratch on the same data",
+        () => ({
+          reference: state.facts.freshForward?.kpis,
+          candidate: state.facts.kpisAfterForward,
+        }),
+        { reference: 'V2 from scratch', candidate: 'V2 re-run' },
+      ),
       ...forwardRecordChecks(world, state),
       schemaUnchanged(state),
       ...verificationChecks(world, state),
@@ -123,7 +137,11 @@ function schemaUnchanged(state: TestState): CheckDefinition {
       const before = state.facts.schemaBefore;
       const after = state.facts.schemaAfter;
       if (!before || !after) return { value: undefined, message: 'schema fingerprints not taken' };
-      return { value: before.hash === after.hash, evidence: after.evidence, ...(before.hash === after.hash ? {} : { message: `compare ${before.evidence} with ${after.evidence}` }) };
+      return {
+        value: before.hash === after.hash,
+        evidence: after.evidence,
+        ...(before.hash === after.hash ? {} : { message: `compare ${before.evidence} with ${after.evidence}` }),
+      };
     },
   };
 }

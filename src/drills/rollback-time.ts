@@ -32,9 +32,16 @@ export function rollbackTimePlan(world: DrillWorld, evidence: Evidence): DrillPl
     waitServiceHealthy(world, state, 'v1', 'rollback'),
     validateRun(world, state, 'v1'),
   ];
-  return { id: 'rollback-time', title: 'Rollback Time Measurement', steps, checks: budgetChecks(world, steps.map((s) => s.id)) };
+  return {
+    id: 'rollback-time',
+    title: 'Rollback Time Measurement',
+    steps,
+    checks: budgetChecks(
+      world,
+      steps.map((s) => s.id),
+    ),
+  };
 }
-
 
 /** The runbook's "Rollback Time Measurement", as a drill of the registry: its plan and its section of the Testing Checklist. */
 export const rollbackTime = defineDrill({ id: 'rollback-time', title: 'Rollback Time Measurement', plan: rollbackTimePlan, checklist: rollbackTimeSection });

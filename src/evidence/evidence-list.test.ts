@@ -25,7 +25,12 @@ describe('listEvidence', () => {
     const byPath = new Map(files.map((f) => [f.path, f]));
     expect(files[0]).toEqual({ path: 'journal.json', bytes: 2, sha256: '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a' });
     // echo -n abc | sha256sum
-    expect(byPath.get('rollback-time/timings.json')).toEqual({ testId: 'rollback-time', path: 'rollback-time/timings.json', bytes: 3, sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad' });
+    expect(byPath.get('rollback-time/timings.json')).toEqual({
+      testId: 'rollback-time',
+      path: 'rollback-time/timings.json',
+      bytes: 3,
+      sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    });
     expect(byPath.get('rollback-time/missing.txt')?.problem).toBe('missing');
     expect(byPath.get('data-validation/kpi-diff.csv')?.problem).toBe('not a file');
     expect(byPath.get('../outside-run.txt')).toEqual({ testId: 'rollback-time', path: '../outside-run.txt', problem: 'outside the run folder' });

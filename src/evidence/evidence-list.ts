@@ -19,10 +19,7 @@ export interface EvidenceFile {
  * a run, and the report must not hash (or reveal the size of) files elsewhere on the machine.
  */
 export async function listEvidence(runDir: string, journal: Journal): Promise<EvidenceFile[]> {
-  const wanted: Array<{ testId?: string; path: string }> = [
-    { path: 'journal.json' },
-    ...journal.tests.flatMap((t) => t.evidence.map((path) => ({ testId: t.id, path }))),
-  ];
+  const wanted: Array<{ testId?: string; path: string }> = [{ path: 'journal.json' }, ...journal.tests.flatMap((t) => t.evidence.map((path) => ({ testId: t.id, path })))];
   const files: EvidenceFile[] = [];
   for (const item of wanted) files.push({ ...item, ...(await describe(runDir, item.path)) });
   return files;

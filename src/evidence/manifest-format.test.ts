@@ -24,7 +24,10 @@ describe('manifest format (sha256sum)', () => {
   it('round-trips and accepts the binary-mode marker', () => {
     const parsed = parseManifest(`${a}  one\n${b} *two words.txt\n`);
     expect(parsed.malformed).toEqual([]);
-    expect([...parsed.entries]).toEqual([['one', a], ['two words.txt', b]]);
+    expect([...parsed.entries]).toEqual([
+      ['one', a],
+      ['two words.txt', b],
+    ]);
   });
 
   it('names malformed and repeated lines by number', () => {
@@ -35,8 +38,18 @@ describe('manifest format (sha256sum)', () => {
 
 describe('diffManifest', () => {
   it('names each changed, added and removed file, sorted', () => {
-    const sealed = new Map([['same', a], ['edited', a], ['gone', b], ['also-gone', c]]);
-    const now = new Map([['same', a], ['edited', b], ['new', c], ['another-new', a]]);
+    const sealed = new Map([
+      ['same', a],
+      ['edited', a],
+      ['gone', b],
+      ['also-gone', c],
+    ]);
+    const now = new Map([
+      ['same', a],
+      ['edited', b],
+      ['new', c],
+      ['another-new', a],
+    ]);
     expect(diffManifest(sealed, now)).toEqual({ changed: ['edited'], added: ['another-new', 'new'], removed: ['also-gone', 'gone'] });
   });
 

@@ -97,5 +97,13 @@ export function buildTrend(history: readonly HistoryEntry[], current: HistoryEnt
       regression: change !== undefined && change > ratio,
     };
   });
-  return { environment: current.environment, target: current.target, runs: runs.map(({ runId, startedAt, status }) => ({ runId, startedAt, status })), tests, window, ratio, minBaseline };
+  return {
+    environment: current.environment,
+    target: current.target,
+    runs: runs.map(({ runId, startedAt, status }) => ({ runId, startedAt, status })),
+    tests,
+    window,
+    ratio,
+    minBaseline,
+  };
 }

@@ -33,25 +33,80 @@ export interface InitAnswers {
 }
 
 /** The questions, in the order `drill init` asks them; each names the flag that answers it without asking. */
-export const questions: Array<{ key: keyof InitAnswers | 'health.v1' | 'health.v2' | 'run.v1' | 'run.v2'; flag: string; ask: string; example: string; optional?: boolean; list?: boolean }> = [
+export const questions: Array<{
+  key: keyof InitAnswers | 'health.v1' | 'health.v2' | 'run.v1' | 'run.v2';
+  flag: string;
+  ask: string;
+  example: string;
+  optional?: boolean;
+  list?: boolean;
+}> = [
   { key: 'v2', flag: '--v2', ask: 'How is V2 started (one command line)?', example: 'node /opt/pipeline-v2/worker.mjs' },
   { key: 'v1', flag: '--v1', ask: 'How is V1 started (one command line)?', example: 'node /opt/pipeline-v1/worker.mjs' },
   { key: 'health.v2', flag: '--v2-health', ask: "V2's health check (http:<path> | tcp | command:<line>)?", example: 'http:/health' },
   { key: 'health.v1', flag: '--v1-health', ask: "V1's health check (http:<path> | tcp | command:<line>)?", example: 'http:/health' },
-  { key: 'run.v2', flag: '--v2-run', ask: "How is a V2 KPI run done (http-async:<path> | http-sync:<path> | command:<line> | watermark:<sql> | none:<why>)?", example: 'command:node rollup.mjs' },
+  {
+    key: 'run.v2',
+    flag: '--v2-run',
+    ask: 'How is a V2 KPI run done (http-async:<path> | http-sync:<path> | command:<line> | watermark:<sql> | none:<why>)?',
+    example: 'command:node rollup.mjs',
+  },
   { key: 'run.v1', flag: '--v1-run', ask: 'How is a V1 KPI run done (same kinds)?', example: 'command:node rollup.mjs' },
   { key: 'database', flag: '--database', ask: 'Which PostgreSQL (ephemeral | dsn-env:<VARIABLE>)?', example: 'ephemeral' },
   { key: 'setup', flag: '--setup', ask: 'Command that seeds the source data for a test (empty: none)?', example: 'node seed.mjs --rows 5000', optional: true, list: true },
   { key: 'cutover', flag: '--cutover', ask: 'Command that adds records while V2 is down (empty: none)?', example: 'node seed.mjs --append 50', optional: true },
   { key: 'schemas', flag: '--schema', ask: 'Database schemas holding the pipeline (comma separated)?', example: 'public', list: true },
-  { key: 'sourceKeys', flag: '--source-keys', ask: 'SQL returning every source record key as `key` (empty: waive zero data loss)?', example: 'select id::text as key from source.events', optional: true },
-  { key: 'processedKeys', flag: '--processed-keys', ask: 'SQL returning the keys the pipeline processed?', example: 'select event_id::text as key from etl.ledger', optional: true },
-  { key: 'quarantinedKeys', flag: '--quarantined-keys', ask: 'SQL returning the keys it set aside (quarantined)?', example: 'select event_id::text as key from etl.rejected', optional: true },
-  { key: 'valueColumns', flag: '--value-columns', ask: 'Value columns both key queries also return, compared per record (comma separated; empty: compare keys only)?', example: 'amount, currency', optional: true, list: true },
-  { key: 'kpis', flag: '--kpis', ask: 'SQL returning KPI points as (as_of, segment, kpi, value) (empty: waive the KPI checks)?', example: 'select day as as_of, region as segment, kpi, value from etl.kpis', optional: true },
-  { key: 'kpiRows', flag: '--kpi-rows', ask: 'SQL counting the KPI rows a run wrote (may use {{runStartedAt}})?', example: 'select count(*) from etl.kpis where computed_at >= {{runStartedAt}}', optional: true },
+  {
+    key: 'sourceKeys',
+    flag: '--source-keys',
+    ask: 'SQL returning every source record key as `key` (empty: waive zero data loss)?',
+    example: 'select id::text as key from source.events',
+    optional: true,
+  },
+  {
+    key: 'processedKeys',
+    flag: '--processed-keys',
+    ask: 'SQL returning the keys the pipeline processed?',
+    example: 'select event_id::text as key from etl.ledger',
+    optional: true,
+  },
+  {
+    key: 'quarantinedKeys',
+    flag: '--quarantined-keys',
+    ask: 'SQL returning the keys it set aside (quarantined)?',
+    example: 'select event_id::text as key from etl.rejected',
+    optional: true,
+  },
+  {
+    key: 'valueColumns',
+    flag: '--value-columns',
+    ask: 'Value columns both key queries also return, compared per record (comma separated; empty: compare keys only)?',
+    example: 'amount, currency',
+    optional: true,
+    list: true,
+  },
+  {
+    key: 'kpis',
+    flag: '--kpis',
+    ask: 'SQL returning KPI points as (as_of, segment, kpi, value) (empty: waive the KPI checks)?',
+    example: 'select day as as_of, region as segment, kpi, value from etl.kpis',
+    optional: true,
+  },
+  {
+    key: 'kpiRows',
+    flag: '--kpi-rows',
+    ask: 'SQL counting the KPI rows a run wrote (may use {{runStartedAt}})?',
+    example: 'select count(*) from etl.kpis where computed_at >= {{runStartedAt}}',
+    optional: true,
+  },
   { key: 'outputs', flag: '--outputs', ask: 'Output files (csv|parquet|jsonl|non-empty:<folder>; empty: none)?', example: 'csv:{{outputDir}}/daily', optional: true },
-  { key: 'failure', flag: '--failure', ask: 'How should the dry-run break V2 (crash-loop | hang | database-cut | env:NAME=value; empty: waive)?', example: 'crash-loop', optional: true },
+  {
+    key: 'failure',
+    flag: '--failure',
+    ask: 'How should the dry-run break V2 (crash-loop | hang | database-cut | env:NAME=value; empty: waive)?',
+    example: 'crash-loop',
+    optional: true,
+  },
 ];
 
 /**

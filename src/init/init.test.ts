@@ -35,9 +35,18 @@ describe('drill init', () => {
     const environment = environmentOf(minimal);
     const env = parseConfig({ environments: { staging: environment } }, 'init').environments['staging']!;
     expect(() => preflight(env, testIds, 'process')).not.toThrow();
-    expect(env.v1).toMatchObject({ command: 'python3', args: ['/opt/v1/app.py', '--serve'], health: { kind: 'http', path: '/healthz' }, run: { kind: 'http-sync', path: '/rollup' } });
+    expect(env.v1).toMatchObject({
+      command: 'python3',
+      args: ['/opt/v1/app.py', '--serve'],
+      health: { kind: 'http', path: '/healthz' },
+      run: { kind: 'http-sync', path: '/rollup' },
+    });
     expect(env.database).toEqual({ kind: 'dsn', dsnEnv: 'STAGING_DATABASE_URL' });
-    expect(env.waive).toMatchObject({ 'zero-data-loss': expect.stringContaining('add accounting'), 'v1-outputs-written': 'the pipeline writes no output files', 'failure-detected': expect.any(String) });
+    expect(env.waive).toMatchObject({
+      'zero-data-loss': expect.stringContaining('add accounting'),
+      'v1-outputs-written': 'the pipeline writes no output files',
+      'failure-detected': expect.any(String),
+    });
   });
 
   it('a complete answer needs no waiver', () => {
@@ -66,6 +75,6 @@ describe('drill init', () => {
   it('renders a drill.config.ts importing defineConfig from the package, one comment per section', () => {
     const text = renderConfig(environmentOf(minimal), 'ts');
     expect(text).toMatch(/^import \{ defineConfig \} from 'rollback-drill';/);
-    expect(text).toContain("// The version you roll back from: how it starts, how its health is judged, how a KPI run is done.\n      v2: {");
+    expect(text).toContain('// The version you roll back from: how it starts, how its health is judged, how a KPI run is done.\n      v2: {');
   });
 });

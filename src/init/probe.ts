@@ -20,9 +20,20 @@ export interface Finding {
 
 /** Whether a program can be run as written: a path (relative to `cwd`) that is executable, or a name on PATH. */
 export async function programExists(program: string, cwd: string, path = process.env['PATH'] ?? ''): Promise<boolean> {
-  const candidates = program.includes('/') ? [isAbsolute(program) ? program : resolve(cwd, program)] : path.split(delimiter).filter(Boolean).map((dir) => join(dir, program));
+  const candidates = program.includes('/')
+    ? [isAbsolute(program) ? program : resolve(cwd, program)]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, program));
   for (const candidate of candidates) {
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return true;
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
   }
   return false;
 }
@@ -57,8 +68,20 @@ export async function probeLive(env: EnvironmentConfig, baseDir: string, process
     try {
       const fill = (v: string) => v.replaceAll('{{databaseUrl}}', dsn).replaceAll('{{outputDir}}', join(baseDir, '.drill-init-outputs')).replaceAll('{{runDir}}', baseDir);
       for (const [i, c] of env.setup.entries()) {
-        const result = await execa(c.command, c.args.map(fill), { cwd: resolve(baseDir, c.cwd ?? '.'), env: { ...baseEnv(processEnv), ...mapValues(c.env, fill) }, extendEnv: false, reject: false, timeout: c.timeoutMs, stdin: 'ignore', all: true });
-        findings.push({ ok: !result.failed, what: `setup[${i}]: ${c.command}`, seen: result.failed ? `exit ${result.exitCode ?? result.signal}: ${(result.all ?? '').split('\n').slice(-2).join(' ')}` : 'ran' });
+        const result = await execa(c.command, c.args.map(fill), {
+          cwd: resolve(baseDir, c.cwd ?? '.'),
+          env: { ...baseEnv(processEnv), ...mapValues(c.env, fill) },
+          extendEnv: false,
+          reject: false,
+          timeout: c.timeoutMs,
+          stdin: 'ignore',
+          all: true,
+        });
+        findings.push({
+          ok: !result.failed,
+          what: `setup[${i}]: ${c.command}`,
+          seen: result.failed ? `exit ${result.exitCode ?? result.signal}: ${(result.all ?? '').split('\n').slice(-2).join(' ')}` : 'ran',
+        });
         if (result.failed) return findings;
       }
       const target = new ProcessTarget();
@@ -82,7 +105,11 @@ export async function probeLive(env: EnvironmentConfig, baseDir: string, process
         findings.push(healthy);
         if (!healthy.ok) return findings;
         const run = await runPipeline(v2.run, { service, dsn, fill });
-        findings.push(run ? { ok: run.ok, what: `V2 run (${run.protocol})`, seen: run.ok ? run.detail : (run.error ?? run.detail) } : { ok: true, what: 'V2 run', seen: 'none: the version is not asked to run' });
+        findings.push(
+          run
+            ? { ok: run.ok, what: `V2 run (${run.protocol})`, seen: run.ok ? run.detail : (run.error ?? run.detail) }
+            : { ok: true, what: 'V2 run', seen: 'none: the version is not asked to run' },
+        );
       } finally {
         await service[Symbol.asyncDispose]();
       }

@@ -45,9 +45,13 @@ function run(answer: string, who: string): Json {
 export function environmentOf(a: InitAnswers): Json {
   const waive: Record<string, string> = {};
   const accounting = a.sourceKeys && a.processedKeys && a.quarantinedKeys;
-  if (!accounting) for (const id of ['zero-data-loss', 'v2-no-data-loss', 'same-records-v1-v2', 'records-accounted-once', 'record-values-match', 'no-skipped-records', 'no-reprocessing']) waive[id] = 'no record accounting configured yet: add accounting queries';
+  if (!accounting)
+    for (const id of ['zero-data-loss', 'v2-no-data-loss', 'same-records-v1-v2', 'records-accounted-once', 'record-values-match', 'no-skipped-records', 'no-reprocessing'])
+      waive[id] = 'no record accounting configured yet: add accounting queries';
   else if (!a.valueColumns.length) waive['record-values-match'] = 'no value columns configured yet: add accounting.valueColumns (both key queries return them)';
-  if (!a.kpis) for (const id of ['kpi-variance', 'no-missing-data-points', 'metrics-restored', 'consistent-outputs', 'forward-no-missing-points', 'v2-rerun-recomputed']) waive[id] = 'no KPI query configured yet: add kpis.source';
+  if (!a.kpis)
+    for (const id of ['kpi-variance', 'no-missing-data-points', 'metrics-restored', 'consistent-outputs', 'forward-no-missing-points', 'v2-rerun-recomputed'])
+      waive[id] = 'no KPI query configured yet: add kpis.source';
   if (accounting && !a.cutover) for (const id of ['no-skipped-records', 'no-reprocessing']) waive[id] = 'no records arrive during the drill yet: add cutover';
   if (a.kpis && !a.cutover) waive['v2-rerun-recomputed'] = 'no records arrive during the drill yet: add cutover';
   if (!a.kpiRows) waive['v1-kpis-produced'] = 'no KPI row count configured yet: add validation.kpiRows';
@@ -70,7 +74,16 @@ export function environmentOf(a: InitAnswers): Json {
     },
     verification: { schemas: a.schemas.length ? a.schemas : ['public'], dbConnectivity: { kind: a.run.v1.startsWith('command') ? 'run' : 'session' } },
     ...(a.kpis ? { kpis: { source: { kind: 'sql', query: a.kpis } } } : {}),
-    ...(accounting ? { accounting: { sourceKeysQuery: a.sourceKeys, processedKeysQuery: a.processedKeys, quarantinedKeysQuery: a.quarantinedKeys, ...(a.valueColumns.length ? { valueColumns: a.valueColumns } : {}) } } : {}),
+    ...(accounting
+      ? {
+          accounting: {
+            sourceKeysQuery: a.sourceKeys,
+            processedKeysQuery: a.processedKeys,
+            quarantinedKeysQuery: a.quarantinedKeys,
+            ...(a.valueColumns.length ? { valueColumns: a.valueColumns } : {}),
+          },
+        }
+      : {}),
     ...(a.kpis ? { history: { query: a.kpis, periodColumn: 'as_of', keyColumns: ['as_of', 'segment', 'kpi'], mayChange: { kind: 'latest', count: 1 } } } : {}),
     ...(a.cutover ? { cutover: command(a.cutover, { env: { DATABASE_URL: '{{databaseUrl}}' } }) } : {}),
     ...(failure ? { failure: failure.kind === 'env' ? { kind: 'env', env: envPair(failure.detail) } : { kind: failure.kind } } : {}),
@@ -88,7 +101,7 @@ const explanations: Array<[string, string]> = [
   ['target', 'Where V1 and V2 run: local processes here; docker, swarm, ssh-systemd are the other targets (docs/targets).'],
   ['database', 'An ephemeral PostgreSQL the harness starts and removes, or your server through an environment variable.'],
   ['setup', 'Commands that seed the source data of each test, against {{databaseUrl}}.'],
-  ['v2', "The version you roll back from: how it starts, how its health is judged, how a KPI run is done."],
+  ['v2', 'The version you roll back from: how it starts, how its health is judged, how a KPI run is done.'],
   ['v1', 'The version you roll back to, configured the same way.'],
   ['validation', "How V1's first run is proven: KPI rows it wrote (counted in SQL), output files that decode."],
   ['verification', 'Schemas backed up and fingerprinted; how database connectivity is judged as V1 sees it.'],
@@ -103,7 +116,10 @@ const explanations: Array<[string, string]> = [
 /** A commented drill.config.ts (or .yaml) that the real schema accepts; the caller validates it before writing. */
 export function renderConfig(environment: Json, format: 'ts' | 'yaml', name = 'staging'): string {
   if (format === 'yaml') {
-    const lines = ['# rollback-drill configuration written by `drill init`; reference: docs/configuration.md', `# yaml-language-server: $schema=./node_modules/rollback-drill/dist/config.schema.json`];
+    const lines = [
+      '# rollback-drill configuration written by `drill init`; reference: docs/configuration.md',
+      `# yaml-language-server: $schema=./node_modules/rollback-drill/dist/config.schema.json`,
+    ];
     const body = stringify({ environments: { [name]: environment } }, { lineWidth: 0, aliasDuplicateObjects: false });
     const commented = body.split('\n').map((line) => {
       const key = /^ {4}([a-z]+):/.exec(line)?.[1];
@@ -133,5 +149,8 @@ export function renderConfig(environment: Json, format: 'ts' | 'yaml', name = 's
 }
 
 function indent(text: string, by: string): string {
-  return text.split('\n').map((line, i) => (i === 0 ? line : by + line)).join('\n');
+  return text
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : by + line))
+    .join('\n');
 }

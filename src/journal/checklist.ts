@@ -148,7 +148,10 @@ export function rollbackTimeSection(test: TestRecord | undefined): ChecklistEntr
     done: test.rollbackMs !== undefined,
     text: title,
     children: [
-      { done: test.rollbackMs !== undefined, text: `Actual time: ${test.rollbackMs === undefined ? 'NOT MEASURED (the rollback did not complete)' : seconds(test.rollbackMs)} seconds` },
+      {
+        done: test.rollbackMs !== undefined,
+        text: `Actual time: ${test.rollbackMs === undefined ? 'NOT MEASURED (the rollback did not complete)' : seconds(test.rollbackMs)} seconds`,
+      },
       { done: within === true, text: `Within ${target}: ${yesNo(within)}` },
       issuesEntry(test),
     ],

@@ -3,7 +3,12 @@ import type { CheckRecord, StepRecord } from './journal-types.ts';
 import { exitCodes, runStatus, testStatus } from './verdict.ts';
 
 const step = (status: StepRecord['status'], phase: StepRecord['phase'] = 'rollback'): StepRecord => ({
-  id: 's', title: 's', phase, startedAt: '', durationMs: 1, status,
+  id: 's',
+  title: 's',
+  phase,
+  startedAt: '',
+  durationMs: 1,
+  status,
 });
 const check = (status: CheckRecord['status']): CheckRecord => ({ id: 'c', title: 'c', status, value: 1, threshold: 1 });
 

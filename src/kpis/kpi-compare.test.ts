@@ -12,7 +12,6 @@ const v2: KpiPoint[] = [
   p('active_loans', 120, '2025-05-31'),
 ];
 
-
 describe('compareKpis', () => {
   it('passes exactly equal exports with zero variance', () => {
     const result = compareKpis(v2, structuredClone(v2));
@@ -21,10 +20,15 @@ describe('compareKpis', () => {
   });
 
   it('passes a 0.5% skew', () => {
-    const result = compareKpis(v2, v2.map((point) => (point.kpi === 'disbursements' ? { ...point, value: 804 } : point)));
+    const result = compareKpis(
+      v2,
+      v2.map((point) => (point.kpi === 'disbursements' ? { ...point, value: 804 } : point)),
+    );
     expect(result.withinTolerance).toBe(true);
     expect(result.maxVariance).toBeCloseTo(0.005, 12);
-    expect(result.worst).toEqual([{ asOf: '2025-06-30', segment: 'consumer', kpi: 'disbursements', reference: 800, candidate: 804, variance: expect.closeTo(0.005, 12), nearZero: false }]);
+    expect(result.worst).toEqual([
+      { asOf: '2025-06-30', segment: 'consumer', kpi: 'disbursements', reference: 800, candidate: 804, variance: expect.closeTo(0.005, 12), nearZero: false },
+    ]);
   });
 
   it('fails a 2% skew and names the point with both values', () => {
@@ -49,7 +53,10 @@ describe('compareKpis', () => {
   });
 
   it('fails when a point is missing in the candidate, and says which', () => {
-    const result = compareKpis(v2, v2.filter((point) => point.kpi !== 'par30'));
+    const result = compareKpis(
+      v2,
+      v2.filter((point) => point.kpi !== 'par30'),
+    );
     expect(result.withinTolerance).toBe(false);
     expect(result.maxVariance).toBe(0);
     expect(result.missingInCandidate).toEqual([{ asOf: '2025-06-30', segment: 'sme', kpi: 'par30' }]);

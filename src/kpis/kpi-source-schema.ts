@@ -9,11 +9,7 @@ import { z } from 'zod';
 const sqlKpiSourceSchema = z
   .strictObject({
     kind: z.literal('sql'),
-    query: z
-      .string()
-      .trim()
-      .min(1, 'the KPI query cannot be empty')
-      .describe("Must return columns named as_of (date, timestamp or 'YYYY-MM-DD…' text), segment, kpi, value."),
+    query: z.string().trim().min(1, 'the KPI query cannot be empty').describe("Must return columns named as_of (date, timestamp or 'YYYY-MM-DD…' text), segment, kpi, value."),
   })
   .describe('An SQL query over the KPI history table, run on the drill database.');
 

@@ -38,6 +38,11 @@ describe('newestFileWins', () => {
 
   it('treats segment and kpi as parts of the key, not a joined string', () => {
     const points = [p('b|c', 1, '2024-01-31', 'a'), p('c', 2, '2024-01-31', 'a|b')];
-    expect(newestFileWins([{ path: 'a', mtimeMs: 1, points: [points[0]!] }, { path: 'b', mtimeMs: 2, points: [points[1]!] }])).toEqual(points);
+    expect(
+      newestFileWins([
+        { path: 'a', mtimeMs: 1, points: [points[0]!] },
+        { path: 'b', mtimeMs: 2, points: [points[1]!] },
+      ]),
+    ).toEqual(points);
   });
 });

@@ -61,7 +61,12 @@ export function normaliseValue(value: unknown, where: Where): number | null {
   // Counts written as INT64 come back as bigint; a KPI beyond 2^53 is not compared to the unit anyway.
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string' && /^\s*([+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?|[+-]?Infinity|NaN)\s*$/i.test(value)) {
-    return Number(value.trim().replace(/^([+-]?)infinity$/i, '$1Infinity').replace(/^nan$/i, 'NaN'));
+    return Number(
+      value
+        .trim()
+        .replace(/^([+-]?)infinity$/i, '$1Infinity')
+        .replace(/^nan$/i, 'NaN'),
+    );
   }
   throw new Error(`${place(where)}: value ${describe(value)} is not a number`);
 }

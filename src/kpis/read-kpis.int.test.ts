@@ -69,8 +69,9 @@ describe('reading the reference pipeline’s KPIs (real V2 runs, 2000 loans)', (
   });
 
   it('names the problem of a KPI query without printing the DSN password', async () => {
-    await expect(readKpis({ kind: 'sql', query: 'select as_of, segment, kpi from abaco.kpi_metrics' }, { dsn: ref.dsn }))
-      .rejects.toThrow('KPI query failed (it must return columns as_of, segment, kpi, value): column q.value does not exist');
+    await expect(readKpis({ kind: 'sql', query: 'select as_of, segment, kpi from abaco.kpi_metrics' }, { dsn: ref.dsn })).rejects.toThrow(
+      'KPI query failed (it must return columns as_of, segment, kpi, value): column q.value does not exist',
+    );
     const wrong = new URL(ref.dsn);
     wrong.password = 'wrong-secret-password';
     const error = await readKpis(sqlSource, { dsn: wrong.toString() }).catch((e: Error) => e);

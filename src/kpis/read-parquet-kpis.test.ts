@@ -15,7 +15,13 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Row { day: string; seg: string; name: string; v: number | null; run: string }
+interface Row {
+  day: string;
+  seg: string;
+  name: string;
+  v: number | null;
+  run: string;
+}
 
 async function write(relative: string, rows: Row[], mtimeSeconds: number, drop?: string): Promise<string> {
   const path = join(dir, relative);
@@ -45,10 +51,14 @@ const sorted = <T extends { asOf: string; segment: string; kpi: string }>(points
 describe('readKpis from parquet', () => {
   it('maps the configured columns of every file under the folder, the newest file winning per point', async () => {
     await write('metrics/2024-11-30/r1.parquet', [{ day: '2024-11-30', seg: 'sme', name: 'par30', v: 0.1, run: 'r1' }], 1_000);
-    await write('metrics/2024-12-31/r1.parquet', [
-      { day: '2024-12-31', seg: 'sme', name: 'par30', v: 0.2, run: 'r1' },
-      { day: '2024-12-31', seg: 'sme', name: 'active_loans', v: 7, run: 'r1' },
-    ], 1_000);
+    await write(
+      'metrics/2024-12-31/r1.parquet',
+      [
+        { day: '2024-12-31', seg: 'sme', name: 'par30', v: 0.2, run: 'r1' },
+        { day: '2024-12-31', seg: 'sme', name: 'active_loans', v: 7, run: 'r1' },
+      ],
+      1_000,
+    );
     // A later run recomputed one point of the latest as-of; an older-named file that is newer on disk.
     await write('metrics/2024-12-31/r0.parquet', [{ day: '2024-12-31', seg: 'sme', name: 'par30', v: 0.25, run: 'r0' }], 2_000);
     await writeFile(join(dir, 'metrics', '2024-12-31', 'r2.parquet.tmp-123'), 'half written');
@@ -78,8 +88,9 @@ describe('readKpis from parquet', () => {
   it('names the missing column and the file', async () => {
     const path = await write('metrics/x.parquet', [{ day: '2024-12-31', seg: 'all', name: 'k', v: 1, run: 'r' }], 1_000, 'v');
     await expect(readKpis(source, { fill })).rejects.toThrow(`KPI file ${path} has no column 'v' (mapped to value); its columns: day, seg, name, run`);
-    await expect(readKpis({ ...source, columns: { ...source.columns, value: 'run' } }, { fill, where: { run_id: 'x' } }))
-      .rejects.toThrow(`KPI file ${path} has no column 'run_id' (used by the filter)`);
+    await expect(readKpis({ ...source, columns: { ...source.columns, value: 'run' } }, { fill, where: { run_id: 'x' } })).rejects.toThrow(
+      `KPI file ${path} has no column 'run_id' (used by the filter)`,
+    );
   });
 
   it('names a value that is not a number with its file and row', async () => {

@@ -67,7 +67,12 @@ async function readKpiFile(path: string, buffer: Buffer, columns: KpiColumns, fi
   } catch (error) {
     throw new Error(`KPI file ${path} is not readable parquet: ${errorMessage(error)}`);
   }
-  const [asOfs, segments, kpis, values] = [columns.asOf, columns.segment, columns.kpi, columns.value].map((column) => data.get(column)!) as [unknown[], unknown[], unknown[], unknown[]];
+  const [asOfs, segments, kpis, values] = [columns.asOf, columns.segment, columns.kpi, columns.value].map((column) => data.get(column)!) as [
+    unknown[],
+    unknown[],
+    unknown[],
+    unknown[],
+  ];
   const filters = Object.entries(filter).map(([column, text]) => ({ values: data.get(column)!, text }));
   let row = 0;
   // One closure for the whole file: the row's name is only built for an error message.

@@ -5,15 +5,7 @@ import type { Redactor } from '../redaction/redactor.ts';
  * The points of a rollback at which people are told (the runbook's Phase 2: on-call, #incidents,
  * status page, customer success), plus the status page going into and out of maintenance.
  */
-export const notificationEvents = [
-  'rollback-initiated',
-  'v2-stopped',
-  'v1-healthy',
-  'rollback-verified',
-  'rollback-failed',
-  'maintenance-on',
-  'maintenance-off',
-] as const;
+export const notificationEvents = ['rollback-initiated', 'v2-stopped', 'v1-healthy', 'rollback-verified', 'rollback-failed', 'maintenance-on', 'maintenance-off'] as const;
 
 export type NotificationEvent = (typeof notificationEvents)[number];
 
@@ -45,9 +37,7 @@ export interface AttemptContext {
  * One attempt's outcome. A failure says whether trying again can help (a network error, 429, 5xx)
  * or not (400: the payload or the key is wrong, and will be wrong next time too).
  */
-export type AttemptOutcome =
-  | { ok: true; status?: number; detail?: string }
-  | { ok: false; retryable: boolean; status?: number; retryAfterMs?: number; error: string };
+export type AttemptOutcome = { ok: true; status?: number; detail?: string } | { ok: false; retryable: boolean; status?: number; retryAfterMs?: number; error: string };
 
 /** A configured channel, opened for one run. */
 export interface NotificationChannel {

@@ -85,7 +85,9 @@ describe('every kind against a receiver that validates it like the real service'
     expect(first.blocks.map((b) => b.type)).toEqual(['section', 'context']);
     expect(first.blocks[1]!.elements!.map((e) => e.text)).toContain('*Run:* 2026-01-02T03-04-05Z-abc123');
     // Later events of the channel waited behind the retried one: order is kept.
-    expect(slack.requests.slice(1).map((r) => (r.json as { blocks: Array<{ elements?: Array<{ text: string }> }> }).blocks[1]!.elements![3]!.text)).toEqual(rollback.map((e) => `*Event:* ${e}`));
+    expect(slack.requests.slice(1).map((r) => (r.json as { blocks: Array<{ elements?: Array<{ text: string }> }> }).blocks[1]!.elements![3]!.text)).toEqual(
+      rollback.map((e) => `*Event:* ${e}`),
+    );
   });
 
   it('teams: an Adaptive Card 1.5 in a message attachment, answered 202', () => {
@@ -100,7 +102,10 @@ describe('every kind against a receiver that validates it like the real service'
       ['resolve', 'drill-2026-01-02T03-04-05Z-abc123'],
     ]);
     expect([...pagerduty.alerts]).toEqual([['drill-2026-01-02T03-04-05Z-abc123', 'resolved']]);
-    expect(results.filter((r) => r.webhook === 'on-call').map((r) => r.detail)).toEqual(['trigger dedup_key drill-2026-01-02T03-04-05Z-abc123', 'resolve dedup_key drill-2026-01-02T03-04-05Z-abc123']);
+    expect(results.filter((r) => r.webhook === 'on-call').map((r) => r.detail)).toEqual([
+      'trigger dedup_key drill-2026-01-02T03-04-05Z-abc123',
+      'resolve dedup_key drill-2026-01-02T03-04-05Z-abc123',
+    ]);
   });
 
   it('statuspage: one incident opened, updated and resolved, its component back to operational', () => {
@@ -129,7 +134,13 @@ describe('delivery against misbehaving receivers', () => {
     const flaky = await started(webhookReceiver({}, { failFirst: 503 }));
     const refusing = await started(webhookReceiver({}, { failFirst: 400 }));
     const { results } = await drillEvents(
-      { channels: [{ kind: 'webhook', name: 'flaky', url: flaky.url }, { kind: 'webhook', name: 'refusing', url: refusing.url }], delivery: { backoffMs: 50 } },
+      {
+        channels: [
+          { kind: 'webhook', name: 'flaky', url: flaky.url },
+          { kind: 'webhook', name: 'refusing', url: refusing.url },
+        ],
+        delivery: { backoffMs: 50 },
+      },
       {},
       ['v2-stopped'],
     );
@@ -153,7 +164,16 @@ describe('delivery against misbehaving receivers', () => {
       ['rollback-initiated'],
     );
     const elapsed = performance.now() - started_;
-    expect(results[0]).toMatchObject({ webhook: 'down', ok: false, attempts: 3, error: expect.stringMatching(new RegExp(`^webhook 'down' \\(POST http://127\\.0\\.0\\.1:${closed}\\) rollback-initiated: fetch failed \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${closed}\\); 3 attempts in \\d+ ms$`)) });
+    expect(results[0]).toMatchObject({
+      webhook: 'down',
+      ok: false,
+      attempts: 3,
+      error: expect.stringMatching(
+        new RegExp(
+          `^webhook 'down' \\(POST http://127\\.0\\.0\\.1:${closed}\\) rollback-initiated: fetch failed \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${closed}\\); 3 attempts in \\d+ ms$`,
+        ),
+      ),
+    });
     expect(results[1]).toMatchObject({ webhook: 'hanging', ok: false, error: expect.stringMatching(/no answer within \d+ ms; (no time left|the next retry would be past)/) });
     expect(results[1]!.durationMs).toBeLessThanOrEqual(900);
     // Both channels ran side by side: the slower one bounds the whole.
@@ -170,7 +190,7 @@ describe('delivery against misbehaving receivers', () => {
     expect(redactor.redact(slack.url)).toBe('***');
   });
 
-  it('keeps a failed rollback\'s PagerDuty alert and status-page incident open', async () => {
+  it("keeps a failed rollback's PagerDuty alert and status-page incident open", async () => {
     const pagerduty = await started(pagerdutyReceiver());
     const statuspage = await started(statuspageReceiver('pg8drill', STATUSPAGE_KEY));
     const { results } = await drillEvents(

@@ -3,7 +3,15 @@ import type { AttemptOutcome, DeliveryPolicy, NotificationChannel, NotificationM
 import { backoffDelay, deliver, type DeliveryDeps } from './delivery.ts';
 import { parseRetryAfter } from './http-attempt.ts';
 
-const message: NotificationMessage = { event: 'rollback-initiated', runId: 'run-1', environment: 'staging', testId: 'dry-run', message: 'Rolling back', at: '2026-01-02T03:04:05.000Z', data: null };
+const message: NotificationMessage = {
+  event: 'rollback-initiated',
+  runId: 'run-1',
+  environment: 'staging',
+  testId: 'dry-run',
+  message: 'Rolling back',
+  at: '2026-01-02T03:04:05.000Z',
+  data: null,
+};
 const policy: DeliveryPolicy = { attempts: 3, attemptTimeoutMs: 5000, deadlineMs: 15_000, backoffMs: 500 };
 
 /** A virtual clock: sleeping advances it at once, so the retry logic is tested without waiting. */
@@ -51,14 +59,21 @@ describe('deliver', () => {
     const time = virtualTime();
     const { channel, attempts } = scripted([{ ok: false, retryable: false, status: 400, error: 'answered 400 (invalid_blocks)' }]);
     expect(await deliver(channel, message, policy, time.now(), time.deps)).toEqual({
-      ok: false, status: 400, error: "test 'scripted' rollback-initiated: answered 400 (invalid_blocks)", attempts: 1, durationMs: 0,
+      ok: false,
+      status: 400,
+      error: "test 'scripted' rollback-initiated: answered 400 (invalid_blocks)",
+      attempts: 1,
+      durationMs: 0,
     });
     expect(attempts).toHaveLength(1);
   });
 
   it('honours a Retry-After that fits in the deadline instead of its own backoff', async () => {
     const time = virtualTime();
-    const { channel } = scripted([{ ok: false, retryable: true, status: 429, retryAfterMs: 2000, error: 'answered 429' }, { ok: true, status: 200 }]);
+    const { channel } = scripted([
+      { ok: false, retryable: true, status: 429, retryAfterMs: 2000, error: 'answered 429' },
+      { ok: true, status: 200 },
+    ]);
     expect(await deliver(channel, message, policy, time.now(), time.deps)).toMatchObject({ ok: true, attempts: 2, durationMs: 2000 });
     expect(time.sleeps).toEqual([2000]);
   });
@@ -76,7 +91,12 @@ describe('deliver', () => {
     const time = virtualTime(0);
     const { channel } = scripted([serverError, serverError, { ok: false, retryable: true, error: 'fetch failed (connect ECONNREFUSED 127.0.0.1:9)' }]);
     const outcome = await deliver(channel, message, policy, time.now(), time.deps);
-    expect(outcome).toEqual({ ok: false, error: "test 'scripted' rollback-initiated: fetch failed (connect ECONNREFUSED 127.0.0.1:9); 3 attempts in 750 ms", attempts: 3, durationMs: 750 });
+    expect(outcome).toEqual({
+      ok: false,
+      error: "test 'scripted' rollback-initiated: fetch failed (connect ECONNREFUSED 127.0.0.1:9); 3 attempts in 750 ms",
+      attempts: 3,
+      durationMs: 750,
+    });
   });
 
   it('keeps every attempt and wait inside the deadline, counted from when the event was raised', async () => {
@@ -124,9 +144,16 @@ describe('deliver', () => {
 
   it('reports an unavailable channel without attempting', async () => {
     const time = virtualTime();
-    const channel: NotificationChannel = { description: "slack 'incidents'", unavailable: 'environment variable SLACK_URL (its urlEnv) is not set; nothing sent', attempt: () => Promise.reject(new Error('never')) };
+    const channel: NotificationChannel = {
+      description: "slack 'incidents'",
+      unavailable: 'environment variable SLACK_URL (its urlEnv) is not set; nothing sent',
+      attempt: () => Promise.reject(new Error('never')),
+    };
     expect(await deliver(channel, message, policy, time.now(), time.deps)).toEqual({
-      ok: false, error: "slack 'incidents' rollback-initiated: environment variable SLACK_URL (its urlEnv) is not set; nothing sent", attempts: 0, durationMs: 0,
+      ok: false,
+      error: "slack 'incidents' rollback-initiated: environment variable SLACK_URL (its urlEnv) is not set; nothing sent",
+      attempts: 0,
+      durationMs: 0,
     });
   });
 });

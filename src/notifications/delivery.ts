@@ -67,18 +67,34 @@ export async function deliver(
   let last: Extract<AttemptOutcome, { ok: false }> = { ok: false, retryable: true, error: 'not attempted' };
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     const left = deadline - clock();
-    if (left <= 0) return failed(last, attempt - 1, attempt === 1 ? `not attempted within the ${policy.deadlineMs} ms deadline (earlier events of this channel took it)` : `no time left for attempt ${attempt} within the ${policy.deadlineMs} ms deadline`);
+    if (left <= 0)
+      return failed(
+        last,
+        attempt - 1,
+        attempt === 1
+          ? `not attempted within the ${policy.deadlineMs} ms deadline (earlier events of this channel took it)`
+          : `no time left for attempt ${attempt} within the ${policy.deadlineMs} ms deadline`,
+      );
     const timeoutMs = Math.min(policy.attemptTimeoutMs, left);
     const outcome = await attemptOnce(channel, message, { attempt, deliveryId, timeoutMs });
     if (outcome.ok) {
-      return { ok: true, ...(outcome.status === undefined ? {} : { status: outcome.status }), ...(outcome.detail ? { detail: outcome.detail } : {}), attempts: attempt, durationMs: elapsed() };
+      return {
+        ok: true,
+        ...(outcome.status === undefined ? {} : { status: outcome.status }),
+        ...(outcome.detail ? { detail: outcome.detail } : {}),
+        attempts: attempt,
+        durationMs: elapsed(),
+      };
     }
     last = outcome;
     const tally = attempt > 1 ? `${attempt} attempts in ${elapsed()} ms` : '';
     if (!outcome.retryable || attempt === policy.attempts) return failed(outcome, attempt, tally);
     const wait = outcome.retryAfterMs ?? backoffDelay(policy, attempt, random);
     if (clock() + wait >= deadline) {
-      const why = outcome.retryAfterMs === undefined ? `the next retry would be past the ${policy.deadlineMs} ms deadline` : `Retry-After ${outcome.retryAfterMs} ms is past the ${policy.deadlineMs} ms deadline`;
+      const why =
+        outcome.retryAfterMs === undefined
+          ? `the next retry would be past the ${policy.deadlineMs} ms deadline`
+          : `Retry-After ${outcome.retryAfterMs} ms is past the ${policy.deadlineMs} ms deadline`;
       return failed(outcome, attempt, `${why} (${attempt} attempt${attempt > 1 ? 's' : ''} in ${elapsed()} ms)`);
     }
     await sleep(wait);
@@ -90,7 +106,11 @@ export async function deliver(
  * One attempt, bounded by its own timer as well as the abort signal: a channel (or a user's plug-in)
  * that ignores the signal must still not hold the delivery past its time.
  */
-async function attemptOnce(channel: NotificationChannel, message: NotificationMessage, context: { attempt: number; deliveryId: string; timeoutMs: number }): Promise<AttemptOutcome> {
+async function attemptOnce(
+  channel: NotificationChannel,
+  message: NotificationMessage,
+  context: { attempt: number; deliveryId: string; timeoutMs: number },
+): Promise<AttemptOutcome> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<AttemptOutcome>((resolve) => {

@@ -30,16 +30,33 @@ describe('notificationsSchema', () => {
     ]);
     expect(channels[2]).toMatchObject({ url: 'https://events.pagerduty.com/v2/enqueue', severity: 'warning', component: 'kpi-pipeline', class: 'rollback' });
     expect(channels[3]).toMatchObject({ secure: false, requireTLS: true, rejectUnauthorized: true, subjectPrefix: '[rollback-drill]' });
-    expect(channels[5]).toMatchObject({ baseUrl: 'https://api.statuspage.io/v1', componentIds: [], componentStatus: 'under_maintenance', impact: 'maintenance', deliverNotifications: false });
+    expect(channels[5]).toMatchObject({
+      baseUrl: 'https://api.statuspage.io/v1',
+      componentIds: [],
+      componentStatus: 'under_maintenance',
+      impact: 'maintenance',
+      deliverNotifications: false,
+    });
   });
 
   it("keeps round 1's webhooks working as channels of kind webhook, timeoutMs becoming the attempt timeout", () => {
     const { channels } = notificationsSchema.parse({
       channels: [minimal.slack],
-      webhooks: [{ name: 'incidents-hook', url: 'https://hooks.example.com/x', tokenEnv: 'HOOK_TOKEN', timeoutMs: 1000 }, { name: 'plain', url: 'http://x/y' }],
+      webhooks: [
+        { name: 'incidents-hook', url: 'https://hooks.example.com/x', tokenEnv: 'HOOK_TOKEN', timeoutMs: 1000 },
+        { name: 'plain', url: 'http://x/y' },
+      ],
     });
     expect(channels.slice(1)).toEqual([
-      { kind: 'webhook', name: 'incidents-hook', url: 'https://hooks.example.com/x', tokenEnv: 'HOOK_TOKEN', headers: {}, events: [...notificationEvents], delivery: { attemptTimeoutMs: 1000 } },
+      {
+        kind: 'webhook',
+        name: 'incidents-hook',
+        url: 'https://hooks.example.com/x',
+        tokenEnv: 'HOOK_TOKEN',
+        headers: {},
+        events: [...notificationEvents],
+        delivery: { attemptTimeoutMs: 1000 },
+      },
       { kind: 'webhook', name: 'plain', url: 'http://x/y', headers: {}, events: [...notificationEvents] },
     ]);
   });
@@ -63,7 +80,9 @@ describe('notificationsSchema', () => {
   });
 
   it('refuses a secret given where a variable name belongs, and a password in a webhook URL', () => {
-    expect(channel({ kind: 'slack', urlEnv: 'https://hooks.slack.com/services/T1/B2/hunter2' })).toEqual(['channels.0.urlEnv: must be an environment variable name (the secret itself never goes in the config)']);
+    expect(channel({ kind: 'slack', urlEnv: 'https://hooks.slack.com/services/T1/B2/hunter2' })).toEqual([
+      'channels.0.urlEnv: must be an environment variable name (the secret itself never goes in the config)',
+    ]);
     expect(channel({ kind: 'pagerduty', routingKeyEnv: 'R0123456789abcdef0123456789abcd' })).toEqual([]);
     expect(channel({ kind: 'pagerduty', routingKeyEnv: 'hunter2 key' })[0]).toMatch(/^channels\.0\.routingKeyEnv: must be an environment variable name/);
     expect(issues({ webhooks: [{ name: 'a', url: 'http://u:hunter2@x' }] })).toEqual([
@@ -76,7 +95,9 @@ describe('notificationsSchema', () => {
     expect(channel({ kind: 'sms' })).toEqual(['channels.0.kind: unknown notification kind "sms" (known: slack, teams, pagerduty, email, webhook, statuspage)']);
     expect(channel({ urlEnv: 'X' })).toEqual(['channels.0.kind: say which kind of channel this is: kind is one of slack, teams, pagerduty, email, webhook, statuspage']);
     expect(channel({ kind: 'slack', urlEnv: 'X', channel: '#incidents' })).toEqual(['channels.0: Unrecognized key: "channel"']);
-    expect(channel({ kind: 'pagerduty', routingKeyEnv: 'K', events: ['v2-stopped'] })[0]).toMatch(/^channels\.0\.events\.0: not an event a pagerduty channel delivers \(one of: rollback-initiated, rollback-failed, rollback-verified\)/);
+    expect(channel({ kind: 'pagerduty', routingKeyEnv: 'K', events: ['v2-stopped'] })[0]).toMatch(
+      /^channels\.0\.events\.0: not an event a pagerduty channel delivers \(one of: rollback-initiated, rollback-failed, rollback-verified\)/,
+    );
     expect(channel({ kind: 'slack', urlEnv: 'X', events: [] })[0]).toMatch(/^channels\.0\.events: list at least one event/);
     expect(channel({ kind: 'slack', urlEnv: 'X', delivery: { attempts: 0 } })[0]).toMatch(/^channels\.0\.delivery\.attempts:/);
     expect(channel({ kind: 'slack', urlEnv: 'X', delivery: { retries: 2 } })[0]).toMatch(/^channels\.0\.delivery: Unrecognized key: "retries"/);

@@ -31,7 +31,12 @@ describe('createNotifier', () => {
   it('sends an event only to the channels subscribed to it', async () => {
     const { sent, fetchImpl } = fakeFetch();
     const notifier = createNotifier(
-      config({ channels: [{ kind: 'webhook', name: 'status-page', url: 'http://status/x', events: ['maintenance-on', 'maintenance-off'] }, { kind: 'webhook', name: 'incidents', url: 'http://chat/y' }] }),
+      config({
+        channels: [
+          { kind: 'webhook', name: 'status-page', url: 'http://status/x', events: ['maintenance-on', 'maintenance-off'] },
+          { kind: 'webhook', name: 'incidents', url: 'http://chat/y' },
+        ],
+      }),
       { fetchImpl, env: {} },
     );
     expect((await notifier.notify('v2-stopped', details)).map((r) => r.webhook)).toEqual(['incidents']);
@@ -49,33 +54,66 @@ describe('createNotifier', () => {
       }
       return new Response('ok');
     });
-    const notifier = createNotifier(config({ channels: [{ kind: 'webhook', name: 'ordered', url: 'http://ordered/' }, { kind: 'webhook', name: 'other', url: 'http://other/' }] }), {
-      fetchImpl,
-      env: {},
-      ...noWait,
-    });
+    const notifier = createNotifier(
+      config({
+        channels: [
+          { kind: 'webhook', name: 'ordered', url: 'http://ordered/' },
+          { kind: 'webhook', name: 'other', url: 'http://other/' },
+        ],
+      }),
+      {
+        fetchImpl,
+        env: {},
+        ...noWait,
+      },
+    );
     const first = notifier.notify('rollback-initiated', details);
     const second = notifier.notify('maintenance-on', details);
     const [a, b] = await Promise.all([first, second]);
-    expect(a.map((r) => [r.webhook, r.ok, r.attempts])).toEqual([['ordered', true, 2], ['other', true, 1]]);
-    expect(b.map((r) => [r.webhook, r.ok, r.attempts])).toEqual([['ordered', true, 1], ['other', true, 1]]);
+    expect(a.map((r) => [r.webhook, r.ok, r.attempts])).toEqual([
+      ['ordered', true, 2],
+      ['other', true, 1],
+    ]);
+    expect(b.map((r) => [r.webhook, r.ok, r.attempts])).toEqual([
+      ['ordered', true, 1],
+      ['other', true, 1],
+    ]);
     const ordered = sent.filter((s) => s.url === 'http://ordered/').map((s) => s.body.event);
     expect(ordered).toEqual(['rollback-initiated', 'rollback-initiated', 'maintenance-on']);
     // The other channel's second event did not wait for the first channel's retry.
-    expect(sent.findIndex((s) => s.url === 'http://other/' && s.body.event === 'maintenance-on')).toBeLessThan(sent.findIndex((s) => s.url === 'http://ordered/' && s.body.event === 'maintenance-on'));
+    expect(sent.findIndex((s) => s.url === 'http://other/' && s.body.event === 'maintenance-on')).toBeLessThan(
+      sent.findIndex((s) => s.url === 'http://ordered/' && s.body.event === 'maintenance-on'),
+    );
   });
 
   it('posts the webhook body at the clock time the event was raised', async () => {
     const { sent, fetchImpl } = fakeFetch();
-    const notifier = createNotifier(config({ channels: [{ kind: 'webhook', name: 'incidents', url: 'http://chat/y' }] }), { fetchImpl, env: {}, clock: () => Date.UTC(2026, 0, 2, 3, 4, 5) });
+    const notifier = createNotifier(config({ channels: [{ kind: 'webhook', name: 'incidents', url: 'http://chat/y' }] }), {
+      fetchImpl,
+      env: {},
+      clock: () => Date.UTC(2026, 0, 2, 3, 4, 5),
+    });
     await notifier.notify('v1-healthy', { ...details, data: { waitedMs: 812 } });
-    expect(sent[0]!.body).toEqual({ event: 'v1-healthy', runId: 'run-1', environment: 'staging', testId: 'dry-run', message: 'Rolling back to V1', at: '2026-01-02T03:04:05.000Z', data: { waitedMs: 812 } });
+    expect(sent[0]!.body).toEqual({
+      event: 'v1-healthy',
+      runId: 'run-1',
+      environment: 'staging',
+      testId: 'dry-run',
+      message: 'Rolling back to V1',
+      at: '2026-01-02T03:04:05.000Z',
+      data: { waitedMs: 812 },
+    });
   });
 
   it('turns a missing secret into a warning for each subscribed event, sending nothing', async () => {
     const { sent, fetchImpl } = fakeFetch();
     const notifier = createNotifier(
-      config({ channels: [{ kind: 'slack', name: 'incidents', urlEnv: 'SLACK_URL' }, { kind: 'pagerduty', name: 'on-call', routingKeyEnv: 'PD_KEY' }] }),
+      config({
+        channels: [
+          { kind: 'slack', name: 'incidents', urlEnv: 'SLACK_URL' },
+          { kind: 'pagerduty', name: 'on-call', routingKeyEnv: 'PD_KEY' },
+        ],
+      }),
       { fetchImpl, env: { PD_KEY: 'too-short' } },
     );
     const results = await notifier.notify('rollback-initiated', details);
@@ -92,10 +130,19 @@ describe('createNotifier', () => {
     const redactor = new Redactor();
     redactor.addDsn('postgres://drill:pg-pass-1@127.0.0.1/db');
     const notifier = createNotifier(
-      config({ channels: [{ kind: 'slack', name: 'incidents', urlEnv: 'SLACK_URL' }, { kind: 'webhook', name: 'hook', url: 'http://x/', tokenEnv: 'HOOK_TOKEN' }] }),
+      config({
+        channels: [
+          { kind: 'slack', name: 'incidents', urlEnv: 'SLACK_URL' },
+          { kind: 'webhook', name: 'hook', url: 'http://x/', tokenEnv: 'HOOK_TOKEN' },
+        ],
+      }),
       { fetchImpl, env: { SLACK_URL, HOOK_TOKEN: TOKEN }, redactor },
     );
-    const results = await notifier.notify('rollback-failed', { ...details, message: 'restore from postgres://drill:pg-pass-1@127.0.0.1/db failed', data: { nested: ['pg-pass-1'] } });
+    const results = await notifier.notify('rollback-failed', {
+      ...details,
+      message: 'restore from postgres://drill:pg-pass-1@127.0.0.1/db failed',
+      data: { nested: ['pg-pass-1'] },
+    });
     expect(JSON.stringify(sent.map((s) => s.body))).not.toContain('pg-pass-1');
     expect(results[0]!.error).toBe("slack 'incidents' (POST https://hooks.slack.com) rollback-failed: answered 400 (bad request to *** with ***)");
     expect(JSON.stringify(notifier.results())).not.toMatch(/slack-secret-path|tok-7f3a9c|pg-pass-1/);
@@ -114,11 +161,20 @@ describe('createNotifier', () => {
   it("applies a channel's delivery over the defaults", async () => {
     const { sent, fetchImpl } = fakeFetch(() => new Response('down', { status: 502 }));
     const notifier = createNotifier(
-      config({ delivery: { attempts: 4 }, channels: [{ kind: 'webhook', name: 'a', url: 'http://a' }, { kind: 'webhook', name: 'b', url: 'http://b', delivery: { attempts: 1 } }] }),
+      config({
+        delivery: { attempts: 4 },
+        channels: [
+          { kind: 'webhook', name: 'a', url: 'http://a' },
+          { kind: 'webhook', name: 'b', url: 'http://b', delivery: { attempts: 1 } },
+        ],
+      }),
       { fetchImpl, env: {}, ...noWait },
     );
     const results = await notifier.notify('v2-stopped', details);
-    expect(results.map((r) => [r.webhook, r.attempts])).toEqual([['a', 4], ['b', 1]]);
+    expect(results.map((r) => [r.webhook, r.attempts])).toEqual([
+      ['a', 4],
+      ['b', 1],
+    ]);
     expect(sent).toHaveLength(5);
   });
 });

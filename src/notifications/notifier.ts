@@ -1,6 +1,14 @@
 import { Redactor } from '../redaction/redactor.ts';
 import { HarnessError, errorMessage } from '../errors.ts';
-import { unavailableChannel, type ChannelContext, type DeliveryPolicy, type FetchLike, type NotificationChannel, type NotificationEvent, type NotificationMessage } from './channel-plugin.ts';
+import {
+  unavailableChannel,
+  type ChannelContext,
+  type DeliveryPolicy,
+  type FetchLike,
+  type NotificationChannel,
+  type NotificationEvent,
+  type NotificationMessage,
+} from './channel-plugin.ts';
 import { deliver, realDeliveryDeps, type DeliveryDeps } from './delivery.ts';
 import type { NotificationsConfig } from './notifications-schema.ts';
 import { defaultChannelRegistry, type ChannelConfig, type ChannelRegistry } from './registry.ts';
@@ -98,7 +106,8 @@ export function createNotifier(config: Pick<NotificationsConfig, 'channels'> & P
   function open(channelConfig: ChannelConfig): NotificationChannel {
     const plugin = registry.get(channelConfig.kind);
     // The config was validated with a registry that knew this kind: a mismatch is a programming error.
-    if (!plugin) throw new HarnessError(`notification channel '${channelConfig.name}': no kind '${channelConfig.kind}' in the notifier's registry (known: ${registry.kinds.join(', ')})`);
+    if (!plugin)
+      throw new HarnessError(`notification channel '${channelConfig.name}': no kind '${channelConfig.kind}' in the notifier's registry (known: ${registry.kinds.join(', ')})`);
     try {
       return plugin.create(channelConfig, context);
     } catch (error) {
@@ -137,7 +146,8 @@ export function createNotifier(config: Pick<NotificationsConfig, 'channels'> & P
         return delivery.then(
           (outcome) => record(target, event, outcome),
           // deliver() does not throw; should a plug-in break that, it is still a warning, never a crash.
-          (error: unknown) => record(target, event, { ok: false, error: `${target.channel.description} ${event}: ${errorMessage(error)}`, attempts: 0, durationMs: clock() - raisedAt }),
+          (error: unknown) =>
+            record(target, event, { ok: false, error: `${target.channel.description} ${event}: ${errorMessage(error)}`, attempts: 0, durationMs: clock() - raisedAt }),
         );
       }),
     );

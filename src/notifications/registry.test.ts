@@ -12,7 +12,11 @@ const details = { runId: 'run-1', environment: 'staging', testId: 'dry-run', mes
 function smsPlugin(sent: Array<{ to: string; text: string; token: string }>) {
   return defineNotificationChannel({
     kind: 'sms',
-    schema: z.strictObject({ to: z.array(z.string().regex(/^\+\d{6,15}$/, 'an E.164 number')).min(1), tokenEnv: envVar(), token: literalSecret('an SMS gateway token', 'tokenEnv') }),
+    schema: z.strictObject({
+      to: z.array(z.string().regex(/^\+\d{6,15}$/, 'an E.164 number')).min(1),
+      tokenEnv: envVar(),
+      token: literalSecret('an SMS gateway token', 'tokenEnv'),
+    }),
     events: ['rollback-initiated', 'rollback-failed'],
     defaultEvents: ['rollback-failed'],
     create(config, context) {
@@ -21,7 +25,9 @@ function smsPlugin(sent: Array<{ to: string; text: string; token: string }>) {
         description: `sms '${config.name}'`,
         attempt: async (message: NotificationMessage) => {
           for (const to of config.to) sent.push({ to, text: `${message.environment}: ${message.message}`, token: token ?? '' });
-          return token === 'expired-token' ? { ok: false, retryable: false, status: 401, error: `gateway refused token ${token}` } : { ok: true, status: 200, detail: `${config.to.length} SMS queued` };
+          return token === 'expired-token'
+            ? { ok: false, retryable: false, status: 401, error: `gateway refused token ${token}` }
+            : { ok: true, status: 200, detail: `${config.to.length} SMS queued` };
         },
       };
     },
@@ -47,14 +53,16 @@ describe('channel registry', () => {
 
   it("validates a plug-in's channels like a built-in's, with paths, and masks the secrets it reads", async () => {
     const registry = createChannelRegistry(['slack', smsPlugin([])]);
-    const issues = notificationsSchemaFor(registry).safeParse({
-      channels: [
-        { kind: 'sms', name: 'a', to: ['12'], tokenEnv: 'T' },
-        { kind: 'sms', name: 'b', to: ['+4915112345678'], tokenEnv: 'T', token: 'hunter2' },
-        { kind: 'sms', name: 'c', to: ['+4915112345678'], tokenEnv: 'T', events: ['v2-stopped'] },
-        { kind: 'pagerduty', name: 'd', routingKeyEnv: 'K' },
-      ],
-    }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const issues = notificationsSchemaFor(registry)
+      .safeParse({
+        channels: [
+          { kind: 'sms', name: 'a', to: ['12'], tokenEnv: 'T' },
+          { kind: 'sms', name: 'b', to: ['+4915112345678'], tokenEnv: 'T', token: 'hunter2' },
+          { kind: 'sms', name: 'c', to: ['+4915112345678'], tokenEnv: 'T', events: ['v2-stopped'] },
+          { kind: 'pagerduty', name: 'd', routingKeyEnv: 'K' },
+        ],
+      })
+      .error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(issues).toEqual([
       'channels.0.to.0: an E.164 number',
       'channels.1.token: an SMS gateway token is a secret and would sit in the config file: put it in an environment variable and name that in `tokenEnv`',
@@ -76,7 +84,9 @@ describe('channel registry', () => {
     expect(() => createChannelRegistry(['slack', { ...base, kind: 'slack' }])).toThrow("notification kind 'slack' is registered twice");
     expect(() => createChannelRegistry([{ ...base, kind: 'x', schema: z.strictObject({ name: z.string() }) }])).toThrow(/must not declare name/);
     expect(() => createChannelRegistry([{ ...base, kind: 'x', events: ['v3-started' as never] }])).toThrow(/unknown events v3-started/);
-    expect(() => createChannelRegistry([{ ...base, kind: 'x', events: ['v2-stopped'], defaultEvents: ['v1-healthy'] }])).toThrow(/default events v1-healthy are not among its events/);
+    expect(() => createChannelRegistry([{ ...base, kind: 'x', events: ['v2-stopped'], defaultEvents: ['v1-healthy'] }])).toThrow(
+      /default events v1-healthy are not among its events/,
+    );
     expect(() => createChannelRegistry(['carrier-pigeon' as never])).toThrow(/unknown built-in notification kind 'carrier-pigeon'/);
   });
 

@@ -75,7 +75,9 @@ export function createChannelRegistry(entries: ReadonlyArray<BuiltInChannelKind 
     error: (issue) => {
       if (issue.code !== 'invalid_union') return undefined;
       const kind = (issue.input as { kind?: unknown } | undefined)?.kind;
-      return kind === undefined ? `say which kind of channel this is: kind is one of ${kinds.join(', ')}` : `unknown notification kind ${JSON.stringify(kind)} (known: ${kinds.join(', ')})`;
+      return kind === undefined
+        ? `say which kind of channel this is: kind is one of ${kinds.join(', ')}`
+        : `unknown notification kind ${JSON.stringify(kind)} (known: ${kinds.join(', ')})`;
     },
   }) as unknown as z.ZodType<ChannelConfig>;
   return { kinds, get: (kind) => plugins.get(kind), channelSchema };

@@ -104,7 +104,10 @@ export async function waitHealthy(
 function jsonPredicate(body: unknown, json: NonNullable<Extract<HealthConfig, { kind: 'http' }>['json']>): { ok: boolean; seen: string } {
   const value = readJsonPath(body, json.path);
   const ok = json.matches !== undefined ? typeof value !== 'object' && value !== undefined && new RegExp(json.matches).test(String(value)) : value === json.equals;
-  return { ok, seen: `${json.path} = ${value === undefined ? 'absent' : snippet(JSON.stringify(value), 60)}, want ${json.matches !== undefined ? `/${json.matches}/` : JSON.stringify(json.equals)}` };
+  return {
+    ok,
+    seen: `${json.path} = ${value === undefined ? 'absent' : snippet(JSON.stringify(value), 60)}, want ${json.matches !== undefined ? `/${json.matches}/` : JSON.stringify(json.equals)}`,
+  };
 }
 
 function tcpProbe(host: string, port: number): Promise<HealthProbe> {

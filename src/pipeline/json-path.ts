@@ -10,7 +10,7 @@ export function readJsonPath(body: unknown, path: string): unknown {
 
 /** A short, single-line rendering of an answer for messages: never a whole page. */
 export function snippet(value: unknown, max = 160): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }

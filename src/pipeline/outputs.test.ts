@@ -8,7 +8,10 @@ import { csvRows, readOutput } from './outputs.ts';
 async function parquetFile(dir: string): Promise<string> {
   const path = join(dir, 'kpis.parquet');
   const buffer = parquetWriteBuffer({
-    columnData: [{ name: 'kpi', data: ['par30', 'collection_rate', 'active_loans'] }, { name: 'value', data: [0.031, 0.97, 20000] }],
+    columnData: [
+      { name: 'kpi', data: ['par30', 'collection_rate', 'active_loans'] },
+      { name: 'value', data: [0.031, 0.97, 20000] },
+    ],
     schema: [
       { name: 'root', num_children: 2 },
       { name: 'kpi', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },

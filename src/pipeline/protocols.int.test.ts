@@ -68,7 +68,9 @@ describe('health kinds', () => {
   it('a predicate that never matches fails at the deadline, naming the field, what it was and what was wanted', async () => {
     const service = await startService({ READY_AFTER_MS: '0' });
     const { health } = configured({ health: { kind: 'http', path: '/healthz', json: { path: 'status', equals: 'green' } }, run: { kind: 'none', reason: 'x' } });
-    await expect(waitHealthy(service, health, { timeoutMs: 1500 })).rejects.toThrow(/^V1 not healthy after 1500 ms \(GET http:\/\/127\.0\.0\.1:\d+\/healthz → 200, status = "ok", want "green"\)$/);
+    await expect(waitHealthy(service, health, { timeoutMs: 1500 })).rejects.toThrow(
+      /^V1 not healthy after 1500 ms \(GET http:\/\/127\.0\.0\.1:\d+\/healthz → 200, status = "ok", want "green"\)$/,
+    );
   });
 
   it('tcp: healthy once the port accepts a connection', async () => {
@@ -79,7 +81,10 @@ describe('health kinds', () => {
 
   it('command: runs where the version runs, with its environment; exit 0 is healthy', async () => {
     const service = await startService({ READY_AFTER_MS: '0', MARKER: 'present' });
-    const ok = configured({ health: { kind: 'command', command: process.execPath, args: ['-e', 'process.exit(process.env.MARKER === "present" ? 0 : 1)'] }, run: { kind: 'none', reason: 'x' } });
+    const ok = configured({
+      health: { kind: 'command', command: process.execPath, args: ['-e', 'process.exit(process.env.MARKER === "present" ? 0 : 1)'] },
+      run: { kind: 'none', reason: 'x' },
+    });
     expect(await waitHealthy(service, ok.health, { timeoutMs: 10_000 })).toMatchObject({ seen: 'exit 0' });
     const missing = configured({ health: { kind: 'command', command: 'no-such-healthcheck', args: [] }, run: { kind: 'none', reason: 'x' } });
     await expect(waitHealthy(service, missing.health, { timeoutMs: 1000 })).rejects.toThrow(/V1 not healthy after 1000 ms \(no-such-healthcheck → cannot run: .*ENOENT/);
@@ -100,7 +105,10 @@ describe('run protocols', () => {
   it('http-sync: a failing status and a missing field are named, with the answer', async () => {
     const failing = await startService({ READY_AFTER_MS: '0', FAIL_ROLLUP: '1' });
     const { run } = configured({ health: { kind: 'tcp' }, run: { kind: 'http-sync', path: '/rollup' } });
-    expect(await runPipeline(run, ctx(failing))).toMatchObject({ ok: false, error: expect.stringMatching(/^V1: POST http:\S+\/rollup answered 500, expected a 2xx status: \{"error":"boom: the rollup failed"\}$/) });
+    expect(await runPipeline(run, ctx(failing))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^V1: POST http:\S+\/rollup answered 500, expected a 2xx status: \{"error":"boom: the rollup failed"\}$/),
+    });
     const service = await startService({ READY_AFTER_MS: '0' });
     const wrongField = configured({ health: { kind: 'tcp' }, run: { kind: 'http-sync', path: '/rollup', rowsField: 'written' } });
     expect(await runPipeline(wrongField.run, ctx(service))).toMatchObject({ ok: false, error: expect.stringContaining("no row count at 'written'") });
@@ -109,7 +117,12 @@ describe('run protocols', () => {
   it('http-async against a service that answers without a run id says so, and points to http-sync', async () => {
     const service = await startService({ READY_AFTER_MS: '0' });
     const { run } = configured({ health: { kind: 'tcp' }, run: { kind: 'http-async', triggerPath: '/rollup' } });
-    expect(await runPipeline(run, ctx(service))).toMatchObject({ ok: false, error: expect.stringMatching(/POST \S+\/rollup → 200 without a run id at 'runId' \(\{"rows":3\}\); a service that answers when the run is done is run: \{ kind: 'http-sync' \}/) });
+    expect(await runPipeline(run, ctx(service))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(
+        /POST \S+\/rollup → 200 without a run id at 'runId' \(\{"rows":3\}\); a service that answers when the run is done is run: \{ kind: 'http-sync' \}/,
+      ),
+    });
   });
 
   it('command: runs where the version runs with its environment; exit 0 succeeds, output kept; failures named', async () => {
@@ -121,7 +134,10 @@ describe('run protocols', () => {
     const failing = configured({ health: { kind: 'tcp' }, run: { kind: 'command', command: process.execPath, args: ['-e', 'console.error("no source"); process.exit(4)'] } });
     expect(await runPipeline(failing.run, ctx(service))).toMatchObject({ ok: false, error: expect.stringMatching(/^V1: run command \S+ -e .* exited with code 4:\nno source$/) });
     const missing = configured({ health: { kind: 'tcp' }, run: { kind: 'command', command: '/opt/nowhere/test-kpi.py', args: [] } });
-    expect(await runPipeline(missing.run, ctx(service))).toMatchObject({ ok: false, error: expect.stringMatching(/^V1: run command \/opt\/nowhere\/test-kpi\.py cannot be started: .*ENOENT/) });
+    expect(await runPipeline(missing.run, ctx(service))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^V1: run command \/opt\/nowhere\/test-kpi\.py cannot be started: .*ENOENT/),
+    });
     const slow = configured({ health: { kind: 'tcp' }, run: { kind: 'command', command: process.execPath, args: ['-e', 'setTimeout(() => {}, 10000)'], timeoutMs: 300 } });
     expect(await runPipeline(slow.run, ctx(service))).toMatchObject({ ok: false, error: expect.stringContaining('did not finish within 300 ms') });
   });
@@ -134,7 +150,10 @@ describe('run protocols', () => {
       await client.query('create table if not exists etl_runs (started_at timestamptz, finished_at timestamptz)');
       // A run already in flight when the wait begins does not count; the scheduler's next one does.
       await client.query(`insert into etl_runs values (clock_timestamp() - interval '1 minute', null)`);
-      const { run } = configured({ health: { kind: 'tcp' }, run: { kind: 'watermark', query: 'select count(finished_at) from etl_runs where started_at >= {{runStartedAt}}', intervalMs: 50 } });
+      const { run } = configured({
+        health: { kind: 'tcp' },
+        run: { kind: 'watermark', query: 'select count(finished_at) from etl_runs where started_at >= {{runStartedAt}}', intervalMs: 50 },
+      });
       const scheduler = setTimeout(() => void client.query('insert into etl_runs values (clock_timestamp(), clock_timestamp())'), 400);
       const result = await runPipeline(run, ctx(service));
       clearTimeout(scheduler);
@@ -142,9 +161,15 @@ describe('run protocols', () => {
       expect(result!.durationMs).toBeGreaterThanOrEqual(300);
 
       const never = configured({ health: { kind: 'tcp' }, run: { kind: 'watermark', query: 'select max(finished_at) from etl_runs where false', timeoutMs: 500, intervalMs: 50 } });
-      expect(await runPipeline(never.run, ctx(service))).toMatchObject({ ok: false, error: 'V1: the watermark did not advance after 500 ms (select max(finished_at) from etl_runs where false → null, was null)' });
+      expect(await runPipeline(never.run, ctx(service))).toMatchObject({
+        ok: false,
+        error: 'V1: the watermark did not advance after 500 ms (select max(finished_at) from etl_runs where false → null, was null)',
+      });
       const broken = configured({ health: { kind: 'tcp' }, run: { kind: 'watermark', query: 'select max(finished) from etl_runs' } });
-      expect(await runPipeline(broken.run, ctx(service))).toMatchObject({ ok: false, error: expect.stringMatching(/the watermark query failed \(select max\(finished\) from etl_runs\): column "finished" does not exist/) });
+      expect(await runPipeline(broken.run, ctx(service))).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/the watermark query failed \(select max\(finished\) from etl_runs\): column "finished" does not exist/),
+      });
     } finally {
       await client.end();
     }

@@ -27,7 +27,13 @@ export async function runHttpAsync(config: HttpAsync, ctx: RunContext): Promise<
       last = `${answer.status} ${config.statusField}=${String(status)}`;
       return answer.ok && status !== undefined && !config.runningValues.includes(String(status)) ? json : undefined;
     },
-    { what: `${service.name} run ${runId} not finished`, timeoutMs: config.timeoutMs, intervalMs: 50, ...(ctx.signal ? { signal: ctx.signal } : {}), lastSeen: () => `GET ${statusUrl} → ${last}` },
+    {
+      what: `${service.name} run ${runId} not finished`,
+      timeoutMs: config.timeoutMs,
+      intervalMs: 50,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      lastSeen: () => `GET ${statusUrl} → ${last}`,
+    },
   );
   const status = String(readJsonPath(body, config.statusField));
   const ok = config.succeededValues.includes(status);
@@ -44,7 +50,9 @@ export async function triggerHttpAsync(config: HttpAsync, ctx: RunContext): Prom
   const json = (await answer.json().catch(() => ({}))) as unknown;
   const runId = readJsonPath(json, config.runIdField);
   if (!answer.ok || (typeof runId !== 'string' && typeof runId !== 'number')) {
-    throw new Error(`POST ${url} → ${answer.status} without a run id at '${config.runIdField}' (${snippet(json)}); a service that answers when the run is done is run: { kind: 'http-sync' }`);
+    throw new Error(
+      `POST ${url} → ${answer.status} without a run id at '${config.runIdField}' (${snippet(json)}); a service that answers when the run is done is run: { kind: 'http-sync' }`,
+    );
   }
   return { runId: String(runId), detail: `POST ${url} → ${answer.status} ${config.runIdField}=${runId}` };
 }

@@ -20,9 +20,11 @@ export async function runWatermark(config: WatermarkRun, ctx: RunContext, starte
   await client.connect();
   try {
     const read = async (): Promise<string | null> => {
-      const { rows } = await client.query<{ w: unknown }>({ text: `select to_jsonb(w.v) #>> '{}' as w from (${query.text}) as w(v) limit 2`, values: query.values }).catch((error: unknown) => {
-        throw new Error(`the watermark query failed (${snippet(config.query, 100)}): ${errorMessage(error)}`);
-      });
+      const { rows } = await client
+        .query<{ w: unknown }>({ text: `select to_jsonb(w.v) #>> '{}' as w from (${query.text}) as w(v) limit 2`, values: query.values })
+        .catch((error: unknown) => {
+          throw new Error(`the watermark query failed (${snippet(config.query, 100)}): ${errorMessage(error)}`);
+        });
       if (rows.length !== 1) throw new Error(`the watermark query must return exactly one row, it returned ${rows.length}`);
       return (rows[0]!.w as string | null) ?? null;
     };

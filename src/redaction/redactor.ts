@@ -22,9 +22,7 @@ export class Redactor {
   }
 
   redact(text: string): string {
-    let out = text
-      .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]+)(@)/gi, '$1***$3')
-      .replace(/\b(AccountKey|SharedAccessSignature)=[^;\s"']+/g, '$1=***');
+    let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]+)(@)/gi, '$1***$3').replace(/\b(AccountKey|SharedAccessSignature)=[^;\s"']+/g, '$1=***');
     for (const secret of this.secrets) out = out.split(secret).join('***');
     return out;
   }

@@ -123,7 +123,14 @@ describe('writeAllureResults', () => {
 
   it('shows a waived check as a skipped step that keeps its reason', async () => {
     const journal = sampleJournal();
-    journal.tests[0]!.checks.push({ id: 'v1-outputs-published', title: 'Outputs published', status: 'waived', value: null, threshold: true, message: 'waived: this environment has no blob storage' });
+    journal.tests[0]!.checks.push({
+      id: 'v1-outputs-published',
+      title: 'Outputs published',
+      status: 'waived',
+      value: null,
+      threshold: true,
+      message: 'waived: this environment has no blob storage',
+    });
     await writeAllureResults(journal, runDir);
     const passed = (await results(join(runDir, 'allure-results'))).get('rollback-time')!;
     const waived = passed.steps.find((s) => s.name?.startsWith('check: Outputs published'))!;

@@ -5,7 +5,9 @@ import { sampleJournal } from '../../test/helpers/sample-journal.ts';
 describe('renderChecklist', () => {
   it('leaves the Sign-Off block blank until someone signs', () => {
     const md = renderChecklist(sampleJournal());
-    expect(md).toContain('## Sign-Off\n\n**Engineering**: _________________________ Date: _________\n\n**Operations**: _________________________ Date: _________\n\n**Management**: _________________________ Date: _________\n');
+    expect(md).toContain(
+      '## Sign-Off\n\n**Engineering**: _________________________ Date: _________\n\n**Operations**: _________________________ Date: _________\n\n**Management**: _________________________ Date: _________\n',
+    );
   });
 
   it('shows the latest signature per role, on one line', () => {

@@ -61,7 +61,10 @@ function details(test: TestRecord): string[] {
     '',
     '| check | status | value | threshold |',
     '| --- | --- | ---: | ---: |',
-    ...test.checks.map((c) => `| ${c.title}${c.message && c.status !== 'passed' ? ` — ${firstLine(c.message)}` : ''} | ${c.status} | ${formatValue(c.value, c.unit)} | ${formatValue(c.threshold, c.unit)} |`),
+    ...test.checks.map(
+      (c) =>
+        `| ${c.title}${c.message && c.status !== 'passed' ? ` — ${firstLine(c.message)}` : ''} | ${c.status} | ${formatValue(c.value, c.unit)} | ${formatValue(c.threshold, c.unit)} |`,
+    ),
     ...(test.notifications?.length
       ? ['', `Notifications: ${test.notifications.map((n) => `${n.event} → ${n.webhook} ${n.ok ? 'delivered' : `FAILED (${n.error ?? n.status})`}`).join('; ')}`]
       : []),

@@ -40,7 +40,9 @@ describe('renderJunit', () => {
 
   it('reports a failed check with its value against the threshold', () => {
     const failure = findAll(testcase('data-validation', 'kpi-variance: KPI variance < 1%'), 'failure')[0]!;
-    expect(failure.attrs['message']).toBe('480 KPI points compared, 3 out of tolerance (1.00%, or ±0.000001 near zero); worst: outstanding_principal 2026-01-01 retail: V1 102.75 vs V2 100 (2.75%) (value 3 points out of tolerance vs threshold 0 points out of tolerance)');
+    expect(failure.attrs['message']).toBe(
+      '480 KPI points compared, 3 out of tolerance (1.00%, or ±0.000001 near zero); worst: outstanding_principal 2026-01-01 retail: V1 102.75 vs V2 100 (2.75%) (value 3 points out of tolerance vs threshold 0 points out of tolerance)',
+    );
     expect(failure.text).toContain('evidence: data-validation/kpi-diff.csv');
   });
 
@@ -70,7 +72,13 @@ describe('renderJunit', () => {
   });
 
   it('records the run id and overall status as properties, and cleanup failures as system-err', () => {
-    expect(properties(suite('rollback-time'))).toMatchObject({ 'run.id': '20260102-030405-abcd', 'run.status': 'failed', 'test.status': 'passed', environment: 'staging', 'rollback.ms': '12400' });
+    expect(properties(suite('rollback-time'))).toMatchObject({
+      'run.id': '20260102-030405-abcd',
+      'run.status': 'failed',
+      'test.status': 'passed',
+      environment: 'staging',
+      'rollback.ms': '12400',
+    });
     expect(findAll(suite('data-validation'), 'system-err')[0]!.text).toBe('cleanup "stop V2" failed after 5 ms: kill ESRCH <pid 4242> & gone');
     expect(findAll(suite('rollback-time'), 'system-err')).toEqual([]);
   });

@@ -40,7 +40,10 @@ export async function writeSignoffArtifacts(options: SignoffArtifactsOptions): P
   // A bad ratio is refused before anything is written.
   const trend = options.historyRatio === undefined ? {} : { trend: checkTrendOptions({ ratio: options.historyRatio }) };
   const historyFile = historyPath(reportDir);
-  await historyReporter.write(journal, context(options, () => undefined));
+  await historyReporter.write(
+    journal,
+    context(options, () => undefined),
+  );
   const report = await writeReport({ runDir, journal, redactor, historyFile, ...trend, pdf: options.pdf ?? 'off', ...(options.env ? { env: options.env } : {}) });
   const sealStarted = performance.now();
   const manifest = await writeManifest(runDir);

@@ -39,27 +39,46 @@ describe('preflight: what a selected test needs, before anything starts', () => 
   });
 
   it('names the test, the check and the field to add when a needed proof is not configured', () => {
-    const message = problems(env((e) => delete e['accounting']), ['data-validation']);
+    const message = problems(
+      env((e) => delete e['accounting']),
+      ['data-validation'],
+    );
     expect(message).toContain("test data-validation needs check 'zero-data-loss', which needs accounting: configure it, or waive it with a reason (waive: { 'zero-data-loss': '…");
   });
 
   it('a missing failure is a named need of the dry-run, never an internal error', () => {
-    expect(problems(env((e) => delete e['failure']), ['dry-run'])).toContain("test dry-run needs check 'failure-detected', which needs failure");
-    expect(problems(env((e) => delete e['failure']), ['rollback-time'])).toBe('');
+    expect(
+      problems(
+        env((e) => delete e['failure']),
+        ['dry-run'],
+      ),
+    ).toContain("test dry-run needs check 'failure-detected', which needs failure");
+    expect(
+      problems(
+        env((e) => delete e['failure']),
+        ['rollback-time'],
+      ),
+    ).toBe('');
   });
 
   it('accepts a waiver with its reason instead of the config', () => {
-    expect(problems(env((e) => {
-      delete e['validation'].outputs;
-      e['waive'] = { 'v1-outputs-written': 'KPIs go to PostgreSQL only' };
-    }))).toBe('');
+    expect(
+      problems(
+        env((e) => {
+          delete e['validation'].outputs;
+          e['waive'] = { 'v1-outputs-written': 'KPIs go to PostgreSQL only' };
+        }),
+      ),
+    ).toBe('');
   });
 
   it('refuses a waiver or a step budget naming an id that no test has (a typo is not silently dropped)', () => {
-    const message = problems(env((e) => {
-      e['waive'] = { 'zero-dataloss': 'typo' };
-      e['budgets'] = { steps: { 'stop-v3': 1000 } };
-    }));
+    const message = problems(
+      env((e) => {
+        e['waive'] = { 'zero-dataloss': 'typo' };
+        e['budgets'] = { steps: { 'stop-v3': 1000 } };
+      }),
+    );
     expect(message).toMatch(/waive names 'zero-dataloss', which is no check of any test \(checks: .*zero-data-loss/);
     expect(message).toMatch(/budgets\.steps names 'stop-v3', which is no step of any test \(steps: .*stop-v2/);
   });
@@ -71,16 +90,26 @@ describe('preflight: what a selected test needs, before anything starts', () => 
   });
 
   it('refuses a systemd health check off the ssh-systemd target', () => {
-    expect(problems(env((e) => (e['v1'] = { ...service, health: { kind: 'systemd' } })))).toContain("v1.health: kind 'systemd' reads a unit's state, which only the ssh-systemd target has (this run's target: process)");
+    expect(problems(env((e) => (e['v1'] = { ...service, health: { kind: 'systemd' } })))).toContain(
+      "v1.health: kind 'systemd' reads a unit's state, which only the ssh-systemd target has (this run's target: process)",
+    );
   });
 
   it('refuses a hang the criteria cannot see within the observation, and accepts it once they can', () => {
-    expect(problems(env((e) => (e['failure'] = { kind: 'hang' })), ['dry-run'])).toContain(
-      "failure kind 'hang' is detected by latency, which cannot fire within failure.observeTimeoutMs (60 s): latency needs at least 180 s",
-    );
-    expect(problems(env((e) => {
-      e['failure'] = { kind: 'hang', observeTimeoutMs: 30_000 };
-      e['decision'] = { criteria: { latency: { threshold: 5000, sustainMs: 5000 } } };
-    }), ['dry-run'])).toBe('');
+    expect(
+      problems(
+        env((e) => (e['failure'] = { kind: 'hang' })),
+        ['dry-run'],
+      ),
+    ).toContain("failure kind 'hang' is detected by latency, which cannot fire within failure.observeTimeoutMs (60 s): latency needs at least 180 s");
+    expect(
+      problems(
+        env((e) => {
+          e['failure'] = { kind: 'hang', observeTimeoutMs: 30_000 };
+          e['decision'] = { criteria: { latency: { threshold: 5000, sustainMs: 5000 } } };
+        }),
+        ['dry-run'],
+      ),
+    ).toBe('');
   });
 });

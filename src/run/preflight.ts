@@ -23,14 +23,22 @@ export function preflight(env: EnvironmentConfig, selected: readonly string[], t
   for (const id of selected) {
     for (const check of plans[id]!.checks) {
       if (check.unconfigured && env.waive[check.id] === undefined) {
-        problems.push(`test ${id} needs check '${check.id}', which needs ${check.unconfigured}: configure it, or waive it with a reason (waive: { '${check.id}': '…why this environment cannot prove it' })`);
+        problems.push(
+          `test ${id} needs check '${check.id}', which needs ${check.unconfigured}: configure it, or waive it with a reason (waive: { '${check.id}': '…why this environment cannot prove it' })`,
+        );
       }
     }
   }
 
   const userChecks = new Set(Object.values(plans).flatMap((plan) => plan.checks.map((c) => c.id)));
   for (const id of Object.keys(env.waive)) {
-    if (!isKnownCheck(id) && !userChecks.has(id)) problems.push(`waive names '${id}', which is no check of any test (checks: ${checkCatalog.map((c) => c.id).sort().join(', ')})`);
+    if (!isKnownCheck(id) && !userChecks.has(id))
+      problems.push(
+        `waive names '${id}', which is no check of any test (checks: ${checkCatalog
+          .map((c) => c.id)
+          .sort()
+          .join(', ')})`,
+      );
   }
   const stepIds = new Set(Object.values(plans).flatMap((plan) => plan.steps.map((s) => s.id)));
   for (const id of Object.keys(env.budgets.steps)) {
@@ -75,9 +83,13 @@ function placeholderProblems(env: EnvironmentConfig): string[] {
 function compatibilityProblems(env: EnvironmentConfig, targetKind: string): string[] {
   const problems: string[] = [];
   for (const key of ['v1', 'v2'] as const) {
-    if (env[key].health.kind === 'systemd' && targetKind !== 'ssh-systemd') problems.push(`${key}.health: kind 'systemd' reads a unit's state, which only the ssh-systemd target has (this run's target: ${targetKind})`);
+    if (env[key].health.kind === 'systemd' && targetKind !== 'ssh-systemd')
+      problems.push(`${key}.health: kind 'systemd' reads a unit's state, which only the ssh-systemd target has (this run's target: ${targetKind})`);
   }
-  const needsHttp = (what: string) => (['v1', 'v2'] as const).filter((k) => env[k].health.kind !== 'http').map((k) => `${what} reads ${k}'s health answer, but ${k}.health is not http (kind '${env[k].health.kind}')`);
+  const needsHttp = (what: string) =>
+    (['v1', 'v2'] as const)
+      .filter((k) => env[k].health.kind !== 'http')
+      .map((k) => `${what} reads ${k}'s health answer, but ${k}.health is not http (kind '${env[k].health.kind}')`);
   if (env.verification.phases?.kind === 'health') problems.push(...needsHttp('verification.phases (kind health)').filter((p) => p.includes('v1')));
   if (env.verification.dbConnectivity.kind === 'health') problems.push(...needsHttp('verification.dbConnectivity (kind health)').filter((p) => p.includes('v1')));
   return problems;

@@ -98,12 +98,31 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
   const tests: TestRecord[] = [];
   let runError: string | undefined;
   const runEnd = new CleanupStack();
-  const resources = new RunResources(env, { runId, runDir, baseDir: loaded.baseDir, processEnv, redactor, signal, info: onInfo, ...(loaded.plugins ? { plugins: loaded.plugins } : {}) });
+  const resources = new RunResources(env, {
+    runId,
+    runDir,
+    baseDir: loaded.baseDir,
+    processEnv,
+    redactor,
+    signal,
+    info: onInfo,
+    ...(loaded.plugins ? { plugins: loaded.plugins } : {}),
+  });
   const warnings: string[] = [];
   try {
     const { session, server, blob, notifier } = await resources.open(environmentName);
     const world: DrillWorld = {
-      runId, runDir, environmentName, env, baseDir: loaded.baseDir, server, ...(blob ? { blob } : {}), target: session.target, redactor, processEnv, notifier,
+      runId,
+      runDir,
+      environmentName,
+      env,
+      baseDir: loaded.baseDir,
+      server,
+      ...(blob ? { blob } : {}),
+      target: session.target,
+      redactor,
+      processEnv,
+      notifier,
       seedTemplate: () => seedTemplate(),
       atRunEnd: (label, fn) => runEnd.defer(label, fn),
     };
@@ -142,7 +161,15 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
     ...(runError ? { error: runError } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
     // Each drill fills its own section, from its own record: the checklist is derived from the drills, nothing hard-coded.
-    checklist: [...registry.drills.map((drill) => fillSection(drill, tests.find((t) => t.id === drill.id))), ...signersItems],
+    checklist: [
+      ...registry.drills.map((drill) =>
+        fillSection(
+          drill,
+          tests.find((t) => t.id === drill.id),
+        ),
+      ),
+      ...signersItems,
+    ],
   };
   let latestDir: string;
   try {
@@ -157,7 +184,9 @@ async function runLocked(options: LockedRun): Promise<RunDrillsResult> {
     const failed = tests.filter((t) => t.status !== 'passed').map((t) => `${t.id} ${t.status}`);
     const why = redactor.redact(errorMessage(error));
     const fix = why.includes('ENOSPC') ? 'free space there, or pass another --report-dir,' : 'pass a --report-dir it can write';
-    throw new HarnessError(`the run ended ${status}${failed.length ? ` (${failed.join(', ')})` : ''}, but its results could not be written to ${runDir}: ${why} — ${fix} and run again`);
+    throw new HarnessError(
+      `the run ended ${status}${failed.length ? ` (${failed.join(', ')})` : ''}, but its results could not be written to ${runDir}: ${why} — ${fix} and run again`,
+    );
   }
   return { journal, runDir, latestDir };
 }

@@ -31,7 +31,16 @@ export class RunResources {
 
   constructor(
     private readonly env: EnvironmentConfig,
-    private readonly options: { runId: string; runDir: string; baseDir: string; processEnv: NodeJS.ProcessEnv; redactor: Redactor; signal: AbortSignal; info: (line: string) => void; plugins?: Pick<Plugins, 'targets' | 'channels'> },
+    private readonly options: {
+      runId: string;
+      runDir: string;
+      baseDir: string;
+      processEnv: NodeJS.ProcessEnv;
+      redactor: Redactor;
+      signal: AbortSignal;
+      info: (line: string) => void;
+      plugins?: Pick<Plugins, 'targets' | 'channels'>;
+    },
   ) {}
 
   /** The target session once opened (for the journal: which target ran, after any fallback). */
@@ -55,7 +64,12 @@ export class RunResources {
       for (const secret of this.blob.secrets) redactor.add(secret);
       info(`drill ${runId}: blob storage: ${this.blob.description}`);
     }
-    const notifier = createNotifier(env.notifications, { env: processEnv, redactor, baseDir: this.options.baseDir, ...(this.options.plugins ? { registry: this.options.plugins.channels } : {}) });
+    const notifier = createNotifier(env.notifications, {
+      env: processEnv,
+      redactor,
+      baseDir: this.options.baseDir,
+      ...(this.options.plugins ? { registry: this.options.plugins.channels } : {}),
+    });
     return { session: this.session, server: this.server, ...(this.blob ? { blob: this.blob } : {}), notifier };
   }
 

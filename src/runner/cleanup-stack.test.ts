@@ -13,7 +13,11 @@ describe('CleanupStack', () => {
     stack.defer('v1', async () => order.push('v1'));
     const records = await stack.runAll();
     expect(order).toEqual(['v1', 'v2', 'postgres']);
-    expect(records.map((r) => [r.label, r.status])).toEqual([['v1', 'passed'], ['v2', 'error'], ['postgres', 'passed']]);
+    expect(records.map((r) => [r.label, r.status])).toEqual([
+      ['v1', 'passed'],
+      ['v2', 'error'],
+      ['postgres', 'passed'],
+    ]);
     expect(records[1]!.error).toBe('v2 would not die');
   });
 

@@ -24,7 +24,12 @@ export interface EnvironmentLock {
  * (`<reportDir>/<environment>.lock`); a second run is refused naming the holder. A lock whose
  * holder process is gone (killed without cleanup) is taken over and said so.
  */
-export async function lockEnvironment(reportDir: string, environment: string, holder: Omit<LockHolder, 'pid' | 'host'>, alive: (pid: number) => boolean = pidAlive): Promise<EnvironmentLock> {
+export async function lockEnvironment(
+  reportDir: string,
+  environment: string,
+  holder: Omit<LockHolder, 'pid' | 'host'>,
+  alive: (pid: number) => boolean = pidAlive,
+): Promise<EnvironmentLock> {
   const path = join(reportDir, `${environment}.lock`);
   const me: LockHolder = { ...holder, pid: process.pid, host: hostname() };
   let replaced: LockHolder | undefined;
@@ -70,4 +75,3 @@ async function releaseIfMine(path: string, me: LockHolder): Promise<void> {
   const current = await readHolder(path);
   if (current?.runId === me.runId && current.pid === me.pid) await rm(path, { force: true });
 }
-

@@ -23,11 +23,22 @@ describe('runTest', () => {
   it('runs steps in order, skips the rest after a failure, and cleans up in reverse', async () => {
     const log: string[] = [];
     const plan: DrillPlan = {
-      id: 't', title: 't', checks: [],
+      id: 't',
+      title: 't',
+      checks: [],
       steps: [
-        step('a', 'setup', async (ctx) => { log.push('a'); ctx.defer('undo a', () => log.push('undo a')); }),
-        step('b', 'rollback', async (ctx) => { log.push('b'); ctx.defer('undo b', () => log.push('undo b')); throw new Error('V1 exited with code 1'); }),
-        step('c', 'rollback', async () => { log.push('c'); }),
+        step('a', 'setup', async (ctx) => {
+          log.push('a');
+          ctx.defer('undo a', () => log.push('undo a'));
+        }),
+        step('b', 'rollback', async (ctx) => {
+          log.push('b');
+          ctx.defer('undo b', () => log.push('undo b'));
+          throw new Error('V1 exited with code 1');
+        }),
+        step('c', 'rollback', async () => {
+          log.push('c');
+        }),
       ],
     };
     const test = await runTest(plan, options());
@@ -40,8 +51,15 @@ describe('runTest', () => {
 
   it('marks a harness error as error, and redacts secrets from messages and outputs', async () => {
     const plan: DrillPlan = {
-      id: 't', title: 't', checks: [],
-      steps: [step('db', 'setup', async (ctx) => { ctx.record('dsn', 'postgres://u:hunter2@h/db'); throw new HarnessError('cannot connect with hunter2'); })],
+      id: 't',
+      title: 't',
+      checks: [],
+      steps: [
+        step('db', 'setup', async (ctx) => {
+          ctx.record('dsn', 'postgres://u:hunter2@h/db');
+          throw new HarnessError('cannot connect with hunter2');
+        }),
+      ],
     };
     const test = await runTest(plan, options());
     expect(test.status).toBe('error');
@@ -53,11 +71,20 @@ describe('runTest', () => {
     const controller = new AbortController();
     const cleaned: string[] = [];
     const plan: DrillPlan = {
-      id: 't', title: 't', checks: [],
+      id: 't',
+      title: 't',
+      checks: [],
       steps: [
-        step('start', 'setup', async (ctx) => { ctx.defer('stop v2', () => cleaned.push('v2')); }),
-        step('hang', 'rollback', async () => { controller.abort(new Error('SIGINT')); await new Promise(() => undefined); }),
-        step('never', 'rollback', async () => { throw new Error('must not run'); }),
+        step('start', 'setup', async (ctx) => {
+          ctx.defer('stop v2', () => cleaned.push('v2'));
+        }),
+        step('hang', 'rollback', async () => {
+          controller.abort(new Error('SIGINT'));
+          await new Promise(() => undefined);
+        }),
+        step('never', 'rollback', async () => {
+          throw new Error('must not run');
+        }),
       ],
     };
     const test = await runTest(plan, options(controller.signal));
@@ -68,9 +95,12 @@ describe('runTest', () => {
 
   it('measures the rollback window over the rollback steps and evaluates checks on it', async () => {
     let now = 1_000;
-    const tick = (ms: number) => async () => { now += ms; };
+    const tick = (ms: number) => async () => {
+      now += ms;
+    };
     const plan: DrillPlan = {
-      id: 't', title: 't',
+      id: 't',
+      title: 't',
       steps: [step('deploy', 'setup', tick(500)), step('stop', 'rollback', tick(200)), step('start', 'rollback', tick(300))],
       checks: [{ id: 'total', title: 'total', unit: 'ms', threshold: 400, comparator: '<=', measure: (t) => ({ value: t.rollbackMs }) }],
     };

@@ -164,7 +164,10 @@ function incidentOf(trigger: NonNullable<ReturnType<typeof emergencyTrigger>>, e
     trigger: { id: trigger.id, error },
     timeline: [
       { at: trigger.at, event: `${trigger.title}: FAILED — ${error}` },
-      ...emergency.map((step) => ({ at: step.status === 'skipped' ? step.startedAt : end(step), event: `${step.title}: ${step.status.toUpperCase()}${step.error ? ` — ${step.error.split('\n')[0]}` : ''}` })),
+      ...emergency.map((step) => ({
+        at: step.status === 'skipped' ? step.startedAt : end(step),
+        event: `${step.title}: ${step.status.toUpperCase()}${step.error ? ` — ${step.error.split('\n')[0]}` : ''}`,
+      })),
     ],
     recovered: emergency.length > 0 && emergency.every((step) => step.status === 'passed'),
   };

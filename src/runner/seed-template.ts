@@ -47,6 +47,8 @@ async function runSeedCommand(world: DrillWorld, command: CommandConfig, dsn: st
   log.push(...(result.all ?? '').split('\n').filter(Boolean));
   if (result.failed) {
     const why = result.timedOut ? `timed out after ${command.timeoutMs} ms` : `exit ${result.exitCode ?? result.signal}`;
-    throw new HarnessError(`setup command #${index + 1} (${command.command}) failed while seeding the run's data set: ${why}\n${(result.all ?? '').split('\n').slice(-10).join('\n')}`);
+    throw new HarnessError(
+      `setup command #${index + 1} (${command.command}) failed while seeding the run's data set: ${why}\n${(result.all ?? '').split('\n').slice(-10).join('\n')}`,
+    );
   }
 }

@@ -49,7 +49,6 @@ export interface DrillWorld {
   atRunEnd(label: string, fn: () => Promise<unknown>): void;
 }
 
-
 /** What the steps of one test hand to each other. */
 export interface TestState {
   readonly testId: string;

@@ -11,7 +11,13 @@ const bobFingerprint = 'SHA256:Hr9pYnr/yfObMReWeHPeiSUFJDZpx1AE3l3APWdfCnc';
 describe('parseAllowedSigners', () => {
   it('reads principals, options and keys, fingerprinted as ssh-keygen prints them', () => {
     const signers = parseAllowedSigners(
-      ['# sign-off keys', '', `engineering,operations ${ada} ada@example`, `management namespaces="rollback-drill,git" valid-after="20260101" ${bob}`, `ci@example.com ${bob}`].join('\n'),
+      [
+        '# sign-off keys',
+        '',
+        `engineering,operations ${ada} ada@example`,
+        `management namespaces="rollback-drill,git" valid-after="20260101" ${bob}`,
+        `ci@example.com ${bob}`,
+      ].join('\n'),
       'allowed_signers',
     );
     expect(signers).toEqual([

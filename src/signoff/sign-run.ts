@@ -26,9 +26,7 @@ export interface SignRunOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export type SignResult =
-  | { signed: true; signature: Signature; files: number; rendered: string[]; signatureFile?: string }
-  | { signed: false; verification: Verification };
+export type SignResult = { signed: true; signature: Signature; files: number; rendered: string[]; signatureFile?: string } | { signed: false; verification: Verification };
 
 /**
  * Records a signature: only on a run that verifies against its manifest (a signature on evidence
@@ -51,7 +49,10 @@ export async function signRun(options: SignRunOptions): Promise<SignResult> {
   const verification = await verifyManifest(runDir);
   if (!verification.ok) return { signed: false, verification };
 
-  const hasPdf = await access(join(runDir, reportPdfName)).then(() => true, () => false);
+  const hasPdf = await access(join(runDir, reportPdfName)).then(
+    () => true,
+    () => false,
+  );
   const signature: Signature = { role, name, signedAt: clock().toISOString(), ...(key ? { method: 'ssh' as const, fingerprint: key.fingerprint } : {}) };
   const signatures = [...(await readSignatures(runDir)), signature];
   const redactor = new Redactor();

@@ -32,7 +32,8 @@ export async function readSignatures(runDir: string): Promise<Signature[]> {
     if (!v || typeof v.role !== 'string' || !isSignOffRole(v.role) || typeof v.name !== 'string' || typeof v.signedAt !== 'string') {
       throw new HarnessError(`${path}: signatures.${i} is not { role, name, signedAt }`);
     }
-    if (v.method !== undefined && v.method !== 'ssh') throw new HarnessError(`${path}: signatures.${i}.method is '${String(v.method)}': only 'ssh' (or none, a typed name) is known`);
+    if (v.method !== undefined && v.method !== 'ssh')
+      throw new HarnessError(`${path}: signatures.${i}.method is '${String(v.method)}': only 'ssh' (or none, a typed name) is known`);
     if (v.method === 'ssh' && typeof v.fingerprint !== 'string') throw new HarnessError(`${path}: signatures.${i} is an ssh signature without its key's fingerprint`);
     return { role: v.role, name: v.name, signedAt: v.signedAt, ...(v.method === 'ssh' ? { method: v.method, fingerprint: v.fingerprint as string } : {}) };
   });

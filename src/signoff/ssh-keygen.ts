@@ -51,7 +51,9 @@ export async function keyFingerprint(keygen: SshKeygen, keyFile: string): Promis
 export async function signData(keygen: SshKeygen, keyFile: string, data: string): Promise<string> {
   const result = await run(keygen, ['-Y', 'sign', '-f', keyFile, '-n', signatureNamespace], data);
   if (result.exitCode !== 0 || !result.stdout.includes('BEGIN SSH SIGNATURE')) {
-    throw new HarnessError(`ssh-keygen -Y sign with ${keyFile} failed (exit ${result.exitCode}): ${oneLine(result.stderr) || 'no message'} (a key with a passphrase needs ssh-agent)`);
+    throw new HarnessError(
+      `ssh-keygen -Y sign with ${keyFile} failed (exit ${result.exitCode}): ${oneLine(result.stderr) || 'no message'} (a key with a passphrase needs ssh-agent)`,
+    );
   }
   return `${result.stdout}\n`;
 }

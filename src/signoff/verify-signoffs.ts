@@ -61,7 +61,12 @@ export async function verifySignoffs(options: VerifySignoffsOptions): Promise<Si
     }
     const who = { name: signature.name, signedAt: signature.signedAt };
     if (signature.method !== 'ssh') {
-      roles.push({ ...base, ...who, status: 'unverified', ...(base.required ? { why: `a typed name only (unverified), and ${allowedSigners?.file} lists ${role}: sign with --key` } : {}) });
+      roles.push({
+        ...base,
+        ...who,
+        status: 'unverified',
+        ...(base.required ? { why: `a typed name only (unverified), and ${allowedSigners?.file} lists ${role}: sign with --key` } : {}),
+      });
       continue;
     }
     const later = Object.values(current).filter((s) => s !== signature && order(s) > order(signature));
@@ -107,9 +112,10 @@ async function checkOne(
   const describe = (kind: string, paths: string[]) => paths.filter((p) => !(options.coveredLater && rewrittenBySignoff.has(p))).map((p) => `${kind} ${p}`);
   const since = [...describe('changed', diff.changed), ...describe('added', diff.added), ...describe('removed', diff.removed)];
   if (since.length) {
-    const typed = options.laterTyped.length && !options.coveredLater
-      ? ` (a later typed sign-off re-rendered the Sign-Off block: ${options.laterTyped.map((s) => `${roleLabels[s.role]} ${s.signedAt}`).join(', ')}; sign again with --key to cover it)`
-      : '';
+    const typed =
+      options.laterTyped.length && !options.coveredLater
+        ? ` (a later typed sign-off re-rendered the Sign-Off block: ${options.laterTyped.map((s) => `${roleLabels[s.role]} ${s.signedAt}`).join(', ')}; sign again with --key to cover it)`
+        : '';
     return { status: 'bad', why: `the run is not as ${role} signed it: ${since.join(', ')}${typed}` };
   }
   return allowedSigners ? { status: 'verified' } : { status: 'intact', why: 'signature good, signer not checked: pass --allowed-signers' };

@@ -14,7 +14,11 @@ const nomad = defineTargetPlugin({
   schema: z.strictObject({ kind: z.literal('nomad'), address: z.string().url(), namespace: z.string().default('default') }),
   async open(config, options) {
     opened.push({ config, runId: options.runId });
-    return { target: { kind: 'nomad', description: config.address, deploy: () => Promise.reject(new Error('not in a unit test')) }, serviceHost: async () => '10.0.0.1', close: async () => ({ leftovers: [], errors: [] }) } satisfies TargetSession;
+    return {
+      target: { kind: 'nomad', description: config.address, deploy: () => Promise.reject(new Error('not in a unit test')) },
+      serviceHost: async () => '10.0.0.1',
+      close: async () => ({ leftovers: [], errors: [] }),
+    } satisfies TargetSession;
   },
 });
 
@@ -66,15 +70,23 @@ describe('targetRegistry', () => {
     const own = { kind: 'nomad', address: 'http://n:1', namespace: 'x' };
     expect(registry.forced('nomad', own)).toBe(own);
     // A plugin whose config has required settings cannot be forced on another kind's environment: named, with what is missing.
-    expect(thrown(() => registry.forced('nomad', docker)).message).toMatch(/^--target nomad: target 'nomad' has no defaults to run an environment of kind 'docker' with \(address: /);
+    expect(thrown(() => registry.forced('nomad', docker)).message).toMatch(
+      /^--target nomad: target 'nomad' has no defaults to run an environment of kind 'docker' with \(address: /,
+    );
   });
 
   it('refuses a bad entry by name: an unknown built-in, a duplicate kind, a schema without its kind literal', () => {
-    expect(thrown(() => targetRegistry(['kubernetes' as 'docker'])).message).toBe("plugins.targets: 'kubernetes' is not a built-in target (built-in: process, docker, swarm, ssh-systemd); give the plugin object itself");
-    expect(thrown(() => targetRegistry([{ ...nomad, kind: 'docker', schema: z.strictObject({ kind: z.literal('docker') }) } as TargetPlugin])).message).toBe("plugins.targets: a target of kind 'docker' is already registered (built-in); give yours another kind");
+    expect(thrown(() => targetRegistry(['kubernetes' as 'docker'])).message).toBe(
+      "plugins.targets: 'kubernetes' is not a built-in target (built-in: process, docker, swarm, ssh-systemd); give the plugin object itself",
+    );
+    expect(thrown(() => targetRegistry([{ ...nomad, kind: 'docker', schema: z.strictObject({ kind: z.literal('docker') }) } as TargetPlugin])).message).toBe(
+      "plugins.targets: a target of kind 'docker' is already registered (built-in); give yours another kind",
+    );
     expect(thrown(() => targetRegistry([nomad, nomad])).message).toContain("a target of kind 'nomad' is already registered;");
     const withoutLiteral = { ...nomad, schema: z.strictObject({ kind: z.string() }) } as unknown as TargetPlugin;
-    expect(thrown(() => targetRegistry([withoutLiteral])).message).toBe("plugins.targets: the target plugin 'nomad' needs a schema that is a zod object with kind: z.literal('nomad')");
+    expect(thrown(() => targetRegistry([withoutLiteral])).message).toBe(
+      "plugins.targets: the target plugin 'nomad' needs a schema that is a zod object with kind: z.literal('nomad')",
+    );
     expect(thrown(() => targetRegistry([{ ...nomad, kind: 'Nomad!' } as TargetPlugin])).message).toContain('needs a kind of lower-case letters');
     expect(thrown(() => targetRegistry([{ ...nomad, open: undefined } as unknown as TargetPlugin])).message).toContain('needs an open(config, options) function');
   });

@@ -69,7 +69,9 @@ export function targetRegistry(entries: readonly TargetEntry[] = []): TargetRegi
       if (current?.kind === kind) return current;
       const defaults = plugin.schema.safeParse({ kind });
       if (!defaults.success) {
-        throw new HarnessError(`--target ${kind}: target '${kind}' has no defaults to run an environment of kind '${current?.kind ?? 'none'}' with (${defaults.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})`);
+        throw new HarnessError(
+          `--target ${kind}: target '${kind}' has no defaults to run an environment of kind '${current?.kind ?? 'none'}' with (${defaults.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})`,
+        );
       }
       return defaults.data;
     },

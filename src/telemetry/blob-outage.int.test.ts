@@ -24,9 +24,7 @@ describe('blob storage outage, recorded and decided', () => {
       await expect.poll(() => recorder.telemetry().samples.filter((s) => s.dependencies?.blob === true).length, { timeout: 5000 }).toBeGreaterThan(3);
       expect(evaluate(recorder.telemetry(), undefined, { overrides }).decision).toBe('continue');
       await azurite.stop();
-      await expect
-        .poll(() => evaluate(recorder.telemetry(), undefined, { overrides }).decision, { timeout: 10_000, interval: 100 })
-        .toBe('rollback');
+      await expect.poll(() => evaluate(recorder.telemetry(), undefined, { overrides }).decision, { timeout: 10_000, interval: 100 }).toBe('rollback');
       const all = recorder.telemetry();
       const decision = evaluate(all, undefined, { overrides });
       expect(decision.fired.map((f) => f.id)).toEqual(['blob-unavailable']);

@@ -18,7 +18,12 @@ describe('database and source outage, recorded and decided', () => {
     const create = await canConnect(dsn, 2000, 'create table source_events (id int); insert into source_events values (1)');
     expect(create).toBe(true);
     const recorder = startTelemetryRecorder(
-      { latestScrape: () => undefined, latestResources: () => undefined, probeDatabase: () => canConnect(dsn, 300), probeSource: () => canConnect(dsn, 300, 'select 1 from source_events limit 1') },
+      {
+        latestScrape: () => undefined,
+        latestResources: () => undefined,
+        probeDatabase: () => canConnect(dsn, 300),
+        probeSource: () => canConnect(dsn, 300, 'select 1 from source_events limit 1'),
+      },
       { intervalMs: 100, metrics: telemetryMetricsSchema.parse({}) },
     );
     const overrides = { criteria: { 'database-unavailable': { sustainMs: 1500 }, 'source-unavailable': { sustainMs: 1500 } } };
@@ -27,9 +32,7 @@ describe('database and source outage, recorded and decided', () => {
       await server.stop();
       const down = (t: Telemetry) => t.samples.filter((s) => s.dependencies?.database === false);
       // Longer: both fire, from the first sample that saw the outage.
-      await expect
-        .poll(() => evaluate(recorder.telemetry(), undefined, { overrides }).decision, { timeout: 10_000, interval: 100 })
-        .toBe('rollback');
+      await expect.poll(() => evaluate(recorder.telemetry(), undefined, { overrides }).decision, { timeout: 10_000, interval: 100 }).toBe('rollback');
       const decision = evaluate(recorder.telemetry(), undefined, { overrides });
       const fired = Object.fromEntries(decision.fired.map((f) => [f.id, f]));
       expect(Object.keys(fired)).toEqual(expect.arrayContaining(['database-unavailable', 'source-unavailable']));

@@ -12,7 +12,9 @@ describe('readingOf', () => {
   });
 
   it('refuses several series (which one would be V2’s?) and a negative or infinite value, naming them', () => {
-    expect(readingOf('errors', [one(1, { instance: 'a' }), one(2, { instance: 'b' })])).toEqual({ error: 'errors: the query answered 2 series ({instance="a"}, {instance="b"}): aggregate it to one (sum(), max())' });
+    expect(readingOf('errors', [one(1, { instance: 'a' }), one(2, { instance: 'b' })])).toEqual({
+      error: 'errors: the query answered 2 series ({instance="a"}, {instance="b"}): aggregate it to one (sum(), max())',
+    });
     expect(readingOf('rowsIn', [one(-3)])).toEqual({ error: 'rowsIn: the query answered -3, not a number ≥ 0' });
     expect(readingOf('cpuPct', [one(Number.POSITIVE_INFINITY)])).toMatchObject({ error: expect.stringContaining('Infinity') });
   });

@@ -15,7 +15,10 @@ export function readingOf(signal: PrometheusSignal, values: Array<{ labels: Reco
   const present = values.filter((v) => !Number.isNaN(v.value));
   if (present.length === 0) return { missing: true };
   if (present.length > 1) {
-    const shown = present.slice(0, 3).map((v) => describeLabels(v.labels)).join(', ');
+    const shown = present
+      .slice(0, 3)
+      .map((v) => describeLabels(v.labels))
+      .join(', ');
     return { error: `${signal}: the query answered ${present.length} series (${shown}${present.length > 3 ? ', …' : ''}): aggregate it to one (sum(), max())` };
   }
   const { value } = present[0]!;

@@ -30,18 +30,20 @@ async function serve(): Promise<Service> {
   state.server = createServer((_req, res) => {
     if (state.down) return void res.writeHead(503).end('down\n');
     state.batches++;
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(
-      [
-        '# TYPE drill_batches_total counter',
-        `drill_batches_total{status="committed"} ${state.batches}`,
-        `drill_batches_total{status="failed"} 0`,
-        '# TYPE drill_restarts_total counter',
-        `drill_restarts_total ${state.restarts}`,
-        '# TYPE drill_rss_bytes gauge',
-        `drill_rss_bytes ${50 * 1024 * 1024}`,
-        '',
-      ].join('\n'),
-    );
+    res
+      .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+      .end(
+        [
+          '# TYPE drill_batches_total counter',
+          `drill_batches_total{status="committed"} ${state.batches}`,
+          `drill_batches_total{status="failed"} 0`,
+          '# TYPE drill_restarts_total counter',
+          `drill_restarts_total ${state.restarts}`,
+          '# TYPE drill_rss_bytes gauge',
+          `drill_rss_bytes ${50 * 1024 * 1024}`,
+          '',
+        ].join('\n'),
+      );
   });
   await new Promise<void>((resolve) => state.server.listen(0, '127.0.0.1', resolve));
   state.port = (state.server.address() as AddressInfo).port;
@@ -91,7 +93,10 @@ describe.runIf(prometheusTestsRun)('Prometheus client, sampler and range against
 
   it('names Prometheus’s own error for bad PromQL, and Prometheus down', async () => {
     const bad = await createPrometheusClient({ url: prometheus.url }).query('sum(drill_batches_total', Date.now());
-    expect(bad).toEqual({ ok: false, error: expect.stringMatching(/^Prometheus http:\/\/127\.0\.0\.1:\d+ \(POST \/api\/v1\/query\): answered 400 status "error" \(bad_data\): .*parse error/) });
+    expect(bad).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^Prometheus http:\/\/127\.0\.0\.1:\d+ \(POST \/api\/v1\/query\): answered 400 status "error" \(bad_data\): .*parse error/),
+    });
     const nobody = `http://127.0.0.1:${await freePort()}`;
     const down = await createPrometheusClient({ url: nobody }).queryRange('up', Date.now() - 1000, Date.now(), 500);
     expect(down).toEqual({ ok: false, error: expect.stringContaining(`Prometheus ${nobody} (POST /api/v1/query_range): unreachable: fetch failed (connect ECONNREFUSED`) });
@@ -120,9 +125,19 @@ describe.runIf(prometheusTestsRun)('Prometheus client, sampler and range against
     for (const sample of [first, second]) expect(sample).not.toHaveProperty('deadlocks');
     for (const sample of [first, second]) expect(sample).not.toHaveProperty('nullHandlingErrors');
     const summary = sampler.summary();
-    expect(summary.answers).toMatchObject({ rssMb: { answered: 2, missing: 0, failed: 0 }, deadlocks: { answered: 0, failed: 2 }, nullHandlingErrors: { answered: 0, missing: 2, failed: 0 } });
+    expect(summary.answers).toMatchObject({
+      rssMb: { answered: 2, missing: 0, failed: 0 },
+      deadlocks: { answered: 0, failed: 2 },
+      nullHandlingErrors: { answered: 0, missing: 2, failed: 0 },
+    });
     expect(summary.errors).toEqual([
-      { message: expect.stringMatching(/^deadlocks: Prometheus .* answered 400 status "error" \(bad_data\): .*parse error.* \(query sum\(rate\(drill_deadlocks_total\{\{selector\}\}\[\{\{interval\}\}\]\)\)$/), count: 2, firstAt: expect.any(String) },
+      {
+        message: expect.stringMatching(
+          /^deadlocks: Prometheus .* answered 400 status "error" \(bad_data\): .*parse error.* \(query sum\(rate\(drill_deadlocks_total\{\{selector\}\}\[\{\{interval\}\}\]\)\)$/,
+        ),
+        count: 2,
+        firstAt: expect.any(String),
+      },
     ]);
   });
 

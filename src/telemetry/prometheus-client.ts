@@ -116,5 +116,7 @@ function describeFailure(error: unknown, timeoutMs: number): string {
 
 /** Labels as PromQL writes them, for messages: `{instance="a",job="v2"}`. */
 export function describeLabels(labels: Record<string, string>): string {
-  return `{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+  return `{${Object.entries(labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(',')}}`;
 }

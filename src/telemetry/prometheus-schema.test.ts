@@ -17,7 +17,9 @@ describe('decision.telemetry', () => {
 
   it('renders {{interval}} as the window in ms, {{labels}} as matchers and {{selector}} as a selector; Flagger’s spaced form too', () => {
     const labels = { job: 'abaco-v2', env: 'st"aging' };
-    expect(renderQuery('sum(increase(x{status="failed",{{labels}}}[{{ interval }}]))', labels, 1500.2)).toBe('sum(increase(x{status="failed",job="abaco-v2",env="st\\"aging"}[1501ms]))');
+    expect(renderQuery('sum(increase(x{status="failed",{{labels}}}[{{ interval }}]))', labels, 1500.2)).toBe(
+      'sum(increase(x{status="failed",job="abaco-v2",env="st\\"aging"}[1501ms]))',
+    );
     expect(renderQuery('max(y{{selector}})', labels, 1000)).toBe('max(y{job="abaco-v2",env="st\\"aging"})');
     expect(renderQuery('max(y{{selector}})', {}, 1000)).toBe('max(y)');
   });

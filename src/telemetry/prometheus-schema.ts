@@ -92,7 +92,7 @@ export const prometheusTelemetrySchema = z
       .record(labelName, z.string())
       .default({})
       .describe(
-        "Labels naming the drilled V2 (`{ job: 'abaco-v2', env: 'staging' }`): `{{labels}}` renders `job=\"abaco-v2\",env=\"staging\"`, `{{selector}}` the same in braces.",
+        'Labels naming the drilled V2 (`{ job: \'abaco-v2\', env: \'staging\' }`): `{{labels}}` renders `job="abaco-v2",env="staging"`, `{{selector}}` the same in braces.',
       ),
     stepMs: z
       .number()
@@ -103,7 +103,10 @@ export const prometheusTelemetrySchema = z
     timeoutMs: z.number().int().positive().default(5000).describe('Per query.'),
     headers: z
       .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name'), z.string())
-      .refine((h) => !Object.keys(h).some((k) => k.toLowerCase() === 'authorization'), 'no credentials in the config: name the environment variable holding a bearer token in tokenEnv')
+      .refine(
+        (h) => !Object.keys(h).some((k) => k.toLowerCase() === 'authorization'),
+        'no credentials in the config: name the environment variable holding a bearer token in tokenEnv',
+      )
       .default({})
       .describe('Extra request headers that are no secret (a tenant: `X-Scope-OrgID`).'),
     tokenEnv: z
@@ -115,9 +118,13 @@ export const prometheusTelemetrySchema = z
   .describe('PromQL against your Prometheus, every stepMs, instead of the scrape.');
 
 export const telemetrySourceSchema = z
-  .discriminatedUnion('kind', [z.strictObject({ kind: z.literal('scrape') }).describe("The harness scrapes the service's own /metrics (see `metrics`)."), prometheusTelemetrySchema], {
-    error: (issue) => (issue.code === 'invalid_union' ? "unknown telemetry kind: use 'scrape' or 'prometheus'" : undefined),
-  })
+  .discriminatedUnion(
+    'kind',
+    [z.strictObject({ kind: z.literal('scrape') }).describe("The harness scrapes the service's own /metrics (see `metrics`)."), prometheusTelemetrySchema],
+    {
+      error: (issue) => (issue.code === 'invalid_union' ? "unknown telemetry kind: use 'scrape' or 'prometheus'" : undefined),
+    },
+  )
   .default({ kind: 'scrape' });
 
 export type PrometheusTelemetryConfig = z.output<typeof prometheusTelemetrySchema>;
@@ -133,7 +140,9 @@ function quote(value: string): string {
 
 /** Fills the placeholders; `intervalMs` is the window the answer counts over (rounded up to whole ms, at least 1 ms). */
 export function renderQuery(query: string, labels: Record<string, string>, intervalMs: number): string {
-  const matchers = Object.entries(labels).map(([name, value]) => `${name}=${quote(value)}`).join(',');
+  const matchers = Object.entries(labels)
+    .map(([name, value]) => `${name}=${quote(value)}`)
+    .join(',');
   const values: Record<string, string> = {
     interval: `${Math.max(1, Math.ceil(intervalMs))}ms`,
     labels: matchers,

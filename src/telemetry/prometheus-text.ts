@@ -108,7 +108,10 @@ function parseLine(line: string, lineNo: number): PrometheusSample {
   }
   if (name === '') fail('no metric name');
 
-  const rest = line.slice(pos).trim().split(/[ \t]+/);
+  const rest = line
+    .slice(pos)
+    .trim()
+    .split(/[ \t]+/);
   if (rest[0] === '' || rest.length > 2) fail(rest[0] === '' ? 'no value' : 'unexpected text after the value');
   const value = parseValue(rest[0]!) ?? fail(`bad value ${JSON.stringify(rest[0])}`);
   const sample: PrometheusSample = { name, labels, value };

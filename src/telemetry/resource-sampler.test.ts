@@ -5,16 +5,16 @@ import { startResourceSampler, summarise } from './resource-sampler.ts';
 describe('startResourceSampler', () => {
   it('reads at once, derives CPU % between readings, and stops when the service has gone', async () => {
     let now = 0;
-    const samples: Array<ResourceSample | undefined> = [
-      { rssBytes: 50 * 1024 * 1024, cpuSeconds: 1 },
-      { rssBytes: 80 * 1024 * 1024, cpuSeconds: 1.5 },
-      undefined,
-    ];
-    const sampler = startResourceSampler(async () => {
-      const sample = samples.shift();
-      now += 1000;
-      return sample;
-    }, 1, () => now);
+    const samples: Array<ResourceSample | undefined> = [{ rssBytes: 50 * 1024 * 1024, cpuSeconds: 1 }, { rssBytes: 80 * 1024 * 1024, cpuSeconds: 1.5 }, undefined];
+    const sampler = startResourceSampler(
+      async () => {
+        const sample = samples.shift();
+        now += 1000;
+        return sample;
+      },
+      1,
+      () => now,
+    );
     await expect.poll(() => samples.length, { timeout: 2000 }).toBe(0);
     await sampler.stop();
     const readings = sampler.readings();

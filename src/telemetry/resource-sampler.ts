@@ -29,13 +29,17 @@ export interface ResourceSampler {
  */
 export function startResourceSampler(read: () => Promise<ResourceSample | undefined>, intervalMs = 1000, clock: () => number = Date.now): ResourceSampler {
   const taken: ResourceReading[] = [];
-  const loop = startPollLoop(async () => {
-    const at = clock();
-    const sample = await read().catch(() => undefined);
-    if (!sample) return false; // the service has gone: nothing more to read
-    taken.push(reading(sample, at, taken[taken.length - 1]));
-    return true;
-  }, intervalMs, clock);
+  const loop = startPollLoop(
+    async () => {
+      const at = clock();
+      const sample = await read().catch(() => undefined);
+      if (!sample) return false; // the service has gone: nothing more to read
+      taken.push(reading(sample, at, taken[taken.length - 1]));
+      return true;
+    },
+    intervalMs,
+    clock,
+  );
   return {
     readings: () => [...taken],
     summary: () => summarise(taken),

@@ -4,7 +4,10 @@ import { startScraper, toJsonLines, type FetchLike, type ScrapeSample } from './
 // Pure tests with an injected fetch: the failure paths that a real server makes slow or racy
 // (a fetch that ignores abort, a body that is not Prometheus text). The real-HTTP behaviour is in
 // scraper.int.test.ts.
-const answer = (status: number, body: string): FetchLike => async () => new Response(body, { status });
+const answer =
+  (status: number, body: string): FetchLike =>
+  async () =>
+    new Response(body, { status });
 
 async function firstSample(fetchImpl: FetchLike, options: { url?: string; timeoutMs?: number; label?: string } = {}): Promise<ScrapeSample> {
   const scraper = startScraper({ url: options.url ?? 'http://127.0.0.1:9/metrics', intervalMs: 60_000, timeoutMs: options.timeoutMs ?? 1000, label: options.label, fetchImpl });
@@ -59,7 +62,7 @@ describe('startScraper with an injected fetch', () => {
     expect(JSON.stringify(sample)).not.toContain('w0rd');
   });
 
-  it('scrapeNow takes a sample besides the interval\'s, kept with the others', async () => {
+  it("scrapeNow takes a sample besides the interval's, kept with the others", async () => {
     let value = 0;
     const counting: FetchLike = async () => new Response(`rows_per_second ${++value}\n`, { status: 200 });
     const scraper = startScraper({ url: 'http://127.0.0.1:9/metrics', intervalMs: 60_000, fetchImpl: counting });
@@ -68,7 +71,12 @@ describe('startScraper with an injected fetch', () => {
     expect(now).toMatchObject({ ok: true, metrics: { rows_per_second: expect.any(Number) } });
     expect(scraper.samples()).toHaveLength(2);
     expect(scraper.samples()).toContainEqual(now);
-    expect(scraper.samples().map((s) => s.metrics?.['rows_per_second']).sort()).toEqual([1, 2]);
+    expect(
+      scraper
+        .samples()
+        .map((s) => s.metrics?.['rows_per_second'])
+        .sort(),
+    ).toEqual([1, 2]);
   });
 
   it('rejects a nonsensical interval as a configuration error', () => {

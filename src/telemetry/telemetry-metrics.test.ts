@@ -25,10 +25,27 @@ describe('select', () => {
 
 describe('metricFields', () => {
   it('turns counters into per-interval increases and reads gauges as they are', () => {
-    const previous = { 'abaco_batches_total{status="committed"}': 10, 'abaco_batches_total{status="failed"}': 1, abaco_db_connection_attempts_total: 20, abaco_db_connection_failures_total: 0 };
-    const current = { 'abaco_batches_total{status="committed"}': 14, 'abaco_batches_total{status="failed"}': 2, abaco_db_connection_attempts_total: 30, abaco_db_connection_failures_total: 3, abaco_run_duration_seconds: 2.5, abaco_rows_per_second: 900 };
+    const previous = {
+      'abaco_batches_total{status="committed"}': 10,
+      'abaco_batches_total{status="failed"}': 1,
+      abaco_db_connection_attempts_total: 20,
+      abaco_db_connection_failures_total: 0,
+    };
+    const current = {
+      'abaco_batches_total{status="committed"}': 14,
+      'abaco_batches_total{status="failed"}': 2,
+      abaco_db_connection_attempts_total: 30,
+      abaco_db_connection_failures_total: 3,
+      abaco_run_duration_seconds: 2.5,
+      abaco_rows_per_second: 900,
+    };
     expect(metricFields(mapping, current, previous)).toEqual({
-      transactions: 5, errors: 1, dbConnectAttempts: 10, dbConnectFailures: 3, latencyMs: 2500, throughputRowsPerSec: 900,
+      transactions: 5,
+      errors: 1,
+      dbConnectAttempts: 10,
+      dbConnectFailures: 3,
+      latencyMs: 2500,
+      throughputRowsPerSec: 900,
     });
   });
 

@@ -30,7 +30,11 @@ describe('startTelemetryRecorder', () => {
     let current: { process: object; sample: ScrapeSample } | undefined;
     const databaseUp = [true, true, true, false];
     const manual = startTelemetryRecorder(
-      { latestScrape: () => current, latestResources: () => ({ t: '', rssBytes: 100 * 1024 * 1024, cpuSeconds: 1, cpuPct: 42 }), probeDatabase: async () => databaseUp.shift() ?? true },
+      {
+        latestScrape: () => current,
+        latestResources: () => ({ t: '', rssBytes: 100 * 1024 * 1024, cpuSeconds: 1, cpuPct: 42 }),
+        probeDatabase: async () => databaseUp.shift() ?? true,
+      },
       { intervalMs: 1, metrics, clock: () => (now += 1000) },
     );
     for (const next of feed) {
@@ -43,7 +47,11 @@ describe('startTelemetryRecorder', () => {
     const telemetry = parseTelemetry(manual.telemetry(), 'recorder');
     expect(telemetry.baseline).toEqual({ throughputRowsPerSec: 800 });
     const withMetrics = telemetry.samples.filter((s) => s.transactions !== undefined);
-    expect(withMetrics.map((s) => [s.transactions, s.errors])).toEqual([[10, 0], [3, 1], [1, 1]]);
+    expect(withMetrics.map((s) => [s.transactions, s.errors])).toEqual([
+      [10, 0],
+      [3, 1],
+      [1, 1],
+    ]);
     expect(telemetry.samples.some((s) => s.restarts === 1)).toBe(true);
     expect(telemetry.samples.some((s) => s.dependencies?.database === false)).toBe(true);
     expect(telemetry.samples[0]).toMatchObject({ rssMb: 100, cpuPct: 42 });
@@ -51,7 +59,11 @@ describe('startTelemetryRecorder', () => {
 
   it('with Prometheus: its fields only from its answers (the scrape and the harness’s restarts left out), the harness filling the rest, latency the larger, and the source of each field said', async () => {
     let now = Date.parse('2026-11-25T10:00:00Z');
-    const answers: Array<Record<string, number> | undefined> = [{ restarts: 1, rssMb: 300, latencyMs: 2000, transactions: 7, throughputRowsPerSec: 0 }, undefined, { throughputRowsPerSec: 900 }];
+    const answers: Array<Record<string, number> | undefined> = [
+      { restarts: 1, rssMb: 300, latencyMs: 2000, transactions: 7, throughputRowsPerSec: 0 },
+      undefined,
+      { throughputRowsPerSec: 900 },
+    ];
     const prometheus: PrometheusSampler = {
       url: 'http://prometheus:9090',
       signals: ['latencyMs', 'rssMb', 'throughputRowsPerSec', 'transactions', 'restarts'],
@@ -74,7 +86,16 @@ describe('startTelemetryRecorder', () => {
     await expect.poll(() => recorder.telemetry().samples.length).toBeGreaterThanOrEqual(3);
     await recorder.stop();
     const [first, second, third] = parseTelemetry(recorder.telemetry(), 'recorder').samples;
-    expect(first).toEqual({ t: expect.any(String), dependencies: { database: true }, restarts: 1, rssMb: 300, latencyMs: 5000, transactions: 7, throughputRowsPerSec: 0, cpuPct: 42 });
+    expect(first).toEqual({
+      t: expect.any(String),
+      dependencies: { database: true },
+      restarts: 1,
+      rssMb: 300,
+      latencyMs: 5000,
+      transactions: 7,
+      throughputRowsPerSec: 0,
+      cpuPct: 42,
+    });
     // Not due: no Prometheus field, no scrape in its place, the harness's restart not counted, RSS not the harness's.
     expect(second).toEqual({ t: expect.any(String), dependencies: { database: true }, latencyMs: 5000, cpuPct: 42 });
     expect(third).toMatchObject({ throughputRowsPerSec: 900 });
@@ -101,7 +122,15 @@ describe('startTelemetryRecorder', () => {
     await recorder.stop();
     expect(recorder.source()).toEqual({
       kind: 'scrape',
-      fields: { transactions: ['scrape'], errors: ['scrape'], throughputRowsPerSec: ['scrape'], rssMb: ['harness'], cpuPct: ['harness'], restarts: ['harness'], 'dependencies.database': ['harness'] },
+      fields: {
+        transactions: ['scrape'],
+        errors: ['scrape'],
+        throughputRowsPerSec: ['scrape'],
+        rssMb: ['harness'],
+        cpuPct: ['harness'],
+        restarts: ['harness'],
+        'dependencies.database': ['harness'],
+      },
     });
   });
 
@@ -109,7 +138,12 @@ describe('startTelemetryRecorder', () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const config = prometheusTelemetrySchema.parse({ kind: 'prometheus', url, stepMs: 100, queries: { restarts: { total: 'max(abaco_restarts_total)' } } });
     const recorder = startTelemetryRecorder(
-      { latestScrape: () => undefined, latestResources: () => ({ t: '', rssBytes: 100 * 1024 * 1024, cpuSeconds: 1 }), probeDatabase: async () => true, prometheus: createPrometheusSampler(config) },
+      {
+        latestScrape: () => undefined,
+        latestResources: () => ({ t: '', rssBytes: 100 * 1024 * 1024, cpuSeconds: 1 }),
+        probeDatabase: async () => true,
+        prometheus: createPrometheusSampler(config),
+      },
       { intervalMs: 100, metrics },
     );
     await expect.poll(() => recorder.source().answers?.['restarts']?.failed, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
@@ -118,7 +152,11 @@ describe('startTelemetryRecorder', () => {
     expect(telemetry.samples.every((s) => s.restarts === undefined && s.rssMb === 100 && s.dependencies?.database === true)).toBe(true);
     const { errors, answers } = recorder.source();
     expect(errors).toEqual([
-      { message: `restarts: Prometheus ${url} (POST /api/v1/query): unreachable: fetch failed (connect ECONNREFUSED ${url.slice(7)}) (query max(abaco_restarts_total))`, count: answers!['restarts']!.failed, firstAt: expect.any(String) },
+      {
+        message: `restarts: Prometheus ${url} (POST /api/v1/query): unreachable: fetch failed (connect ECONNREFUSED ${url.slice(7)}) (query max(abaco_restarts_total))`,
+        count: answers!['restarts']!.failed,
+        firstAt: expect.any(String),
+      },
     ]);
   });
 });

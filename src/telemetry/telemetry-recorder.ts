@@ -125,7 +125,11 @@ export function startTelemetryRecorder(sources: TelemetrySources, options: Recor
     }
     if (sources.harnessLatencyMs) add('latencyMs', 'harness');
     for (const field of ['rssMb', 'cpuPct', 'restarts']) if (!fromPrometheus.has(field)) add(field, 'harness');
-    for (const [field, probed] of [['dependencies.database', true], ['dependencies.source', sources.probeSource], ['dependencies.blob', sources.probeBlob]] as const) {
+    for (const [field, probed] of [
+      ['dependencies.database', true],
+      ['dependencies.source', sources.probeSource],
+      ['dependencies.blob', sources.probeBlob],
+    ] as const) {
       if (probed) add(field, 'harness');
     }
     return prometheus ? { kind: 'prometheus', ...prometheus.summary(), fields } : { kind: 'scrape', fields };

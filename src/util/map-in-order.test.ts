@@ -12,11 +12,15 @@ describe('mapInOrder', () => {
   it('never has more than `limit` calls in flight', async () => {
     let inFlight = 0;
     let most = 0;
-    await mapInOrder(Array.from({ length: 20 }, (_, i) => i), 3, async (i) => {
-      most = Math.max(most, ++inFlight);
-      await settleAfter(i % 4, i);
-      inFlight--;
-    });
+    await mapInOrder(
+      Array.from({ length: 20 }, (_, i) => i),
+      3,
+      async (i) => {
+        most = Math.max(most, ++inFlight);
+        await settleAfter(i % 4, i);
+        inFlight--;
+      },
+    );
     expect(most).toBe(3);
   });
 

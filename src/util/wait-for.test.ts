@@ -28,6 +28,13 @@ describe('waitFor', () => {
   });
 
   it('propagates an error thrown by the probe', async () => {
-    await expect(waitFor(async () => { throw new Error('V1 exited'); }, { what: 'x', timeoutMs: 1000 })).rejects.toThrow('V1 exited');
+    await expect(
+      waitFor(
+        async () => {
+          throw new Error('V1 exited');
+        },
+        { what: 'x', timeoutMs: 1000 },
+      ),
+    ).rejects.toThrow('V1 exited');
   });
 });

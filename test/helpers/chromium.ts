@@ -32,7 +32,10 @@ export async function openRecording(browser: Browser, file: string, options: { w
     if (request.url() !== url) requests.push(request.url());
   });
   // Anything that does try the network is answered locally and fails: a test never reaches out.
-  await page.route((u) => u.href !== url, (route) => route.abort());
+  await page.route(
+    (u) => u.href !== url,
+    (route) => route.abort(),
+  );
   await page.goto(url, { waitUntil: 'load' });
   return { page, requests };
 }

@@ -4,7 +4,6 @@ import { execa } from 'execa';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const bin = fileURLToPath(new URL('../../bin/drill.js', import.meta.url));
 
-
 /** Runs the real CLI as a user would (`drill …`), in its own process. */
 export function drill(args: string[], env: Record<string, string> = {}, options: { cwd?: string } = {}) {
   return execa(process.execPath, [bin, ...args], { cwd: options.cwd ?? repoRoot, env: { FORCE_COLOR: '0', ...env }, reject: false, all: true, stdin: 'ignore' } as const);

@@ -85,7 +85,9 @@ export async function startPrometheus(options: { jobs: ScrapeJob[]; scrapeInterv
       const waitForValue = (query: string, accept: (value: number) => boolean, timeoutMs = 30_000) =>
         waitFor(
           async () => {
-            const answer = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query })}`).then((r) => r.json() as Promise<any>).catch(() => undefined);
+            const answer = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query })}`)
+              .then((r) => r.json() as Promise<any>)
+              .catch(() => undefined);
             const value = answer?.data?.result?.[0]?.value?.[1];
             return value !== undefined && accept(Number(value)) ? Number(value) : undefined;
           },

@@ -11,7 +11,9 @@ import { writeSignoffArtifacts, type SignoffArtifacts, type SignoffArtifactsOpti
  * A run folder as a run leaves it — journal, checklist, evidence files — sealed by the real
  * end-of-run step, built from the sample journal in a fraction of a second instead of a drill.
  */
-export async function sealedRun(options: Pick<SignoffArtifactsOptions, 'pdf' | 'env' | 'historyRatio'> = {}): Promise<{ reportDir: string; runDir: string; artifacts: SignoffArtifacts }> {
+export async function sealedRun(
+  options: Pick<SignoffArtifactsOptions, 'pdf' | 'env' | 'historyRatio'> = {},
+): Promise<{ reportDir: string; runDir: string; artifacts: SignoffArtifacts }> {
   const journal = sampleJournal();
   const reportDir = await mkdtemp(join(tmpdir(), 'drill-signoff-'));
   const runDir = join(reportDir, journal.runId);

@@ -18,9 +18,5 @@ export async function runLeftovers(runId: string, docker = new Docker()): Promis
   const services = state === 'active' ? ((await docker.listServices({ filters: { label } })) as Array<{ Spec?: { Name?: string } }>) : [];
   const networks = await docker.listNetworks({ filters: { label } });
   const containers = await docker.listContainers({ all: true, filters: { label } });
-  return [
-    ...services.map((s) => `service ${s.Spec?.Name}`),
-    ...networks.map((n) => `network ${n.Name}`),
-    ...containers.map((c) => `container ${c.Names[0]}`),
-  ];
+  return [...services.map((s) => `service ${s.Spec?.Name}`), ...networks.map((n) => `network ${n.Name}`), ...containers.map((c) => `container ${c.Names[0]}`)];
 }

@@ -38,7 +38,7 @@ describe('keyFamily', () => {
 });
 
 describe('hashSql', () => {
-  it('uses the type\'s own hash function on the typed value, never its text (except for text)', () => {
+  it("uses the type's own hash function on the typed value, never its text (except for text)", () => {
     expect(hashSql('numeric', 'x', '7')).toBe('hash_numeric_extended((x)::numeric, 7)');
     expect(hashSql('integer', 'x', '7')).toBe('hashint8extended((x)::int8, 7)');
     expect(hashSql('date', 'x', '7')).toBe('timestamp_hash_extended((x)::timestamp, 7)');

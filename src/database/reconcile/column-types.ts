@@ -6,26 +6,36 @@ import { HarnessError } from '../../errors.ts';
  * numeric 1.50 and 1.5, or varchar and text of the same string. Types whose values compare
  * equal across types share a family (int2/int4/int8; float4/float8; text/varchar/bpchar/name).
  */
-export type HashFamily =
-  | 'integer' | 'numeric' | 'float' | 'text' | 'bool' | 'date' | 'timestamp' | 'timestamptz'
-  | 'time' | 'timetz' | 'interval' | 'uuid' | 'jsonb';
+export type HashFamily = 'integer' | 'numeric' | 'float' | 'text' | 'bool' | 'date' | 'timestamp' | 'timestamptz' | 'time' | 'timetz' | 'interval' | 'uuid' | 'jsonb';
 
 /** Built-in type OIDs (fixed in every PostgreSQL): their name as format_type prints it, and the family each one hashes in. */
-const BUILTIN: ReadonlyMap<number, { name: string; family: HashFamily }> = new Map(([
-  [20, 'bigint', 'integer'], [21, 'smallint', 'integer'], [23, 'integer', 'integer'],
-  [1700, 'numeric', 'numeric'],
-  [700, 'real', 'float'], [701, 'double precision', 'float'],
-  [25, 'text', 'text'], [1043, 'character varying', 'text'], [1042, 'character', 'text'], [19, 'name', 'text'], [705, 'unknown', 'text'],
-  [16, 'boolean', 'bool'],
-  [1082, 'date', 'date'],
-  [1114, 'timestamp without time zone', 'timestamp'],
-  [1184, 'timestamp with time zone', 'timestamptz'],
-  [1083, 'time without time zone', 'time'],
-  [1266, 'time with time zone', 'timetz'],
-  [1186, 'interval', 'interval'],
-  [2950, 'uuid', 'uuid'],
-  [3802, 'jsonb', 'jsonb'], [114, 'json', 'jsonb'],
-] as const).map(([oid, name, family]) => [oid, { name, family }]));
+const BUILTIN: ReadonlyMap<number, { name: string; family: HashFamily }> = new Map(
+  (
+    [
+      [20, 'bigint', 'integer'],
+      [21, 'smallint', 'integer'],
+      [23, 'integer', 'integer'],
+      [1700, 'numeric', 'numeric'],
+      [700, 'real', 'float'],
+      [701, 'double precision', 'float'],
+      [25, 'text', 'text'],
+      [1043, 'character varying', 'text'],
+      [1042, 'character', 'text'],
+      [19, 'name', 'text'],
+      [705, 'unknown', 'text'],
+      [16, 'boolean', 'bool'],
+      [1082, 'date', 'date'],
+      [1114, 'timestamp without time zone', 'timestamp'],
+      [1184, 'timestamp with time zone', 'timestamptz'],
+      [1083, 'time without time zone', 'time'],
+      [1266, 'time with time zone', 'timetz'],
+      [1186, 'interval', 'interval'],
+      [2950, 'uuid', 'uuid'],
+      [3802, 'jsonb', 'jsonb'],
+      [114, 'json', 'jsonb'],
+    ] as const
+  ).map(([oid, name, family]) => [oid, { name, family }]),
+);
 
 /** A built-in type with a typed hash, by OID (a domain must be resolved to its base type first), or undefined. */
 export function builtinType(typeOid: number): { name: string; family: HashFamily } | undefined {
@@ -45,19 +55,32 @@ export function familyOf(typeOid: number): HashFamily | undefined {
  */
 export function hashSql(family: HashFamily, expr: string, seed: string): string {
   switch (family) {
-    case 'integer': return `hashint8extended((${expr})::int8, ${seed})`;
-    case 'numeric': return `hash_numeric_extended((${expr})::numeric, ${seed})`;
-    case 'float': return `hashfloat8extended((${expr})::float8, ${seed})`;
-    case 'text': return `hashtextextended((${expr})::text collate "C", ${seed})`;
-    case 'bool': return `hashint4extended((${expr})::int4, ${seed})`;
-    case 'date': return `timestamp_hash_extended((${expr})::timestamp, ${seed})`;
-    case 'timestamp': return `timestamp_hash_extended(${expr}, ${seed})`;
-    case 'timestamptz': return `timestamp_hash_extended((${expr}) at time zone 'UTC', ${seed})`;
-    case 'time': return `time_hash_extended(${expr}, ${seed})`;
-    case 'timetz': return `timetz_hash_extended(${expr}, ${seed})`;
-    case 'interval': return `interval_hash_extended(${expr}, ${seed})`;
-    case 'uuid': return `uuid_hash_extended(${expr}, ${seed})`;
-    case 'jsonb': return `jsonb_hash_extended((${expr})::jsonb, ${seed})`;
+    case 'integer':
+      return `hashint8extended((${expr})::int8, ${seed})`;
+    case 'numeric':
+      return `hash_numeric_extended((${expr})::numeric, ${seed})`;
+    case 'float':
+      return `hashfloat8extended((${expr})::float8, ${seed})`;
+    case 'text':
+      return `hashtextextended((${expr})::text collate "C", ${seed})`;
+    case 'bool':
+      return `hashint4extended((${expr})::int4, ${seed})`;
+    case 'date':
+      return `timestamp_hash_extended((${expr})::timestamp, ${seed})`;
+    case 'timestamp':
+      return `timestamp_hash_extended(${expr}, ${seed})`;
+    case 'timestamptz':
+      return `timestamp_hash_extended((${expr}) at time zone 'UTC', ${seed})`;
+    case 'time':
+      return `time_hash_extended(${expr}, ${seed})`;
+    case 'timetz':
+      return `timetz_hash_extended(${expr}, ${seed})`;
+    case 'interval':
+      return `interval_hash_extended(${expr}, ${seed})`;
+    case 'uuid':
+      return `uuid_hash_extended(${expr}, ${seed})`;
+    case 'jsonb':
+      return `jsonb_hash_extended((${expr})::jsonb, ${seed})`;
   }
 }
 
@@ -89,8 +112,7 @@ export function valueFamily(column: string, types: readonly ColumnType[]): HashF
   const first = types[0]!;
   const other = types.find((t) => t.family !== first.family)!;
   throw new HarnessError(
-    `value column ${column} is ${first.typeName} in ${first.query} but ${other.typeName} in ${other.query}; ` +
-      'cast one of them in its query so that both return the same type',
+    `value column ${column} is ${first.typeName} in ${first.query} but ${other.typeName} in ${other.query}; cast one of them in its query so that both return the same type`,
   );
 }
 

@@ -11,7 +11,8 @@ beforeAll(async () => {
   server = await startEphemeralPostgres();
   dsn = await server.createDatabase('compare_sides');
   // Left 1..2000 with values; right: the same with one of each defect, and keys as text (the key family is then text).
-  await sql(dsn,
+  await sql(
+    dsn,
     `create table l as select i::bigint as id, (i * 0.5)::numeric(10,2) as amount, ('2024-01-01'::date + i % 100) as dated from generate_series(1, 2000) i`,
     `create table r as select id::text as id, amount, dated from l where id <> 17`,
     `insert into r values ('9999', 1, '2024-01-01')`,
@@ -22,7 +23,8 @@ beforeAll(async () => {
     `insert into l values (null, 1, '2024-01-01')`,
     `create table lt as select 'k' || id as id, amount, dated from l where id is not null`,
     `create table rt as select * from lt`,
-    `insert into lt values ('\u{1F600}', 1, '2024-01-01'), ('\uFF5E', 1, '2024-01-01'), ('é', 1, '2024-01-01')`);
+    `insert into lt values ('\u{1F600}', 1, '2024-01-01'), ('\uFF5E', 1, '2024-01-01'), ('é', 1, '2024-01-01')`,
+  );
 });
 afterAll(async () => {
   await server?.stop();
@@ -51,7 +53,7 @@ describe('compareSides', () => {
     expect(one.repeated.right).toMatchObject({ count: 1, sample: [{ key: '18', occurrences: { r: 2 } }] });
   });
 
-  it('orders text samples by bytes on both paths, whatever JavaScript\'s own string order says', async () => {
+  it("orders text samples by bytes on both paths, whatever JavaScript's own string order says", async () => {
     const options = { valueColumns: ['amount'], buckets: 1 };
     const one = await compareSides(left(dsn, 'lt'), right(dsn, 'rt'), options);
     const two = await compareSides(left(dsn, 'lt'), right(elsewhere(), 'rt'), options);
@@ -75,8 +77,12 @@ describe('compareSides', () => {
 
   it('treats quarantined keys the same whether their hashes are fetched or joined in the database', async () => {
     const accounted: ComparedSide = {
-      name: 'accounted', target: dsn,
-      queries: [{ tag: 'processed', sql: `select id as key, amount, dated from r where id::bigint % 7 <> 0` }, { tag: 'quarantined', sql: `select id as key from r where id::bigint % 7 = 0`, values: false }],
+      name: 'accounted',
+      target: dsn,
+      queries: [
+        { tag: 'processed', sql: `select id as key, amount, dated from r where id::bigint % 7 <> 0` },
+        { tag: 'quarantined', sql: `select id as key from r where id::bigint % 7 = 0`, values: false },
+      ],
     };
     const options = { valueColumns: ['amount', 'dated'], buckets: 8 };
     const fetched = await compareSides(left(dsn), accounted, options);
@@ -87,10 +93,24 @@ describe('compareSides', () => {
   });
 
   it('refuses what it cannot compare, as configuration errors', async () => {
-    const keyOnly: ComparedSide = { name: 'accounted', target: elsewhere(), queries: [{ tag: 'q', sql: 'select id as key from r', values: false }, { tag: 'p', sql: 'select id as key, amount from r' }] };
+    const keyOnly: ComparedSide = {
+      name: 'accounted',
+      target: elsewhere(),
+      queries: [
+        { tag: 'q', sql: 'select id as key from r', values: false },
+        { tag: 'p', sql: 'select id as key, amount from r' },
+      ],
+    };
     await expect(compareSides(left(dsn), keyOnly, { valueColumns: ['amount'] })).rejects.toThrow(HarnessError);
     await expect(compareSides(left(dsn), keyOnly, { valueColumns: ['amount'] })).rejects.toThrow('needs both sides on one database');
-    const twice: ComparedSide = { name: 'right', target: dsn, queries: [{ tag: 'x', sql: 'select 1 as key' }, { tag: 'x', sql: 'select 2 as key' }] };
+    const twice: ComparedSide = {
+      name: 'right',
+      target: dsn,
+      queries: [
+        { tag: 'x', sql: 'select 1 as key' },
+        { tag: 'x', sql: 'select 2 as key' },
+      ],
+    };
     await expect(compareSides(left(dsn), twice)).rejects.toThrow('right has two queries tagged the same: x, x');
     await expect(compareSides(left(dsn), right(dsn), { valueColumns: ['key'] })).rejects.toThrow('valueColumns cannot include key');
   });

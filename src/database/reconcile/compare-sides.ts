@@ -8,7 +8,15 @@ import { keyDiffOneDatabase, keyDiffTwoDatabases, sampleValues, type Pools } fro
 import { openSessions, type DatabaseSessions } from './sessions.ts';
 import { addSummaries, bucketRow, EMPTY, mismatchedBuckets, sideBuckets, summariesAgree, type Summary } from './summaries.ts';
 import {
-  bucketSummarySql, diffShape, keyOnlyHashesSql, memberBitmap, repeatedBucketsSql, wholeSummarySql, type HashPlan, type KeyOnlyMembers, type PlannedQuery,
+  bucketSummarySql,
+  diffShape,
+  keyOnlyHashesSql,
+  memberBitmap,
+  repeatedBucketsSql,
+  wholeSummarySql,
+  type HashPlan,
+  type KeyOnlyMembers,
+  type PlannedQuery,
 } from './summary-sql.ts';
 
 /** One query of a side, tagged: `processed`, `quarantined`. */
@@ -189,7 +197,8 @@ function validate(left: ComparedSide, right: ComparedSide, options: CompareOptio
     multiplicity: options.multiplicity ?? 'compared',
     keyOnlyHashesMax: options.keyOnlyHashesMax ?? 1_000_000,
   };
-  if (!(Number.isInteger(config.buckets) && config.buckets >= 1 && config.buckets <= 65_536)) throw new HarnessError(`buckets must be an integer from 1 to 65536, got ${config.buckets}`);
+  if (!(Number.isInteger(config.buckets) && config.buckets >= 1 && config.buckets <= 65_536))
+    throw new HarnessError(`buckets must be an integer from 1 to 65536, got ${config.buckets}`);
   if (!(Number.isInteger(config.sampleSize) && config.sampleSize >= 0)) throw new HarnessError(`sampleSize must be a non-negative integer, got ${config.sampleSize}`);
   if (new Set(config.valueColumns).size !== config.valueColumns.length) throw new HarnessError(`valueColumns lists a column twice: ${config.valueColumns.join(', ')}`);
   if (config.valueColumns.includes('key')) throw new HarnessError('valueColumns cannot include key: the key is compared by itself');
@@ -227,15 +236,18 @@ async function compareOn(pools: Pools, left: ComparedSide, right: ComparedSide, 
 
   // 1. Every query summarised whole, all at once; with 'checked', the left side's repeated keys too.
   const summarise = (pool: DatabaseSessions, queries: PlannedQuery[], against: Promise<Members>, params: unknown[], sql: (q: PlannedQuery, m: KeyOnlyMembers) => string) =>
-    Promise.all(queries.map(async (q) => {
-      const m = q.values ? await against : NO_MEMBERS;
-      return pool.use(async (c) => (await c.query<Record<string, string>>(sql(q, m.members), [...params, ...m.params])).rows);
-    }));
+    Promise.all(
+      queries.map(async (q) => {
+        const m = q.values ? await against : NO_MEMBERS;
+        return pool.use(async (c) => (await c.query<Record<string, string>>(sql(q, m.members), [...params, ...m.params])).rows);
+      }),
+    );
   const whole = (pool: DatabaseSessions, queries: PlannedQuery[], against: Promise<Members>) =>
     summarise(pool, queries, against, [], (q, m) => wholeSummarySql(plan, q, m)).then((rows) => rows.map((r) => r[0]!));
-  const repeatedScan = config.multiplicity === 'checked'
-    ? pools.left.use(async (c) => (await c.query<{ bucket: number }>(repeatedBucketsSql(plan, leftQ), [config.buckets])).rows.map((r) => Number(r.bucket)))
-    : Promise.resolve([]);
+  const repeatedScan =
+    config.multiplicity === 'checked'
+      ? pools.left.use(async (c) => (await c.query<{ bucket: number }>(repeatedBucketsSql(plan, leftQ), [config.buckets])).rows.map((r) => Number(r.bucket)))
+      : Promise.resolve([]);
   const [leftWhole, rightWhole, repeatedBuckets] = await Promise.all([whole(pools.left, leftQ, members.left), whole(pools.right, rightQ, members.right), repeatedScan]);
   const totals = (side: ComparedSide, rows: Record<string, string>[]): SideTotals => {
     const byTag = Object.fromEntries(side.queries.map((q, i) => [q.tag, { rows: Number(rows[i]!.rows), nullKeys: Number(rows[i]!.rows) - Number(rows[i]!.n) }]));
@@ -257,11 +269,12 @@ async function compareOn(pools: Pools, left: ComparedSide, right: ComparedSide, 
 
   // 3. Key by key, in those buckets only.
   const shape = diffShape(plan, leftQ, rightQ);
-  const diff = examined.length === 0
-    ? emptyKeyDiff(shape)
-    : sameDatabase
-      ? await pools.left.use((c) => keyDiffOneDatabase(c, plan, leftQ, rightQ, { total: config.buckets, examined }, config.sampleSize))
-      : await keyDiffTwoDatabases(pools, plan, leftQ, rightQ, { total: config.buckets, examined }, config.sampleSize);
+  const diff =
+    examined.length === 0
+      ? emptyKeyDiff(shape)
+      : sameDatabase
+        ? await pools.left.use((c) => keyDiffOneDatabase(c, plan, leftQ, rightQ, { total: config.buckets, examined }, config.sampleSize))
+        : await keyDiffTwoDatabases(pools, plan, leftQ, rightQ, { total: config.buckets, examined }, config.sampleSize);
   const found = diff.findings;
 
   // 4. The values of the sampled value mismatches, fetched for those keys alone.

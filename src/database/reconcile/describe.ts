@@ -20,19 +20,25 @@ export async function describeQuery(client: Queryable, query: PlannedQuery): Pro
   });
   // Built-in types are known by their OID; others (a domain, an enum, an array) are looked up, once.
   const unknown = [...new Set(result.fields.map((f) => f.dataTypeID))].filter((oid) => !builtinType(oid));
-  const looked = unknown.length === 0 ? [] : (await client.query<{ oid: number; base: number; name: string }>(
-    `select t.oid::int as oid, coalesce(nullif(t.typbasetype, 0), t.oid)::int as base, format_type(coalesce(nullif(t.typbasetype, 0), t.oid), null) as name
+  const looked =
+    unknown.length === 0
+      ? []
+      : (
+          await client.query<{ oid: number; base: number; name: string }>(
+            `select t.oid::int as oid, coalesce(nullif(t.typbasetype, 0), t.oid)::int as base, format_type(coalesce(nullif(t.typbasetype, 0), t.oid), null) as name
        from pg_type t where t.oid = any($1::oid[])`,
-    [unknown],
-  )).rows;
+            [unknown],
+          )
+        ).rows;
   const byOid = new Map(looked.map((r) => [r.oid, r]));
   const columns = new Map<string, Omit<ColumnType, 'query'>>();
   for (const field of result.fields) {
     const builtin = builtinType(field.dataTypeID);
     const type = byOid.get(field.dataTypeID);
-    columns.set(field.name, builtin
-      ? { typeName: builtin.name, family: builtin.family }
-      : { typeName: type?.name ?? `type ${field.dataTypeID}`, family: familyOf(type?.base ?? field.dataTypeID) });
+    columns.set(
+      field.name,
+      builtin ? { typeName: builtin.name, family: builtin.family } : { typeName: type?.name ?? `type ${field.dataTypeID}`, family: familyOf(type?.base ?? field.dataTypeID) },
+    );
   }
   return { query, columns };
 }
@@ -52,6 +58,12 @@ export function planHashes(described: readonly DescribedQuery[], valueColumns: r
   };
   const key = keyFamily(described.map((d) => columnOf(d, 'key')));
   const withValues = described.filter((d) => d.query.values);
-  const values = valueColumns.map((name) => ({ name, family: valueFamily(name, withValues.map((d) => columnOf(d, name))) }));
+  const values = valueColumns.map((name) => ({
+    name,
+    family: valueFamily(
+      name,
+      withValues.map((d) => columnOf(d, name)),
+    ),
+  }));
   return { key, values };
 }

@@ -48,7 +48,13 @@ describe('KeyTally', () => {
     tally.add('x', { kh: '0', key: 'x', counts: [1], ...range('1') }, { kh: '0', key: 'x', counts: [2, 0], ...range('1') });
     const { keys, findings } = tally.diff;
     expect(keys).toBe(6);
-    expect(findings.only_left).toEqual({ count: 5, sample: [{ key: 'a', counts: [1, 0, 0] }, { key: 'b', counts: [1, 0, 0] }] });
+    expect(findings.only_left).toEqual({
+      count: 5,
+      sample: [
+        { key: 'a', counts: [1, 0, 0] },
+        { key: 'b', counts: [1, 0, 0] },
+      ],
+    });
     expect(findings.repeated_in_1).toEqual({ count: 1, sample: [{ key: 'x', counts: [1, 2, 0] }] });
     expect(findings.value_mismatches!.count).toBe(0);
   });

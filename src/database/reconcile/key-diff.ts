@@ -41,7 +41,13 @@ export interface KeyCounts {
  */
 export function findingNames(shape: DiffShape): string[] {
   return [
-    'only_left', 'only_right', 'repeated_left', 'repeated_right', 'across_left', 'across_right', 'value_mismatches',
+    'only_left',
+    'only_right',
+    'repeated_left',
+    'repeated_right',
+    'across_left',
+    'across_right',
+    'value_mismatches',
     ...[...shape.left, ...shape.right].map((i) => `repeated_in_${i}`),
   ];
 }
@@ -119,7 +125,10 @@ export function compareInt8Text(a: string, b: string): number {
 /** Keeps the `size` smallest items seen, in order. */
 class Smallest {
   readonly items: KeyCounts[] = [];
-  constructor(readonly size: number, readonly order: (a: string, b: string) => number) {}
+  constructor(
+    readonly size: number,
+    readonly order: (a: string, b: string) => number,
+  ) {}
 
   offer(item: KeyCounts): void {
     if (this.size === 0) return;
@@ -141,7 +150,11 @@ export class KeyTally {
   readonly #counts = new Map<string, number>();
   readonly #samples = new Map<string, Smallest>();
 
-  constructor(readonly shape: DiffShape, sampleSize: number, order: (a: string, b: string) => number) {
+  constructor(
+    readonly shape: DiffShape,
+    sampleSize: number,
+    order: (a: string, b: string) => number,
+  ) {
     for (const name of findingNames(shape)) {
       this.#counts.set(name, 0);
       this.#samples.set(name, new Smallest(sampleSize, order));
@@ -150,10 +163,7 @@ export class KeyTally {
 
   /** One key: its rows on each side (undefined where it has none). */
   add(key: string, left: SideKey | undefined, right: SideKey | undefined): void {
-    const counts = [
-      ...(left?.counts ?? this.shape.left.map(() => 0)),
-      ...(right?.counts ?? this.shape.right.map(() => 0)),
-    ];
+    const counts = [...(left?.counts ?? this.shape.left.map(() => 0)), ...(right?.counts ?? this.shape.right.map(() => 0))];
     this.#keys++;
     for (const kind of classify(this.shape, counts, left, right)) {
       this.#counts.set(kind, this.#counts.get(kind)! + 1);
@@ -175,12 +185,7 @@ export class KeyTally {
  * Ordering by the int8 hash first makes the databases' sorts cheap; the samples are re-ordered
  * by key in the tally.
  */
-export async function mergeKeyStreams(
-  left: AsyncIterable<SideKey>,
-  right: AsyncIterable<SideKey>,
-  tally: KeyTally,
-  order: (a: string, b: string) => number,
-): Promise<KeyDiff> {
+export async function mergeKeyStreams(left: AsyncIterable<SideKey>, right: AsyncIterable<SideKey>, tally: KeyTally, order: (a: string, b: string) => number): Promise<KeyDiff> {
   const l = left[Symbol.asyncIterator]();
   const r = right[Symbol.asyncIterator]();
   try {

@@ -49,12 +49,21 @@ export async function sampleValues(
   keys: string[],
 ): Promise<Array<{ key: string; left: SampledRow[]; right: SampledRow[] }>> {
   const fetch = (pool: DatabaseSessions, { side, queries }: typeof left) =>
-    Promise.all(queries.map(async (q, i) => {
-      if (!q.values) return [];
-      const { rows } = await pool.use((c) => c.query<Record<string, string | null>>(sampleValuesSql(plan, q), [keys]));
-      return rows.map((row) => ({ key: String(row.key), row: { tag: side.queries[i]!.tag, values: Object.fromEntries(plan.values.map((v, j) => [v.name, row[`v${j}`] ?? null])) } }));
-    }));
+    Promise.all(
+      queries.map(async (q, i) => {
+        if (!q.values) return [];
+        const { rows } = await pool.use((c) => c.query<Record<string, string | null>>(sampleValuesSql(plan, q), [keys]));
+        return rows.map((row) => ({
+          key: String(row.key),
+          row: { tag: side.queries[i]!.tag, values: Object.fromEntries(plan.values.map((v, j) => [v.name, row[`v${j}`] ?? null])) },
+        }));
+      }),
+    );
   const [l, r] = await Promise.all([fetch(pools.left, left), fetch(pools.right, right)]);
-  const rowsOf = (found: Array<Array<{ key: string; row: SampledRow }>>, key: string) => found.flat().filter((f) => f.key === key).map((f) => f.row);
+  const rowsOf = (found: Array<Array<{ key: string; row: SampledRow }>>, key: string) =>
+    found
+      .flat()
+      .filter((f) => f.key === key)
+      .map((f) => f.row);
   return keys.map((key) => ({ key, left: rowsOf(l, key), right: rowsOf(r, key) }));
 }

@@ -48,27 +48,32 @@ export async function openSessions(target: string | Queryable, width: number): P
   if (typeof target !== 'string') return new Pool([target], () => Promise.resolve());
   const begin = 'begin isolation level repeatable read read only';
   // A standby cannot export snapshots: the work then runs on this one connection, in order.
-  const first = width > 1
-    ? await connect(target, begin, 'select pg_export_snapshot() as id').catch((error: unknown) => {
-      if (/snapshot/i.test(errorMessage(error))) return connect(target, begin);
-      throw error;
-    })
-    : await connect(target, begin);
+  const first =
+    width > 1
+      ? await connect(target, begin, 'select pg_export_snapshot() as id').catch((error: unknown) => {
+          if (/snapshot/i.test(errorMessage(error))) return connect(target, begin);
+          throw error;
+        })
+      : await connect(target, begin);
   const snapshot = first.results.at(-1)?.rows[0]?.id as string | undefined;
   const extra: Array<Promise<pg.Client | undefined>> = [];
   const pool = new Pool([first.client], async () => {
     const clients = [first.client, ...(await Promise.all(extra)).filter((c): c is pg.Client => c !== undefined)];
-    await Promise.all(clients.map(async (c) => {
-      await c.query('rollback').catch(() => undefined);
-      await c.end().catch(() => undefined);
-    }));
+    await Promise.all(
+      clients.map(async (c) => {
+        await c.query('rollback').catch(() => undefined);
+        await c.end().catch(() => undefined);
+      }),
+    );
   });
   if (snapshot !== undefined && /^[0-9A-F-]+$/i.test(snapshot)) {
     for (let i = 1; i < width; i++) {
-      extra.push(connect(target, `${begin}; set transaction snapshot '${snapshot}'`).then(
-        ({ client }) => (pool.add(client), client),
-        () => undefined,
-      ));
+      extra.push(
+        connect(target, `${begin}; set transaction snapshot '${snapshot}'`).then(
+          ({ client }) => (pool.add(client), client),
+          () => undefined,
+        ),
+      );
     }
   }
   return pool;
@@ -87,7 +92,9 @@ async function connect(dsn: string, begin: string, after?: string): Promise<Conn
   const client = newClient({ connectionString: dsn });
   try {
     await client.connect();
-    const settings = Object.entries(SETTINGS).map(([name, value]) => `set_config(${literal(name)}, ${literal(value)}, false)`).join(', ');
+    const settings = Object.entries(SETTINGS)
+      .map(([name, value]) => `set_config(${literal(name)}, ${literal(value)}, false)`)
+      .join(', ');
     const results = (await client.query([begin, `select ${settings}`, ...(after ? [after] : [])].join('; '))) as unknown as pg.QueryResult[];
     return { client, results };
   } catch (error) {
@@ -106,7 +113,10 @@ class Pool implements DatabaseSessions {
   #rows = 0;
   width: number;
 
-  constructor(clients: Queryable[], readonly closeAll: () => Promise<void>) {
+  constructor(
+    clients: Queryable[],
+    readonly closeAll: () => Promise<void>,
+  ) {
     this.#idle = [...clients];
     this.width = clients.length;
   }

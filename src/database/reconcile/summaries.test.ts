@@ -19,7 +19,7 @@ describe('summaries', () => {
 });
 
 describe('bucket comparison', () => {
-  it('adds a side\'s queries up per bucket (processed ⊎ quarantined)', () => {
+  it("adds a side's queries up per bucket (processed ⊎ quarantined)", () => {
     const side = sideBuckets([[b(0, 2, '10'), b(1, 1, '5')], [b(0, 1, '-3')]]);
     expect(side.get(0)).toEqual({ n: 3, s: '7' });
     expect(side.get(1)).toEqual({ n: 1, s: '5' });

@@ -1,11 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { findingNames } from './key-diff.ts';
 import {
-  bucketSummarySql, diffShape, hashedSql, keyConditions, keyDiffSql, memberBitmap, nullMark, repeatedBucketsSql, sideKeysSql, wholeSummarySql,
-  type HashPlan, type PlannedQuery,
+  bucketSummarySql,
+  diffShape,
+  hashedSql,
+  keyConditions,
+  keyDiffSql,
+  memberBitmap,
+  nullMark,
+  repeatedBucketsSql,
+  sideKeysSql,
+  wholeSummarySql,
+  type HashPlan,
+  type PlannedQuery,
 } from './summary-sql.ts';
 
-const plan: HashPlan = { key: 'text', values: [{ name: 'amount', family: 'numeric' }, { name: 'Paid On', family: 'date' }] };
+const plan: HashPlan = {
+  key: 'text',
+  values: [
+    { name: 'amount', family: 'numeric' },
+    { name: 'Paid On', family: 'date' },
+  ],
+};
 const keysOnly: HashPlan = { key: 'integer', values: [] };
 const source: PlannedQuery = { what: 'sourceKeysQuery', sql: 'select id as key, amount, "Paid On" from t;', values: true };
 const quarantined: PlannedQuery = { what: 'quarantinedKeysQuery', sql: 'select id as key from q -- rejected', values: false };
@@ -46,8 +62,9 @@ describe('summaries', () => {
   });
 
   it('summarise the rows of quarantined keys without their values, by a hashed lookup or a join', () => {
-    expect(wholeSummarySql(plan, source, { kind: 'hashes', bitmapBits: 65536 }))
-      .toContain('case when get_bit($1::bytea, (hashed.kh & 65535)::int) = 1 and hashed.kh = any($2::int8[]) then 0 else hashed.vh end');
+    expect(wholeSummarySql(plan, source, { kind: 'hashes', bitmapBits: 65536 })).toContain(
+      'case when get_bit($1::bytea, (hashed.kh & 65535)::int) = 1 and hashed.kh = any($2::int8[]) then 0 else hashed.vh end',
+    );
     expect(bucketSummarySql(plan, source, { kind: 'hashes', bitmapBits: 65536 })).toContain('get_bit($2::bytea, (hashed.kh & 65535)::int) = 1 and hashed.kh = any($3::int8[])');
     const joined = wholeSummarySql(plan, source, { kind: 'join', queries: [quarantined] });
     expect(joined).toContain('left join (select kh from');
@@ -59,7 +76,7 @@ describe('summaries', () => {
 });
 
 describe('memberBitmap', () => {
-  it('sets the bit of each hash\'s low bits as get_bit numbers them, 16 bits per hash, from 2^16 to 2^26 bits', () => {
+  it("sets the bit of each hash's low bits as get_bit numbers them, 16 bits per hash, from 2^16 to 2^26 bits", () => {
     const { bits, bytes } = memberBitmap('{0,9,65537}', 3);
     expect(bits).toBe(65536);
     expect(bytes.length).toBe(8192);
@@ -98,7 +115,7 @@ describe('key-level diff', () => {
     expect(sql).toContain('order by k limit $3');
   });
 
-  it('streams one side\'s keys ordered by hash then key, with the buckets written in as integers', () => {
+  it("streams one side's keys ordered by hash then key, with the buckets written in as integers", () => {
     const sql = sideKeysSql(plan, [source], 256, [3, 17]);
     expect(sql).toContain(`= any('{3,17}'::int[])`);
     expect(sql).toContain('% 256)::int');
@@ -106,7 +123,7 @@ describe('key-level diff', () => {
     expect(() => sideKeysSql(plan, [source], 256, [1.5])).toThrow('bucket numbers must be non-negative integers');
   });
 
-  it('finds repeated keys by sorting a side\'s key hashes (multiplicity checked)', () => {
+  it("finds repeated keys by sorting a side's key hashes (multiplicity checked)", () => {
     const sql = repeatedBucketsSql(plan, [source, quarantined]);
     expect(sql).toContain('lag(kh) over (order by kh) as previous');
     expect(sql).toContain('where kh = previous');

@@ -72,9 +72,7 @@ function keyHashSql(plan: HashPlan, keyExpr: string): string {
 
 function valueHashSql(plan: HashPlan, carriesValues: boolean): string {
   if (!carriesValues || plan.values.length === 0) return '0::int8';
-  return plan.values
-    .map((v, i) => `coalesce(${hashSql(v.family, `src.${quoteIdent(v.name)}`, String(VALUE_SEED + i))}, ${nullMark(i)})`)
-    .join(' # ');
+  return plan.values.map((v, i) => `coalesce(${hashSql(v.family, `src.${quoteIdent(v.name)}`, String(VALUE_SEED + i))}, ${nullMark(i)})`).join(' # ');
 }
 
 /** The derived table `hashed` (k, kh, vh) over one configured query. */
@@ -118,9 +116,8 @@ function summarisedRows(plan: HashPlan, query: PlannedQuery, members: KeyOnlyMem
 function rowHash(plan: HashPlan, query: PlannedQuery, members: KeyOnlyMembers, param: number): string {
   if (plan.values.length === 0) return 'hashed.kh';
   if (!query.values || members.kind === 'none') return 'hashint8extended(hashed.kh, hashed.vh)';
-  const member = members.kind === 'hashes'
-    ? `get_bit($${param}::bytea, (hashed.kh & ${members.bitmapBits - 1})::int) = 1 and hashed.kh = any($${param + 1}::int8[])`
-    : 'member.kh is not null';
+  const member =
+    members.kind === 'hashes' ? `get_bit($${param}::bytea, (hashed.kh & ${members.bitmapBits - 1})::int) = 1 and hashed.kh = any($${param + 1}::int8[])` : 'member.kh is not null';
   return `hashint8extended(hashed.kh, case when ${member} then 0 else hashed.vh end)`;
 }
 
@@ -178,8 +175,10 @@ export function bucketSummarySql(plan: HashPlan, query: PlannedQuery, members: K
 /** Occurrences of the given queries in the buckets `bucketList` (of `bucketCount`), each tagged with its index `q`. */
 function occurrencesSql(plan: HashPlan, queries: readonly PlannedQuery[], bucketCount = '$1', bucketList = '$2::int[]'): string {
   return queries
-    .map((query, i) => `select ${i} as q, k, kh, vh from ${hashedSql(plan, query)}
-                         where kh is not null and ${bucketSql('kh', bucketCount)} = any(${bucketList})`)
+    .map(
+      (query, i) => `select ${i} as q, k, kh, vh from ${hashedSql(plan, query)}
+                         where kh is not null and ${bucketSql('kh', bucketCount)} = any(${bucketList})`,
+    )
     .join('\n union all\n');
 }
 
@@ -217,9 +216,10 @@ export function keyConditions(shape: DiffShape): Record<string, string> {
     repeated_right: `(${r}) > 1`,
     across_left: `(${queriesHolding(shape.left)}) > 1`,
     across_right: `(${queriesHolding(shape.right)}) > 1`,
-    value_mismatches: shape.leftValues.length > 0 && shape.rightValues.length > 0
-      ? `(${countsOf(shape.leftValues)}) > 0 and (${countsOf(shape.rightValues)}) > 0 and (left_min <> right_min or left_max <> right_max)`
-      : 'false',
+    value_mismatches:
+      shape.leftValues.length > 0 && shape.rightValues.length > 0
+        ? `(${countsOf(shape.leftValues)}) > 0 and (${countsOf(shape.rightValues)}) > 0 and (left_min <> right_min or left_max <> right_max)`
+        : 'false',
   };
   for (const i of [...shape.left, ...shape.right]) conditions[`repeated_in_${i}`] = `c${i} > 1`;
   return conditions;
@@ -243,7 +243,10 @@ export function keyDiffSql(plan: HashPlan, left: readonly PlannedQuery[], right:
     `(select coalesce(jsonb_agg(jsonb_build_array(k::text, ${countsJson}) order by k), '[]') from (select * from keyed where ${where} order by k limit $3) as s)`;
   return `
     with keyed as (
-           select k, ${perKeySql(all, [{ name: 'left', indexes: shape.leftValues }, { name: 'right', indexes: shape.rightValues }])}
+           select k, ${perKeySql(all, [
+             { name: 'left', indexes: shape.leftValues },
+             { name: 'right', indexes: shape.rightValues },
+           ])}
              from (${occurrencesSql(plan, all)}) as occurrences
             group by k)
     select keys::text, ${conditions.map(([name]) => `${name}::text`).join(', ')},

@@ -45,11 +45,14 @@ export async function compareVersionOutputs(
   const shareClient = typeof a.target !== 'string' || typeof b.target !== 'string';
   const processed = () =>
     compareSides(side(a, 'processed', config.processedKeysQuery, 'processedKeysQuery'), side(b, 'processed', config.processedKeysQuery, 'processedKeysQuery'), {
-      ...common, valueColumns: config.valueColumns, what: `processed records of ${a.name} and ${b.name}`,
+      ...common,
+      valueColumns: config.valueColumns,
+      what: `processed records of ${a.name} and ${b.name}`,
     });
   const quarantined = () =>
     compareSides(side(a, 'quarantined', config.quarantinedKeysQuery, 'quarantinedKeysQuery'), side(b, 'quarantined', config.quarantinedKeysQuery, 'quarantinedKeysQuery'), {
-      ...common, what: `quarantined records of ${a.name} and ${b.name}`,
+      ...common,
+      what: `quarantined records of ${a.name} and ${b.name}`,
     });
   const [p, q] = shareClient ? [await processed(), await quarantined()] : await Promise.all([processed(), quarantined()]);
   return { equal: p.equal && q.equal, processed: p, quarantined: q, durationMs: Math.round(performance.now() - started) };

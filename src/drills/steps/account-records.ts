@@ -40,7 +40,14 @@ export async function accountBeforeRollback(world: DrillWorld, state: TestState)
 }
 
 /** (b) after the rollback, and the arrivals of the cutover by key; (b) after a roll-forward. */
-export function accountRecordsStep(world: DrillWorld, state: TestState, fact: 'accountingAfter' | 'accountingForward', id: string, title: string, phase: StepPhase): StepDefinition {
+export function accountRecordsStep(
+  world: DrillWorld,
+  state: TestState,
+  fact: 'accountingAfter' | 'accountingForward',
+  id: string,
+  title: string,
+  phase: StepPhase,
+): StepDefinition {
   return {
     id,
     title,
@@ -57,7 +64,13 @@ export function accountRecordsStep(world: DrillWorld, state: TestState, fact: 'a
       const before = state.facts.preRollbackKeys;
       if (fact === 'accountingAfter' && before && state.facts.cutoverRan) {
         // Every record that arrived while V2 was down, by key: never a difference of two counts.
-        const arrived = await account(dsn, { ...accounting, sourceKeysQuery: restrictTo(accounting.sourceKeysQuery, before, 'not in') }, state, 'accounting-arrivals.json', 'the keys that arrived during the cutover');
+        const arrived = await account(
+          dsn,
+          { ...accounting, sourceKeysQuery: restrictTo(accounting.sourceKeysQuery, before, 'not in') },
+          state,
+          'accounting-arrivals.json',
+          'the keys that arrived during the cutover',
+        );
         state.facts.accountingArrivals = arrived;
         state.facts.arrivedKeys = await keysSince(dsn, accounting.sourceKeysQuery, before, 10_000);
         ctx.record('arrivedKeys', arrived.sourceKeys);
@@ -68,7 +81,14 @@ export function accountRecordsStep(world: DrillWorld, state: TestState, fact: 'a
 }
 
 export function accountRecordsAfter(world: DrillWorld, state: TestState): StepDefinition {
-  return accountRecordsStep(world, state, 'accountingAfter', 'account-records', 'Account for every source record (processed or quarantined, by key and value), in the database', 'verify');
+  return accountRecordsStep(
+    world,
+    state,
+    'accountingAfter',
+    'account-records',
+    'Account for every source record (processed or quarantined, by key and value), in the database',
+    'verify',
+  );
 }
 
 /** (c): V2's processed and quarantined records (of the keys it was asked to handle) against V1's on the same data. */
@@ -109,7 +129,14 @@ function describeSides(what: string, c: SideComparison): Array<{ count: number; 
   const out: Array<{ count: number; line: string }> = [];
   if (c.onlyLeft.count) out.push({ count: c.onlyLeft.count, line: `${c.onlyLeft.count} ${what} by V2 only (${c.onlyLeft.sample.slice(0, 3).join(', ')})` });
   if (c.onlyRight.count) out.push({ count: c.onlyRight.count, line: `${c.onlyRight.count} ${what} by V1 only (${c.onlyRight.sample.slice(0, 3).join(', ')})` });
-  if (c.valueMismatches.count) out.push({ count: c.valueMismatches.count, line: `${c.valueMismatches.count} ${what} with other values (${c.valueMismatches.sample.slice(0, 2).map((s) => `${s.key}: V2 ${rowText(s.left)} vs V1 ${rowText(s.right)}`).join('; ')})` });
+  if (c.valueMismatches.count)
+    out.push({
+      count: c.valueMismatches.count,
+      line: `${c.valueMismatches.count} ${what} with other values (${c.valueMismatches.sample
+        .slice(0, 2)
+        .map((s) => `${s.key}: V2 ${rowText(s.left)} vs V1 ${rowText(s.right)}`)
+        .join('; ')})`,
+    });
   const repeated = c.repeated.left.count + c.repeated.right.count;
   if (repeated) out.push({ count: repeated, line: `${repeated} key(s) ${what} more than once by one version` });
   return out;
@@ -144,5 +171,13 @@ function factsOf(r: RecordAccounting, evidence: string, scope: string): Accounti
 }
 
 function rowText(rows: SampledRow[]): string {
-  return rows.map((row) => Object.entries(row.values).map(([k, v]) => `${k}=${v ?? 'null'}`).join(' ')).join(' | ') || 'absent';
+  return (
+    rows
+      .map((row) =>
+        Object.entries(row.values)
+          .map(([k, v]) => `${k}=${v ?? 'null'}`)
+          .join(' '),
+      )
+      .join(' | ') || 'absent'
+  );
 }

@@ -22,7 +22,12 @@ export function completeRun(world: DrillWorld, state: TestState, key: ServiceKey
         const keys = await snapshotV2RunKeys(world, state);
         if (keys !== undefined) ctx.record('sourceKeysToHandle', keys);
       }
-      const run = await runPipeline(config, { service: need(state.running[key], name), dsn: need(state.databaseUrl, 'the drill database'), fill: serviceFill(world, state), signal: ctx.signal });
+      const run = await runPipeline(config, {
+        service: need(state.running[key], name),
+        dsn: need(state.databaseUrl, 'the drill database'),
+        fill: serviceFill(world, state),
+        signal: ctx.signal,
+      });
       if (!run) {
         ctx.record('run', describeRun(config));
         return;

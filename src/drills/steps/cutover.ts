@@ -30,7 +30,8 @@ export function cutoverArrivals(world: DrillWorld, state: TestState): StepDefini
         stdin: 'ignore',
       }).then(async (result) => {
         await state.evidence.write('cutover.log', result.all ?? '');
-        if (result.failed) throw new HarnessError(`cutover command ${command.command} failed: exit ${result.exitCode ?? result.signal}\n${(result.all ?? '').split('\n').slice(-5).join('\n')}`);
+        if (result.failed)
+          throw new HarnessError(`cutover command ${command.command} failed: exit ${result.exitCode ?? result.signal}\n${(result.all ?? '').split('\n').slice(-5).join('\n')}`);
       });
       // A rejection is reported by whichever step awaits it; never as an unhandled rejection.
       state.facts.cutover.catch(() => undefined);

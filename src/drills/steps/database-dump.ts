@@ -23,7 +23,13 @@ export async function dumpToEvidence(world: DrillWorld, state: TestState, ctx: S
  * `against`: the snapshot the backup saved (does the backup restore what it saved?) or the test's
  * database as it is now (after an in-place restore: is the database what the backup saved?).
  */
-export async function proveAgainstBackup(world: DrillWorld, state: TestState, ctx: StepContext, evidenceName: string, against: 'snapshot' | 'live'): Promise<{ proof: RestoreProof; evidence: string }> {
+export async function proveAgainstBackup(
+  world: DrillWorld,
+  state: TestState,
+  ctx: StepContext,
+  evidenceName: string,
+  against: 'snapshot' | 'live',
+): Promise<{ proof: RestoreProof; evidence: string }> {
   const backup = need(state.facts.backup, 'the pre-rollback backup');
   const expected = against === 'snapshot' ? backup.fingerprints : undefined;
   const proof = await proveRestore({

@@ -61,7 +61,13 @@ function restoreBackup(world: DrillWorld, state: TestState): StepDefinition {
     phase: 'emergency',
     async run(ctx) {
       const backup = need(state.facts.backup, 'the pre-rollback backup');
-      await restoreInPlace({ dsn: need(state.databaseUrl, 'the drill database'), pgRestore: backup.pgRestore, file: backup.file, schemas: world.env.verification.schemas, signal: ctx.signal });
+      await restoreInPlace({
+        dsn: need(state.databaseUrl, 'the drill database'),
+        pgRestore: backup.pgRestore,
+        file: backup.file,
+        schemas: world.env.verification.schemas,
+        signal: ctx.signal,
+      });
       ctx.record('backup', state.evidence.relative(backup.file));
       ctx.record('schemas', world.env.verification.schemas);
     },
@@ -77,7 +83,9 @@ function verifyRestore(world: DrillWorld, state: TestState): StepDefinition {
       const { proof } = await proveAgainstBackup(world, state, ctx, 'emergency-restore-proof.json', 'live');
       ctx.record('differences', proof.differences.length);
       if (!proof.restored || proof.differences.length > 0 || !proof.schemaMatches) {
-        throw new Error(`the restored database differs from the backup: ${proof.differences.map((d) => `${d.table} (${d.change})`).join(', ') || proof.restoreError || 'schema differs'}`);
+        throw new Error(
+          `the restored database differs from the backup: ${proof.differences.map((d) => `${d.table} (${d.change})`).join(', ') || proof.restoreError || 'schema differs'}`,
+        );
       }
     },
   };

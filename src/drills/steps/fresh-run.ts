@@ -6,7 +6,18 @@ import { runPipeline, type PipelineRun } from '../../pipeline/run-pipeline.ts';
 import type { StepPhase } from '../../journal/journal-types.ts';
 import type { StepContext, StepDefinition } from '../../runner/runner.ts';
 import { serviceFill } from '../../runner/service-spec.ts';
-import { fillPlaceholders, need, resolvePath, newTestState, serviceName, type DrillWorld, type KpiFacts, type PipelineRunFacts, type ServiceKey, type TestState } from '../../runner/world.ts';
+import {
+  fillPlaceholders,
+  need,
+  resolvePath,
+  newTestState,
+  serviceName,
+  type DrillWorld,
+  type KpiFacts,
+  type PipelineRunFacts,
+  type ServiceKey,
+  type TestState,
+} from '../../runner/world.ts';
 import { runSetup } from './run-setup.ts';
 import { deployService } from './start-service.ts';
 

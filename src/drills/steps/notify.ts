@@ -24,7 +24,10 @@ export function initiateRollback(world: DrillWorld, state: TestState, reason: st
       sendNotification(world, state, 'rollback-initiated', `Rollback of ${world.environmentName} from V2 to V1 initiated: ${reason}`);
       sendNotification(world, state, 'maintenance-on', `${world.environmentName}: pipeline in maintenance during the rollback`);
       // Recorded under its round-1 key: the HTML report's timeline reads it.
-      ctx.record('webhooks', world.env.notifications.channels.map((c) => c.name));
+      ctx.record(
+        'webhooks',
+        world.env.notifications.channels.map((c) => c.name),
+      );
     },
   };
 }

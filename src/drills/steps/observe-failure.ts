@@ -35,7 +35,11 @@ export function observeFailure(world: DrillWorld, state: TestState, failure: Fai
       const { criteria, notTrigger } = world.env.decision;
       const overrides = { ...(criteria ? { criteria } : {}), ...(notTrigger ? { notTrigger } : {}) };
       const window = observability(failure.observeTimeoutMs, overrides);
-      if (window.notObservable.length) ctx.record('notObservable', window.notObservable.map((c) => `${c.id} (needs ≥ ${formatMs(c.needsMs)})`));
+      if (window.notObservable.length)
+        ctx.record(
+          'notObservable',
+          window.notObservable.map((c) => `${c.id} (needs ≥ ${formatMs(c.needsMs)})`),
+        );
       const busy = keepBusy(world, state, ctx.signal);
       state.harnessLatencyMs = () => busy.latencyMs();
       let crashes = 0;
@@ -77,7 +81,14 @@ export function observeFailure(world: DrillWorld, state: TestState, failure: Fai
             timeoutMs: failure.observeTimeoutMs,
             intervalMs: world.env.decision.intervalMs,
             signal: ctx.signal,
-            lastSeen: () => (decision ? describeNoDecision(decision, crashes + restartsByTarget, window.notObservable.map((c) => c.id)) : undefined),
+            lastSeen: () =>
+              decision
+                ? describeNoDecision(
+                    decision,
+                    crashes + restartsByTarget,
+                    window.notObservable.map((c) => c.id),
+                  )
+                : undefined,
           },
         ).catch((error: unknown) => {
           // Not detected within the window is a finding (the check failure-detected fails), not a broken step.
@@ -99,8 +110,14 @@ export function observeFailure(world: DrillWorld, state: TestState, failure: Fai
         ctx.record('observed', { how: `decision criteria fired: ${state.facts.failureObserved}` });
         ctx.record('detectedAfterMs', timeToDetectMs);
         ctx.record('decision', observed.decision);
-        ctx.record('fired', observed.fired.map((f) => ({ id: f.id, title: f.title, value: f.value, threshold: f.threshold, firstHeldAt: f.firstHeldAt, firedAt: f.firedAt })));
-        ctx.record('heldBack', observed.heldBack.map((h) => h.reason));
+        ctx.record(
+          'fired',
+          observed.fired.map((f) => ({ id: f.id, title: f.title, value: f.value, threshold: f.threshold, firstHeldAt: f.firstHeldAt, firedAt: f.firedAt })),
+        );
+        ctx.record(
+          'heldBack',
+          observed.heldBack.map((h) => h.reason),
+        );
         ctx.record('timeToDetectMs', timeToDetectMs);
         ctx.record('evidence', evidence);
       } finally {

@@ -42,7 +42,9 @@ function injectFault(world: DrillWorld, state: TestState, failure: FailureConfig
   };
   switch (failure.kind) {
     case 'env': {
-      const switches = Object.entries(failure.env).map(([k, v]) => `${k}=${v}`).join(' ');
+      const switches = Object.entries(failure.env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
       const restart = deployService(world, state, 'v2', 'setup', { env: failure.env, id: 'restart-v2-with-fault', title: `Restart V2 with the fault ${switches}` });
       return [
         stopService(world, state, 'v2', 'setup', 'stop-v2-for-fault'),

@@ -50,7 +50,8 @@ export function validateRun(world: DrillWorld, state: TestState, key: ServiceKey
         const value = await countRows(dsn, kpiRows.query, bound);
         wroteRows = before === undefined ? value : value - before;
         ctx.record('kpiRows', wroteRows);
-        if (wroteRows < 1 && !incremental) problems.push(`${name}'s run wrote no KPI rows (${kpiRows.query.replace(/\s+/g, ' ')} → ${value}${before === undefined ? '' : `, ${before} before the run`})`);
+        if (wroteRows < 1 && !incremental)
+          problems.push(`${name}'s run wrote no KPI rows (${kpiRows.query.replace(/\s+/g, ' ')} → ${value}${before === undefined ? '' : `, ${before} before the run`})`);
       }
 
       let files: string[] = [];
@@ -62,12 +63,22 @@ export function validateRun(world: DrillWorld, state: TestState, key: ServiceKey
         // An incremental run that had nothing to do wrote nothing: every output there is is proven instead.
         const judged = nothingNew ? await outputsSince(dir, extension, 0) : files;
         if (nothingNew) ctx.record('outputsScope', 'all files (the run had nothing new to write)');
-        const read = await Promise.all(judged.map((f) => readOutput(f, world.runDir, outputs.format).then((file): OutputFile | string => file, (error: unknown) => errorMessage(error))));
+        const read = await Promise.all(
+          judged.map((f) =>
+            readOutput(f, world.runDir, outputs.format).then(
+              (file): OutputFile | string => file,
+              (error: unknown) => errorMessage(error),
+            ),
+          ),
+        );
         const decoded = read.filter((r): r is OutputFile => typeof r !== 'string');
         const broken = read.filter((r): r is string => typeof r === 'string');
         const empty = decoded.filter((o) => o.rows === 0).map((o) => `output file ${o.path} has no data rows`);
         ctx.record('outputFiles', decoded.length - empty.length);
-        ctx.record('outputRows', decoded.reduce((n, o) => n + (o.rows ?? 0), 0));
+        ctx.record(
+          'outputRows',
+          decoded.reduce((n, o) => n + (o.rows ?? 0), 0),
+        );
         if (broken.length || empty.length) ctx.record('outputErrors', [...broken, ...empty]);
         if (judged.length === 0) problems.push(`${name}'s run wrote no ${extension || 'output'} files under ${dir}`);
         problems.push(...broken, ...empty);
@@ -115,4 +126,3 @@ export async function countRows(dsn: string, sql: string, bound: Parameters<type
     await client.end();
   }
 }
-

@@ -119,7 +119,10 @@ async function databaseAsSeen(
           config.applicationName ? [harnessApplicationName, config.applicationName] : [harnessApplicationName],
         );
         const n = Number(rows[0]!.n);
-        return { ok: n > 0, how: `${n} session(s) of ${seen.name} on the drill database (pg_stat_activity${config.applicationName ? `, application_name ${config.applicationName}` : ''})` };
+        return {
+          ok: n > 0,
+          how: `${n} session(s) of ${seen.name} on the drill database (pg_stat_activity${config.applicationName ? `, application_name ${config.applicationName}` : ''})`,
+        };
       } finally {
         await client.end();
       }

@@ -11,7 +11,13 @@ import { createNotifier } from '../notifier.ts';
 
 const USER = 'drill-notifier';
 const PASSWORD = 'smtp-pass-3c9f1a';
-const details = { runId: '2026-01-02T03-04-05Z-abc123', environment: 'staging', testId: 'dry-run', message: 'Rollback verified: V1 operational — 4 phases, KPIs <produced>', data: { rollbackMs: 8123 } };
+const details = {
+  runId: '2026-01-02T03-04-05Z-abc123',
+  environment: 'staging',
+  testId: 'dry-run',
+  message: 'Rollback verified: V1 operational — 4 phases, KPIs <produced>',
+  data: { rollbackMs: 8123 },
+};
 
 let server: SmtpReceiver | undefined;
 afterEach(async () => {
@@ -43,7 +49,14 @@ describe('email channel against a real SMTP server', () => {
     server = await smtpReceiver({ user: USER, password: PASSWORD });
     const notifier = createNotifier(emailChannel(server.port, { caFile: server.caFile }), { env: { SMTP_PASSWORD: PASSWORD } });
     const [result] = await notifier.notify('rollback-verified', details);
-    expect(result).toMatchObject({ webhook: 'ops-team', kind: 'email', ok: true, status: 250, attempts: 1, detail: expect.stringMatching(/^accepted for 2 recipient\(s\): 250 .*queued as drill-test/) });
+    expect(result).toMatchObject({
+      webhook: 'ops-team',
+      kind: 'email',
+      ok: true,
+      status: 250,
+      attempts: 1,
+      detail: expect.stringMatching(/^accepted for 2 recipient\(s\): 250 .*queued as drill-test/),
+    });
 
     expect(server.logins).toEqual([{ user: USER, ok: true, secure: true }]);
     expect(server.mails).toHaveLength(1);
@@ -55,7 +68,9 @@ describe('email channel against a real SMTP server', () => {
     expect(mail.headers.get('x-drill-run')).toBe('2026-01-02T03-04-05Z-abc123');
     expect(mail.headers.get('x-drill-event')).toBe('rollback-verified');
     expect(mail.headers.get('content-type')).toMatch(/^multipart\/alternative/);
-    expect(mail.text).toContain('Rollback verified — staging\n\nRollback verified: V1 operational — 4 phases, KPIs <produced>\n\nEnvironment: staging\nRun: 2026-01-02T03-04-05Z-abc123\nTest: dry-run\nEvent: rollback-verified\nVerdict: verified');
+    expect(mail.text).toContain(
+      'Rollback verified — staging\n\nRollback verified: V1 operational — 4 phases, KPIs <produced>\n\nEnvironment: staging\nRun: 2026-01-02T03-04-05Z-abc123\nTest: dry-run\nEvent: rollback-verified\nVerdict: verified',
+    );
     expect(mail.text).toContain('"rollbackMs": 8123');
     expect(mail.html).toContain('<h2>Rollback verified — staging</h2>');
     expect(mail.html).toContain('KPIs &lt;produced&gt;');
@@ -65,7 +80,11 @@ describe('email channel against a real SMTP server', () => {
   it('refuses a certificate it cannot verify, without retrying and without sending the password', async () => {
     server = await smtpReceiver({ user: USER, password: PASSWORD });
     const [result] = await createNotifier(emailChannel(server.port), { env: { SMTP_PASSWORD: PASSWORD } }).notify('rollback-initiated', details);
-    expect(result).toMatchObject({ ok: false, attempts: 1, error: expect.stringMatching(new RegExp(`^email 'ops-team' \\(smtp 127\\.0\\.0\\.1:${server.port}\\) rollback-initiated: TLS: .*self-signed certificate`)) });
+    expect(result).toMatchObject({
+      ok: false,
+      attempts: 1,
+      error: expect.stringMatching(new RegExp(`^email 'ops-team' \\(smtp 127\\.0\\.0\\.1:${server.port}\\) rollback-initiated: TLS: .*self-signed certificate`)),
+    });
     expect(server.logins).toEqual([]);
     expect(server.mails).toEqual([]);
   });

@@ -3,7 +3,16 @@ import { isAbsolute, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { errorMessage } from '../../errors.ts';
-import { defineNotificationChannel, envVar, eventTitle, literalSecret, messageFacts, unavailableChannel, type AttemptOutcome, type NotificationMessage } from '../channel-plugin.ts';
+import {
+  defineNotificationChannel,
+  envVar,
+  eventTitle,
+  literalSecret,
+  messageFacts,
+  unavailableChannel,
+  type AttemptOutcome,
+  type NotificationMessage,
+} from '../channel-plugin.ts';
 
 /*
  * Email over SMTP through nodemailer (https://nodemailer.com/smtp/): `secure: true` is TLS from the
@@ -13,9 +22,7 @@ import { defineNotificationChannel, envVar, eventTitle, literalSecret, messageFa
  */
 
 // `ops-team@abaco.com` or `Rollback drill <drill@abaco.com>`.
-const address = z
-  .string()
-  .regex(/^(?:[^<>@\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an email address (name@host or Name <name@host>)');
+const address = z.string().regex(/^(?:[^<>@\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an email address (name@host or Name <name@host>)');
 
 export const emailEvents = ['rollback-initiated', 'rollback-verified', 'rollback-failed'] as const;
 
@@ -26,11 +33,7 @@ export const emailFields = z
     secure: z.boolean().default(false).describe('TLS from the first byte (SMTPS, usually port 465).'),
     requireTLS: z.boolean().default(true).describe('Without `secure`: refuse to send unless the server upgrades with STARTTLS.'),
     rejectUnauthorized: z.boolean().default(true).describe("Verify the server's certificate (against the system CAs, or `caFile`)."),
-    caFile: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("PEM file of the CA that signed the server's certificate (a private relay); relative to the config file."),
+    caFile: z.string().min(1).optional().describe("PEM file of the CA that signed the server's certificate (a private relay); relative to the config file."),
     user: z.string().min(1).optional().describe('The SMTP user (AUTH only once encrypted).'),
     passwordEnv: envVar().optional().describe('Name of the environment variable holding the SMTP password.'),
     from: address.describe('The sender: name@host or Name <name@host>.'),
@@ -46,7 +49,8 @@ export const emailFields = z
     if (email.passwordEnv !== undefined && !email.secure && !email.requireTLS) {
       ctx.addIssue({ code: 'custom', message: 'the SMTP password would cross the network in clear text: set `secure` or `requireTLS`', path: ['requireTLS'] });
     }
-  }).describe("Mails the runbook's ops-team (or any list) over SMTP with STARTTLS or TLS and AUTH.");
+  })
+  .describe("Mails the runbook's ops-team (or any list) over SMTP with STARTTLS or TLS and AUTH.");
 
 export interface EmailContent {
   subject: string;
@@ -58,7 +62,15 @@ export function emailContent(message: NotificationMessage, subjectPrefix: string
   const title = eventTitle(message.event);
   const facts = [...messageFacts(message), ['At', message.at] as [string, string]];
   const details = message.data === null || message.data === undefined ? '' : JSON.stringify(message.data, null, 2);
-  const text = [`${title} — ${message.environment}`, '', message.message, '', ...facts.map(([label, value]) => `${label}: ${value}`), ...(details ? ['', 'Details:', details] : []), ''].join('\n');
+  const text = [
+    `${title} — ${message.environment}`,
+    '',
+    message.message,
+    '',
+    ...facts.map(([label, value]) => `${label}: ${value}`),
+    ...(details ? ['', 'Details:', details] : []),
+    '',
+  ].join('\n');
   const html = [
     `<h2>${escapeHtml(title)} — ${escapeHtml(message.environment)}</h2>`,
     `<p>${escapeHtml(message.message)}</p>`,
@@ -74,7 +86,14 @@ function escapeHtml(text: string): string {
 }
 
 // Errors a retry cannot fix: the certificate will not verify next time either.
-const certificateCodes = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+const certificateCodes = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 const transientCodes = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'EPROXY', 'EPROTOCOL', 'EABORT']);
 
 /** SMTP's own answer decides (4yz: try again, 5yz: don't — RFC 5321 §4.2.1); without one, the failure's kind. */
@@ -143,7 +162,11 @@ export const emailChannel = defineNotificationChannel({
           });
           const status = Number.parseInt(String(info.response).slice(0, 3), 10);
           const rejected = (info.rejected ?? []).map(String);
-          return { ok: true, ...(Number.isNaN(status) ? {} : { status }), detail: `accepted for ${info.accepted.length} recipient(s)${rejected.length ? `, rejected ${rejected.join(', ')}` : ''}: ${String(info.response)}` };
+          return {
+            ok: true,
+            ...(Number.isNaN(status) ? {} : { status }),
+            detail: `accepted for ${info.accepted.length} recipient(s)${rejected.length ? `, rejected ${rejected.join(', ')}` : ''}: ${String(info.response)}`,
+          };
         } catch (error) {
           return classifySmtpError(error);
         } finally {

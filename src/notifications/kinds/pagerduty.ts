@@ -17,23 +17,22 @@ import { httpAttempt, jsonAnswer } from '../http-attempt.ts';
 export const pagerdutyEvents = ['rollback-initiated', 'rollback-failed', 'rollback-verified'] as const;
 const severities = ['critical', 'error', 'warning', 'info'] as const;
 
-export const pagerdutyFields = z.strictObject({
-  routingKeyEnv: envVar().describe("Name of the environment variable holding the service's Events API v2 integration key."),
-  url: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-    .default('https://events.pagerduty.com/v2/enqueue')
-    .describe("The Events API endpoint; only tests and PagerDuty's EU service region change it."),
-  source: z.string().min(1).max(255).optional().describe('`payload.source`: the affected system; `rollback-drill/<environment>` by default.'),
-  component: z.string().min(1).default('kpi-pipeline').describe('`payload.component`.'),
-  group: z.string().min(1).optional().describe("`payload.group`; the environment's name by default."),
-  class: z.string().min(1).default('rollback').describe('`payload.class`.'),
-  severity: z
-    .enum(severities)
-    .default('warning')
-    .describe('Severity of the trigger sent when a rollback is initiated; a failed rollback is always `critical`.'),
-  routingKey: literalSecret('a PagerDuty routing key', 'routingKeyEnv'),
-  integrationKey: literalSecret('a PagerDuty integration key', 'routingKeyEnv'),
-}).describe('Pages on-call: a trigger when a rollback starts or fails, a resolve when it is verified.');
+export const pagerdutyFields = z
+  .strictObject({
+    routingKeyEnv: envVar().describe("Name of the environment variable holding the service's Events API v2 integration key."),
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .default('https://events.pagerduty.com/v2/enqueue')
+      .describe("The Events API endpoint; only tests and PagerDuty's EU service region change it."),
+    source: z.string().min(1).max(255).optional().describe('`payload.source`: the affected system; `rollback-drill/<environment>` by default.'),
+    component: z.string().min(1).default('kpi-pipeline').describe('`payload.component`.'),
+    group: z.string().min(1).optional().describe("`payload.group`; the environment's name by default."),
+    class: z.string().min(1).default('rollback').describe('`payload.class`.'),
+    severity: z.enum(severities).default('warning').describe('Severity of the trigger sent when a rollback is initiated; a failed rollback is always `critical`.'),
+    routingKey: literalSecret('a PagerDuty routing key', 'routingKeyEnv'),
+    integrationKey: literalSecret('a PagerDuty integration key', 'routingKeyEnv'),
+  })
+  .describe('Pages on-call: a trigger when a rollback starts or fails, a resolve when it is verified.');
 
 type PagerdutyConfig = z.output<typeof pagerdutyFields>;
 
@@ -86,7 +85,8 @@ export const pagerdutyChannel = defineNotificationChannel({
     const description = `pagerduty '${config.name}' (POST ${url.origin})`;
     const routingKey = context.secret(config.routingKeyEnv);
     if (!routingKey) return unavailableChannel(description, `environment variable ${config.routingKeyEnv} (its routingKeyEnv) is not set; nothing sent`);
-    if (routingKey.length !== 32) return unavailableChannel(description, `environment variable ${config.routingKeyEnv} (its routingKeyEnv) does not hold a 32-character integration key; nothing sent`);
+    if (routingKey.length !== 32)
+      return unavailableChannel(description, `environment variable ${config.routingKeyEnv} (its routingKeyEnv) does not hold a 32-character integration key; nothing sent`);
     // A failed rollback's alert stays open for the humans, even if a later test of the run passes.
     const failedRuns = new Set<string>();
     return {
@@ -98,10 +98,19 @@ export const pagerdutyChannel = defineNotificationChannel({
         // Marked before sending: even if this trigger is not delivered, a later resolve must not close the run's alert.
         if (message.event === 'rollback-failed') failedRuns.add(message.runId);
         const event = pagerdutyEvent(message, routingKey, config);
-        return httpAttempt(context.fetch, { method: 'POST', url: url.href, headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) }, attempt.signal, (answer) => {
-          const key = jsonAnswer(answer.text)?.['dedup_key'];
-          return { ok: true, status: answer.status, detail: typeof key === 'string' ? `${event.event_action} dedup_key ${key}` : `${event.event_action} accepted without a dedup_key in the answer` };
-        });
+        return httpAttempt(
+          context.fetch,
+          { method: 'POST', url: url.href, headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) },
+          attempt.signal,
+          (answer) => {
+            const key = jsonAnswer(answer.text)?.['dedup_key'];
+            return {
+              ok: true,
+              status: answer.status,
+              detail: typeof key === 'string' ? `${event.event_action} dedup_key ${key}` : `${event.event_action} accepted without a dedup_key in the answer`,
+            };
+          },
+        );
       },
     };
   },

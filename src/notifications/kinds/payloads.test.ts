@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { validatePagerdutyEvent, validateSlackMessage, validateStatuspageIncident, validateTeamsMessage, verifyWebhookSignature } from '../../../test/helpers/notification-receivers/validators.ts';
+import {
+  validatePagerdutyEvent,
+  validateSlackMessage,
+  validateStatuspageIncident,
+  validateTeamsMessage,
+  verifyWebhookSignature,
+} from '../../../test/helpers/notification-receivers/validators.ts';
 import { notificationsSchema } from '../notifications-schema.ts';
 import type { NotificationEvent, NotificationMessage } from '../channel-plugin.ts';
 import { classifySmtpError, emailContent } from './email.ts';
@@ -27,7 +33,10 @@ describe('slack', () => {
     expect(payload.blocks[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn', text: expect.stringContaining('&lt;simulated&gt; V2 failure &amp; crash') } });
     expect(payload.blocks[1]).toEqual({
       type: 'context',
-      elements: ['*Environment:* staging', '*Run:* 2026-01-02T03-04-05Z-abc123', '*Test:* dry-run', '*Event:* rollback-initiated', '*Verdict:* in progress'].map((text) => ({ type: 'mrkdwn', text })),
+      elements: ['*Environment:* staging', '*Run:* 2026-01-02T03-04-05Z-abc123', '*Test:* dry-run', '*Event:* rollback-initiated', '*Verdict:* in progress'].map((text) => ({
+        type: 'mrkdwn',
+        text,
+      })),
     });
     expect(escapeMrkdwn('a<b>&c')).toBe('a&lt;b&gt;&amp;c');
   });
@@ -44,7 +53,11 @@ describe('teams', () => {
     for (const version of ['1.4', '1.5']) {
       const payload = teamsMessage(message('rollback-verified'), version);
       expect(validateTeamsMessage(payload)).toEqual([]);
-      expect(payload.attachments[0]!.content).toMatchObject({ type: 'AdaptiveCard', version, body: [{ type: 'TextBlock', color: 'Good' }, { type: 'TextBlock' }, { type: 'FactSet' }] });
+      expect(payload.attachments[0]!.content).toMatchObject({
+        type: 'AdaptiveCard',
+        version,
+        body: [{ type: 'TextBlock', color: 'Good' }, { type: 'TextBlock' }, { type: 'FactSet' }],
+      });
     }
     expect(teamsMessage(message('rollback-failed'), '1.4').attachments[0]!.content.body[0]).toMatchObject({ text: 'Rollback FAILED — staging', color: 'Attention' });
   });
@@ -61,7 +74,15 @@ describe('pagerduty', () => {
       routing_key: key,
       event_action: 'trigger',
       dedup_key: 'drill-2026-01-02T03-04-05Z-abc123',
-      payload: { source: 'rollback-drill/staging', severity: 'warning', timestamp: '2026-01-02T03:04:05.000Z', component: 'kpi-pipeline', group: 'staging', class: 'rollback', custom_details: { runId: '2026-01-02T03-04-05Z-abc123', testId: 'dry-run', data: { stoppedMs: 412 } } },
+      payload: {
+        source: 'rollback-drill/staging',
+        severity: 'warning',
+        timestamp: '2026-01-02T03:04:05.000Z',
+        component: 'kpi-pipeline',
+        group: 'staging',
+        class: 'rollback',
+        custom_details: { runId: '2026-01-02T03-04-05Z-abc123', testId: 'dry-run', data: { stoppedMs: 412 } },
+      },
     });
     expect(pagerdutyEvent(message('rollback-failed'), key, config).payload?.severity).toBe('critical');
     expect(pagerdutyEvent(message('rollback-failed', 'y'.repeat(5000)), key, config).payload?.summary).toHaveLength(1024);
@@ -100,7 +121,7 @@ describe('statuspage', () => {
     ]);
   });
 
-  it('keeps a failed rollback\'s incident open, marked major, through maintenance-off', () => {
+  it("keeps a failed rollback's incident open, marked major, through maintenance-off", () => {
     expect(walk(['rollback-initiated', 'maintenance-on', 'rollback-failed', 'maintenance-off'])).toEqual([
       'create:identified:{"comp1":"under_maintenance","comp2":"under_maintenance"}',
       'update:identified:{}',
@@ -109,7 +130,10 @@ describe('statuspage', () => {
     ]);
     const state: IncidentState = { failed: true };
     const created = incidentStep(message('rollback-failed'), state, config);
-    expect(created).toMatchObject({ kind: 'create', body: { incident: { impact_override: 'major', deliver_notifications: false, metadata: { rollback_drill: { run_id: '2026-01-02T03-04-05Z-abc123' } } } } });
+    expect(created).toMatchObject({
+      kind: 'create',
+      body: { incident: { impact_override: 'major', deliver_notifications: false, metadata: { rollback_drill: { run_id: '2026-01-02T03-04-05Z-abc123' } } } },
+    });
   });
 });
 
@@ -117,17 +141,33 @@ describe('email', () => {
   it('writes a subject, a plain-text body with every fact and an escaped HTML alternative', () => {
     const content = emailContent(message('rollback-verified', 'V1 <operational> & verified'), '[rollback-drill]');
     expect(content.subject).toBe('[rollback-drill] staging: Rollback verified (dry-run, run 2026-01-02T03-04-05Z-abc123)');
-    expect(content.text).toContain('Rollback verified — staging\n\nV1 <operational> & verified\n\nEnvironment: staging\nRun: 2026-01-02T03-04-05Z-abc123\nTest: dry-run\nEvent: rollback-verified\nVerdict: verified\nAt: 2026-01-02T03:04:05.000Z');
+    expect(content.text).toContain(
+      'Rollback verified — staging\n\nV1 <operational> & verified\n\nEnvironment: staging\nRun: 2026-01-02T03-04-05Z-abc123\nTest: dry-run\nEvent: rollback-verified\nVerdict: verified\nAt: 2026-01-02T03:04:05.000Z',
+    );
     expect(content.text).toContain('"stoppedMs": 412');
     expect(content.html).toContain('<p>V1 &lt;operational&gt; &amp; verified</p>');
     expect(content.html).not.toContain('<operational>');
   });
 
   it("retries what SMTP calls transient (4yz, a dropped connection), not what it calls permanent or a certificate that won't verify", () => {
-    expect(classifySmtpError(Object.assign(new Error('Message failed'), { code: 'EMESSAGE', responseCode: 451, response: '451 4.3.0 try later', permanent: false }))).toEqual({ ok: false, retryable: true, status: 451, error: 'SMTP 451: 451 4.3.0 try later' });
-    expect(classifySmtpError(Object.assign(new Error('Invalid login'), { code: 'EAUTH', responseCode: 535, response: '535 Invalid username or password', permanent: true }))).toMatchObject({ retryable: false, status: 535 });
-    expect(classifySmtpError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ESOCKET', originalCode: 'ECONNREFUSED' }))).toEqual({ ok: false, retryable: true, error: 'ESOCKET: connect ECONNREFUSED 127.0.0.1:25 (ECONNREFUSED)' });
-    expect(classifySmtpError(Object.assign(new Error('self-signed certificate'), { code: 'ETLS', originalCode: 'DEPTH_ZERO_SELF_SIGNED_CERT' }))).toMatchObject({ retryable: false, error: expect.stringMatching(/^TLS: self-signed certificate/) });
+    expect(classifySmtpError(Object.assign(new Error('Message failed'), { code: 'EMESSAGE', responseCode: 451, response: '451 4.3.0 try later', permanent: false }))).toEqual({
+      ok: false,
+      retryable: true,
+      status: 451,
+      error: 'SMTP 451: 451 4.3.0 try later',
+    });
+    expect(
+      classifySmtpError(Object.assign(new Error('Invalid login'), { code: 'EAUTH', responseCode: 535, response: '535 Invalid username or password', permanent: true })),
+    ).toMatchObject({ retryable: false, status: 535 });
+    expect(classifySmtpError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ESOCKET', originalCode: 'ECONNREFUSED' }))).toEqual({
+      ok: false,
+      retryable: true,
+      error: 'ESOCKET: connect ECONNREFUSED 127.0.0.1:25 (ECONNREFUSED)',
+    });
+    expect(classifySmtpError(Object.assign(new Error('self-signed certificate'), { code: 'ETLS', originalCode: 'DEPTH_ZERO_SELF_SIGNED_CERT' }))).toMatchObject({
+      retryable: false,
+      error: expect.stringMatching(/^TLS: self-signed certificate/),
+    });
   });
 });
 
@@ -139,7 +179,9 @@ describe('webhook signature', () => {
     expect(verifyWebhookSignature(headers, body, 'shared-secret', { nowSeconds: now })).toEqual([]);
     expect(verifyWebhookSignature(headers, '{"event":"v1-healthy"}', 'shared-secret', { nowSeconds: now })).toEqual(['x-drill-signature: does not match the body']);
     expect(verifyWebhookSignature(headers, body, 'shared-secret', { nowSeconds: now + 3600 })[0]).toMatch(/a replay/);
-    expect(verifyWebhookSignature({ ...headers, 'x-drill-timestamp': String(now + 1) }, body, 'shared-secret', { nowSeconds: now })).toEqual(['x-drill-signature: does not match the body']);
+    expect(verifyWebhookSignature({ ...headers, 'x-drill-timestamp': String(now + 1) }, body, 'shared-secret', { nowSeconds: now })).toEqual([
+      'x-drill-signature: does not match the body',
+    ]);
   });
 
   it('is configured only through an environment variable', () => {

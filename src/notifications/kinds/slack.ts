@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { defineNotificationChannel, envVar, eventTitle, literalSecret, messageFacts, secretUrl, truncate, unavailableChannel, type NotificationMessage } from '../channel-plugin.ts';
+import {
+  defineNotificationChannel,
+  envVar,
+  eventTitle,
+  literalSecret,
+  messageFacts,
+  secretUrl,
+  truncate,
+  unavailableChannel,
+  type NotificationMessage,
+} from '../channel-plugin.ts';
 import { httpAttempt } from '../http-attempt.ts';
 
 /*
@@ -13,21 +23,20 @@ import { httpAttempt } from '../http-attempt.ts';
  * Escaping: https://docs.slack.dev/messaging/formatting-message-text (&, < and > as entities).
  */
 
-export const slackFields = z.strictObject({
-  urlEnv: envVar().describe('Name of the environment variable holding the webhook URL: the URL is the credential.'),
-  url: literalSecret('a Slack webhook URL', 'urlEnv'),
-  webhookUrl: literalSecret('a Slack webhook URL', 'urlEnv'),
-}).describe("Posts to a Slack channel (e.g. the runbook's #incidents) through an incoming webhook.");
+export const slackFields = z
+  .strictObject({
+    urlEnv: envVar().describe('Name of the environment variable holding the webhook URL: the URL is the credential.'),
+    url: literalSecret('a Slack webhook URL', 'urlEnv'),
+    webhookUrl: literalSecret('a Slack webhook URL', 'urlEnv'),
+  })
+  .describe("Posts to a Slack channel (e.g. the runbook's #incidents) through an incoming webhook.");
 
 const SECTION_TEXT_MAX = 3000;
 const FALLBACK_MAX = 4000;
 
 export interface SlackMessage {
   text: string;
-  blocks: Array<
-    | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
-    | { type: 'context'; elements: Array<{ type: 'mrkdwn'; text: string }> }
-  >;
+  blocks: Array<{ type: 'section'; text: { type: 'mrkdwn'; text: string } } | { type: 'context'; elements: Array<{ type: 'mrkdwn'; text: string }> }>;
 }
 
 /** Slack's mrkdwn treats only these three as control characters. */

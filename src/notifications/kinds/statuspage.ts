@@ -19,27 +19,29 @@ const impacts = ['none', 'maintenance', 'minor', 'major', 'critical'] as const;
 type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
 type ComponentStatus = (typeof componentStatuses)[number];
 
-export const statuspageFields = z.strictObject({
-  pageId: z.string().regex(/^[A-Za-z0-9]+$/, 'a Statuspage page id is letters and digits').describe('The Statuspage page the incident is opened on.'),
-  apiKeyEnv: envVar().describe('Name of the environment variable holding the API key (sent as `Authorization: OAuth <key>`).'),
-  baseUrl: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-    .default('https://api.statuspage.io/v1')
-    .describe('The Statuspage API; only tests change it.'),
-  componentIds: z
-    .array(z.string().regex(/^[A-Za-z0-9]+$/, 'a Statuspage component id is letters and digits'))
-    .default([])
-    .describe('Components the rollback affects: put into `componentStatus` while it runs, back to operational when verified.'),
-  componentStatus: z.enum(componentStatuses).default('under_maintenance').describe('What the components show while the rollback runs.'),
-  failedComponentStatus: z.enum(componentStatuses).default('major_outage').describe('What the components show when the rollback failed.'),
-  impact: z.enum(impacts).default('maintenance').describe("The incident's `impact_override`."),
-  incidentName: z.string().min(1).max(255).optional().describe("The incident's title; `<environment>: pipeline rollback to V1` by default."),
-  deliverNotifications: z
-    .boolean()
-    .default(false)
-    .describe("Email/SMS the page's subscribers. Off by default: a drill should not page customers unless you say so."),
-  apiKey: literalSecret('a Statuspage API key', 'apiKeyEnv'),
-}).describe('Opens, updates and resolves one status-page incident per run.');
+export const statuspageFields = z
+  .strictObject({
+    pageId: z
+      .string()
+      .regex(/^[A-Za-z0-9]+$/, 'a Statuspage page id is letters and digits')
+      .describe('The Statuspage page the incident is opened on.'),
+    apiKeyEnv: envVar().describe('Name of the environment variable holding the API key (sent as `Authorization: OAuth <key>`).'),
+    baseUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .default('https://api.statuspage.io/v1')
+      .describe('The Statuspage API; only tests change it.'),
+    componentIds: z
+      .array(z.string().regex(/^[A-Za-z0-9]+$/, 'a Statuspage component id is letters and digits'))
+      .default([])
+      .describe('Components the rollback affects: put into `componentStatus` while it runs, back to operational when verified.'),
+    componentStatus: z.enum(componentStatuses).default('under_maintenance').describe('What the components show while the rollback runs.'),
+    failedComponentStatus: z.enum(componentStatuses).default('major_outage').describe('What the components show when the rollback failed.'),
+    impact: z.enum(impacts).default('maintenance').describe("The incident's `impact_override`."),
+    incidentName: z.string().min(1).max(255).optional().describe("The incident's title; `<environment>: pipeline rollback to V1` by default."),
+    deliverNotifications: z.boolean().default(false).describe("Email/SMS the page's subscribers. Off by default: a drill should not page customers unless you say so."),
+    apiKey: literalSecret('a Statuspage API key', 'apiKeyEnv'),
+  })
+  .describe('Opens, updates and resolves one status-page incident per run.');
 
 type StatuspageConfig = z.output<typeof statuspageFields>;
 
@@ -98,7 +100,8 @@ export function incidentStep(message: NotificationMessage, state: IncidentState,
     };
   }
   const id = state.id;
-  if (failing) return { kind: 'update', id, resolves: false, body: { incident: { status: 'identified', impact_override: 'major', ...common, ...components(config.failedComponentStatus) } } };
+  if (failing)
+    return { kind: 'update', id, resolves: false, body: { incident: { status: 'identified', impact_override: 'major', ...common, ...components(config.failedComponentStatus) } } };
   const closing = message.event === 'rollback-verified' || message.event === 'maintenance-off';
   if (closing && !state.failed) return { kind: 'update', id, resolves: true, body: { incident: { status: 'resolved', ...common, ...components('operational') } } };
   const status: IncidentStatus = message.event === 'v1-healthy' ? 'monitoring' : 'identified';

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { defineNotificationChannel, envVar, eventTitle, literalSecret, messageFacts, secretUrl, truncate, unavailableChannel, verdict, type NotificationMessage } from '../channel-plugin.ts';
+import {
+  defineNotificationChannel,
+  envVar,
+  eventTitle,
+  literalSecret,
+  messageFacts,
+  secretUrl,
+  truncate,
+  unavailableChannel,
+  verdict,
+  type NotificationMessage,
+} from '../channel-plugin.ts';
 import { httpAttempt } from '../http-attempt.ts';
 
 /*
@@ -14,14 +25,13 @@ import { httpAttempt } from '../http-attempt.ts';
  * The URL carries its signature (`sig=`): it is the credential.
  */
 
-export const teamsFields = z.strictObject({
-  urlEnv: envVar().describe("Name of the environment variable holding the workflow's URL (its `sig` parameter is the credential)."),
-  cardVersion: z
-    .enum(['1.4', '1.5'])
-    .default('1.4')
-    .describe('Adaptive Card schema version: 1.5 renders in Teams desktop and web; 1.4 also in older mobile clients.'),
-  url: literalSecret('a Teams workflow URL', 'urlEnv'),
-}).describe('Posts an Adaptive Card to a Teams channel or chat through a Workflows webhook.');
+export const teamsFields = z
+  .strictObject({
+    urlEnv: envVar().describe("Name of the environment variable holding the workflow's URL (its `sig` parameter is the credential)."),
+    cardVersion: z.enum(['1.4', '1.5']).default('1.4').describe('Adaptive Card schema version: 1.5 renders in Teams desktop and web; 1.4 also in older mobile clients.'),
+    url: literalSecret('a Teams workflow URL', 'urlEnv'),
+  })
+  .describe('Posts an Adaptive Card to a Teams channel or chat through a Workflows webhook.');
 
 export interface AdaptiveCard {
   $schema: string;
@@ -69,7 +79,11 @@ export const teamsChannel = defineNotificationChannel({
     return {
       description: `teams '${config.name}' (POST ${url.origin})`,
       attempt: (message, attempt) =>
-        httpAttempt(context.fetch, { method: 'POST', url: url.href, headers: { 'content-type': 'application/json' }, body: JSON.stringify(teamsMessage(message, config.cardVersion)) }, attempt.signal),
+        httpAttempt(
+          context.fetch,
+          { method: 'POST', url: url.href, headers: { 'content-type': 'application/json' }, body: JSON.stringify(teamsMessage(message, config.cardVersion)) },
+          attempt.signal,
+        ),
     };
   },
 });

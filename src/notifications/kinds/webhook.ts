@@ -46,9 +46,14 @@ export const webhookFields = z
       ctx.addIssue({ code: 'custom', message: 'give exactly one of `url` and `urlEnv`', path: [webhook.url === undefined ? 'url' : 'urlEnv'] });
     }
     if (webhook.url !== undefined && hasCredentials(webhook.url)) {
-      ctx.addIssue({ code: 'custom', message: 'the URL carries a user:password, a secret in the config file: put the URL in an environment variable named by `urlEnv`, or use `tokenEnv`', path: ['url'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'the URL carries a user:password, a secret in the config file: put the URL in an environment variable named by `urlEnv`, or use `tokenEnv`',
+        path: ['url'],
+      });
     }
-  }).describe("A plain JSON POST of the harness's own payload: for a receiver of your own (a chatops bot, a ticketing bridge).");
+  })
+  .describe("A plain JSON POST of the harness's own payload: for a receiver of your own (a chatops bot, a ticketing bridge).");
 
 /**
  * `x-drill-signature: sha256=<hex>` — HMAC-SHA256, keyed with the shared secret, over
@@ -60,7 +65,15 @@ export function signBody(secret: string, timestamp: string, body: string): strin
 }
 
 export function webhookBody(message: NotificationMessage): string {
-  const payload: WebhookPayload = { event: message.event, runId: message.runId, environment: message.environment, testId: message.testId, message: message.message, at: message.at, data: message.data };
+  const payload: WebhookPayload = {
+    event: message.event,
+    runId: message.runId,
+    environment: message.environment,
+    testId: message.testId,
+    message: message.message,
+    at: message.at,
+    data: message.data,
+  };
   return JSON.stringify(payload);
 }
 
@@ -83,7 +96,11 @@ export const webhookChannel = defineNotificationChannel({
 
     // fetch refuses URLs with credentials: a user:password from the environment becomes Basic auth.
     if (url.username || url.password) {
-      if (config.tokenEnv !== undefined) return unavailableChannel(`webhook '${config.name}' (POST ${url.origin})`, `the URL from ${config.urlEnv} carries a user:password and \`tokenEnv\` is set: choose one way to authenticate; nothing sent`);
+      if (config.tokenEnv !== undefined)
+        return unavailableChannel(
+          `webhook '${config.name}' (POST ${url.origin})`,
+          `the URL from ${config.urlEnv} carries a user:password and \`tokenEnv\` is set: choose one way to authenticate; nothing sent`,
+        );
       const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
       for (const secret of [url.password, decodeURIComponent(url.password), basic]) context.redactor.add(secret);
       headers.authorization = `Basic ${basic}`;

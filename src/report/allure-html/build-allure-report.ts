@@ -47,7 +47,9 @@ export async function buildAllureReport(options: BuildOptions): Promise<BuiltRep
   });
   const stripped = stripAnalytics(html);
   await writeFile(indexHtml, stripped.html);
-  const warnings = stripped.leftover ? [`${indexHtml} still loads googletagmanager.com when opened: Allure's page template changed, see src/report/allure-html/strip-analytics.ts`] : [];
+  const warnings = stripped.leftover
+    ? [`${indexHtml} still loads googletagmanager.com when opened: Allure's page template changed, see src/report/allure-html/strip-analytics.ts`]
+    : [];
   return { indexHtml, durationMs: performance.now() - started, warnings };
 }
 

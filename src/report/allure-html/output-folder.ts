@@ -12,7 +12,9 @@ import { manifestName } from '../../evidence/manifest.ts';
 export async function prepareOutputFolder(dir: string): Promise<void> {
   const sealed = await sealedRunAround(dir);
   if (sealed !== undefined) {
-    throw new HarnessError(`refusing to write the Allure report to ${dir}: it is inside the sealed run folder ${sealed} (${manifestName}), and \`drill verify\` would then fail; leave --output out (the report goes beside the run folder, as <runId>-allure/) or name a folder outside it`);
+    throw new HarnessError(
+      `refusing to write the Allure report to ${dir}: it is inside the sealed run folder ${sealed} (${manifestName}), and \`drill verify\` would then fail; leave --output out (the report goes beside the run folder, as <runId>-allure/) or name a folder outside it`,
+    );
   }
   const names = await readdir(dir).catch((error: NodeJS.ErrnoException): string[] => {
     if (error.code === 'ENOENT') return [];
@@ -29,7 +31,13 @@ export async function prepareOutputFolder(dir: string): Promise<void> {
 /** The folder itself or the nearest folder above it that holds a run's manifest. */
 async function sealedRunAround(dir: string): Promise<string | undefined> {
   for (let folder = dir; ; folder = dirname(folder)) {
-    if (await access(join(folder, manifestName)).then(() => true, () => false)) return folder;
+    if (
+      await access(join(folder, manifestName)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return folder;
     if (dirname(folder) === folder) return undefined;
   }
 }

@@ -79,8 +79,16 @@ describe('npm run report:allure', () => {
     expect(tests.map((t) => [t.name, t.status])).toEqual(journal.tests.map((t) => [t.title, t.status]));
     expect(tests[0]!.name).toBe('Rollback Time Measurement');
     const stepNames = tests[0]!.steps.map((s) => s.name);
-    for (const step of journal.tests[0]!.steps) expect(stepNames.some((name) => name.startsWith(step.title)), step.title).toBe(true);
-    for (const check of journal.tests[0]!.checks) expect(stepNames.some((name) => name.startsWith(`check: ${check.title}`)), check.title).toBe(true);
+    for (const step of journal.tests[0]!.steps)
+      expect(
+        stepNames.some((name) => name.startsWith(step.title)),
+        step.title,
+      ).toBe(true);
+    for (const check of journal.tests[0]!.checks)
+      expect(
+        stepNames.some((name) => name.startsWith(`check: ${check.title}`)),
+        check.title,
+      ).toBe(true);
     expect(JSON.parse(files.get('widgets/statistic.json')!)).toEqual({ total: 1, passed: 1 });
     // V2's final log lines, as the run kept them, are inside the report (not linked to the run folder).
     const finalState = await readFile(join(runDir, 'rollback-time', 'v2-final-state.log'), 'utf8');
@@ -99,7 +107,10 @@ describe('npm run report:allure', () => {
       page.on('request', (request) => {
         if (!/^(file|data|blob):/.test(request.url())) requests.push(request.url());
       });
-      await page.route((u) => !/^(file|data|blob):/.test(u.href), (route) => route.abort());
+      await page.route(
+        (u) => !/^(file|data|blob):/.test(u.href),
+        (route) => route.abort(),
+      );
       await page.goto(url, { waitUntil: 'load' });
       // The tree groups tests by suite (the environment): open it, then the test.
       await page.getByTestId('tree-section').filter({ hasText: 'staging' }).first().click();

@@ -21,13 +21,13 @@ describe('locateResults', () => {
 });
 
 describe('reportFolder', () => {
-  it('puts a run\'s report beside the run folder, named by the run id, from latest/ as from the run itself', () => {
+  it("puts a run's report beside the run folder, named by the run id, from latest/ as from the run itself", () => {
     const runId = '2026-01-02T03-04-05Z-abcd';
     expect(reportFolder(locateResults(undefined, options), { base: options.base, runId })).toBe(`/repo/reports/${runId}-allure`);
     expect(reportFolder(locateResults(`/repo/reports/${runId}`, options), { base: options.base, runId })).toBe(`/repo/reports/${runId}-allure`);
   });
 
-  it('puts the report of results that are no run\'s (the drill suites\' allure-results/) beside them', () => {
+  it("puts the report of results that are no run's (the drill suites' allure-results/) beside them", () => {
     expect(reportFolder(locateResults('allure-results', options), { base: options.base })).toBe('/home/me/project/allure-report');
   });
 

@@ -12,7 +12,11 @@ export function checklistSection(journal: Journal): SafeHtml {
 
 function entry(item: ChecklistEntry): SafeHtml {
   const box =
-    item.done === undefined ? html`<span class="box"></span>` : item.done ? html`<span class="box box-done" aria-label="done">☑</span>` : html`<span class="box box-open" aria-label="open">☐</span>`;
+    item.done === undefined
+      ? html`<span class="box"></span>`
+      : item.done
+        ? html`<span class="box box-done" aria-label="done">☑</span>`
+        : html`<span class="box box-open" aria-label="open">☐</span>`;
   return html`<li class="${item.done === undefined ? 'note-item' : item.done ? 'done' : 'open'}">${box} ${item.text}${item.remark ? html` — <span class="remark">${item.remark}</span>` : ''}${
     item.children?.length ? html`<ul>${item.children.map(entry)}</ul>` : ''
   }</li>`;

@@ -14,7 +14,11 @@ interface Event {
 /** The dry-run's milestones, by step id (src/drills/dry-run.ts and phases.ts), and which edge of the step marks them. */
 const milestones: Array<{ stepId: string; edge: 'start' | 'end'; label: (step: StepRecord, decision?: RecordedDecision) => string }> = [
   { stepId: 'restart-v2-with-fault', edge: 'start', label: (s) => `Fault injected: ${s.title.replace(/^Restart V2 with the fault /, 'V2 restarted with ')}` },
-  { stepId: 'observe-failure', edge: 'start', label: (_, d) => (d ? 'V2 kept at work; the decision criteria evaluated over its telemetry' : 'Faulty V2 run triggered; watching the process, /health and /metrics') },
+  {
+    stepId: 'observe-failure',
+    edge: 'start',
+    label: (_, d) => (d ? 'V2 kept at work; the decision criteria evaluated over its telemetry' : 'Faulty V2 run triggered; watching the process, /health and /metrics'),
+  },
   { stepId: 'observe-failure', edge: 'end', label: (s, d) => (d ? `Decision: ${d.decision.toUpperCase()}` : `Failure detected: ${observedHow(s) ?? 'not recorded'}`) },
   { stepId: 'initiate-rollback', edge: 'start', label: (s) => `Rollback initiated (${notified(s)})` },
   { stepId: 'prove-backup-restores', edge: 'end', label: () => 'Database backup taken and proven to restore' },
@@ -52,7 +56,10 @@ function timeline(test: TestRecord): SafeHtml {
     events.push({ at: Date.parse(f.firedAt), label: `${f.title}: FIRED (${String(f.value)}, threshold ${String(f.threshold)})`, kind: 'criterion' });
   }
   // Stable: a criterion firing at the same millisecond as a step edge stays after it.
-  const ordered = events.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i).map(({ e }) => e);
+  const ordered = events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.at - b.e.at || a.i - b.i)
+    .map(({ e }) => e);
   const injected = test.steps.find((s) => s.id === 'restart-v2-with-fault');
   const t0 = injected ? Date.parse(injected.startedAt) : observe ? Date.parse(observe.startedAt) : (ordered[0]?.at ?? 0);
   return html`${decision ? criteria(decision) : notRecorded(test)}

@@ -24,12 +24,7 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
 
 /** Text for an element's content or a quoted attribute value. */
 export function escapeHtml(text: string): string {
-  return replaceForbidden(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return replaceForbidden(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** Trusted markup written by this code (the stylesheet): never a value from a journal. */

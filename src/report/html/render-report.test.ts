@@ -27,8 +27,13 @@ describe('renderReportHtml', () => {
     expect(count(html, /<tr class="test-row"/g)).toBe(3);
   });
 
-  it('names the target as the run described it, and the run\'s own warnings', () => {
-    const journal = { ...sampleJournal(), targetDescription: 'local processes', targetNotice: 'no Docker engine: fell back to local processes', warnings: ['removing network <x> failed'] };
+  it("names the target as the run described it, and the run's own warnings", () => {
+    const journal = {
+      ...sampleJournal(),
+      targetDescription: 'local processes',
+      targetNotice: 'no Docker engine: fell back to local processes',
+      warnings: ['removing network <x> failed'],
+    };
     const html = renderReportHtml(journal, context());
     expect(html).toContain('<dt>Target</dt><dd>process — local processes<br><span class="muted">no Docker engine: fell back to local processes</span></dd>');
     expect(html).toContain('<p class="note run-warning">Warning: removing network &lt;x&gt; failed</p>');
@@ -104,15 +109,24 @@ describe('renderReportHtml', () => {
 
   it('lists the worst KPI variance with its worst point', () => {
     const html = renderReportHtml(sampleJournal(), context());
-    expect(html).toMatch(/<tr class="variance-row" data-check-id="kpi-variance"[\s\S]*?3 points out of tolerance[\s\S]*?outstanding_principal 2026-01-01 retail: V1 102.75 vs V2 100 \(2.75%\)/);
+    expect(html).toMatch(
+      /<tr class="variance-row" data-check-id="kpi-variance"[\s\S]*?3 points out of tolerance[\s\S]*?outstanding_principal 2026-01-01 retail: V1 102.75 vs V2 100 \(2.75%\)/,
+    );
   });
 
   it('shows the signer and the regression flag', () => {
     const journal = sampleJournal();
-    const earlier: HistoryEntry[] = [1, 2, 3].map((i) => ({ ...summariseRun(journal), runId: `old-${i}`, startedAt: `2025-12-0${i}T00:00:00.000Z`, tests: [{ id: 'rollback-time', status: 'passed', rollbackMs: 1000 }] }));
+    const earlier: HistoryEntry[] = [1, 2, 3].map((i) => ({
+      ...summariseRun(journal),
+      runId: `old-${i}`,
+      startedAt: `2025-12-0${i}T00:00:00.000Z`,
+      tests: [{ id: 'rollback-time', status: 'passed', rollbackMs: 1000 }],
+    }));
     const trend = buildTrend(earlier, summariseRun(journal));
     const html = renderReportHtml(journal, context({ trend, signatures: [{ role: 'engineering', name: 'Ada', signedAt: '2026-01-03T00:00:00.000Z' }] }));
-    expect(html).toContain('data-regression="rollback-time">Regression: rollback-time rolled back in 12.40 s, 1140% slower than the median of its last 3 runs (1.00 s; flagged above ×1.2)');
+    expect(html).toContain(
+      'data-regression="rollback-time">Regression: rollback-time rolled back in 12.40 s, 1140% slower than the median of its last 3 runs (1.00 s; flagged above ×1.2)',
+    );
     expect(html).toMatch(/<div class="signer" data-role="engineering" data-signed="yes">[\s\S]*?<div class="name">Ada<\/div>/);
     expect(html).toMatch(/<div class="signer" data-role="management" data-signed="no">/);
     expect(html).toContain('sign-off: 1 of 3 signed');
@@ -126,7 +140,9 @@ describe('renderReportHtml', () => {
       recovered: false,
     };
     const html = renderReportHtml(journal, context());
-    expect(html).toMatch(/<div class="flag incident" data-test-id="data-validation">[\s\S]*?<code>v1-healthy<\/code> — V1 not healthy after 30000 ms\) — NOT recovered[\s\S]*?Halt all pipeline execution: PASSED/);
+    expect(html).toMatch(
+      /<div class="flag incident" data-test-id="data-validation">[\s\S]*?<code>v1-healthy<\/code> — V1 not healthy after 30000 ms\) — NOT recovered[\s\S]*?Halt all pipeline execution: PASSED/,
+    );
   });
 
   it('is the same for the same input (re-rendering changes no byte)', () => {
@@ -146,7 +162,15 @@ function withDryRun(): Journal {
     rollbackMs: 1200,
     steps: [
       { id: 'restart-v2-with-fault', title: 'Restart V2 with the fault ABACO_V2_FAULTS=crash-after:1', phase: 'setup', startedAt: at(0), durationMs: 400, status: 'passed' },
-      { id: 'observe-failure', title: 'Observe', phase: 'setup', startedAt: at(400), durationMs: 174, status: 'passed', output: { observed: { how: 'V2 process exited' }, detectedAfterMs: 174 } },
+      {
+        id: 'observe-failure',
+        title: 'Observe',
+        phase: 'setup',
+        startedAt: at(400),
+        durationMs: 174,
+        status: 'passed',
+        output: { observed: { how: 'V2 process exited' }, detectedAfterMs: 174 },
+      },
       { id: 'initiate-rollback', title: 'Initiate', phase: 'pre-rollback', startedAt: at(600), durationMs: 1, status: 'passed', output: { webhooks: [] } },
       { id: 'stop-v2', title: 'Stop V2', phase: 'rollback', startedAt: at(5000), durationMs: 20, status: 'passed' },
       { id: 'validate-v1', title: 'Validate V1', phase: 'rollback', startedAt: at(5020), durationMs: 1180, status: 'passed' },

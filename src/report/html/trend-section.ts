@@ -9,9 +9,7 @@ const sparkHeight = 36;
 /** Rollback durations and verdicts of the last runs of this environment and target, from history.jsonl. */
 export function trendSection(context: ReportContext): SafeHtml {
   const trend = context.trend;
-  const skipped = context.historySkipped?.length
-    ? html`<p class="note">history.jsonl lines ${context.historySkipped.join(', ')} could not be read and were left out.</p>`
-    : '';
+  const skipped = context.historySkipped?.length ? html`<p class="note">history.jsonl lines ${context.historySkipped.join(', ')} could not be read and were left out.</p>` : '';
   if (!trend) {
     return html`<section id="trend"><h2>Trend over the last runs</h2><p class="note">Not available: no history.jsonl was found next to this run folder.</p>${skipped}</section>`;
   }

@@ -22,7 +22,8 @@ export function verdictSection(journal: Journal, context: ReportContext): SafeHt
   ${journal.error ? html`<p class="flag" id="harness-error">Harness error: ${journal.error}</p>` : ''}
   ${(journal.warnings ?? []).map((w) => html`<p class="note run-warning">Warning: ${w}</p>`)}
   ${regressions.map(
-    (t) => html`<p class="flag" data-regression="${t.id}">Regression: ${t.id} rolled back in ${formatMs(t.current ?? 0)}, ${percent((t.change ?? 1) - 1)} slower than the median of its last ${t.baselineRuns} runs (${formatMs(t.median ?? 0)}; flagged above ×${context.trend?.ratio ?? ''}).</p>`,
+    (t) =>
+      html`<p class="flag" data-regression="${t.id}">Regression: ${t.id} rolled back in ${formatMs(t.current ?? 0)}, ${percent((t.change ?? 1) - 1)} slower than the median of its last ${t.baselineRuns} runs (${formatMs(t.median ?? 0)}; flagged above ×${context.trend?.ratio ?? ''}).</p>`,
   )}
   <dl class="facts">
     <dt>Environment</dt><dd>${journal.environment}</dd>

@@ -13,7 +13,15 @@ function test(steps: StepRecord[], extra: Partial<TestRecord> = {}): TestRecord 
 describe('waterfallGeometry', () => {
   it('places one bar per rollback step, from its start, scaled to the 300 s budget', () => {
     const g = waterfallGeometry(
-      test([step('deploy-v2', 'setup', 0, 5000), step('stop-v2', 'rollback', 10_000, 30_000), step('start-v1', 'rollback', 40_000, 60_000), step('verify-v1', 'verify', 100_000, 1000)], { rollbackMs: 90_000 }),
+      test(
+        [
+          step('deploy-v2', 'setup', 0, 5000),
+          step('stop-v2', 'rollback', 10_000, 30_000),
+          step('start-v1', 'rollback', 40_000, 60_000),
+          step('verify-v1', 'verify', 100_000, 1000),
+        ],
+        { rollbackMs: 90_000 },
+      ),
       { plotWidth: 600 },
     )!;
     expect(g.bars.map((b) => b.stepId)).toEqual(['stop-v2', 'start-v1']);
@@ -26,7 +34,10 @@ describe('waterfallGeometry', () => {
   it('zooms the same bars to the window, so the steps keep their proportions', () => {
     const g = waterfallGeometry(test([step('stop-v2', 'rollback', 0, 250), step('start-v1', 'rollback', 250, 750)], { rollbackMs: 1000 }), { plotWidth: 400 })!;
     expect(g.zoomScaleMs).toBe(1000);
-    expect(g.bars.map((b) => [b.zoomX, b.zoomWidth])).toEqual([[0, 100], [100, 300]]);
+    expect(g.bars.map((b) => [b.zoomX, b.zoomWidth])).toEqual([
+      [0, 100],
+      [100, 300],
+    ]);
     expect(g.bars.map((b) => b.width)).toEqual([1, 1]);
   });
 

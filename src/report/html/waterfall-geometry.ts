@@ -60,9 +60,7 @@ export function waterfallGeometry(test: TestRecord, options: { plotWidth: number
   const x = (ms: number) => round((ms / scaleMs) * plotWidth);
   const zx = (ms: number) => round((ms / zoomScaleMs) * plotWidth);
   const stepBudgets = new Map(
-    test.checks
-      .filter((c) => c.id.startsWith('step-budget:') && typeof c.threshold === 'number')
-      .map((c) => [c.id.slice('step-budget:'.length), c.threshold as number]),
+    test.checks.filter((c) => c.id.startsWith('step-budget:') && typeof c.threshold === 'number').map((c) => [c.id.slice('step-budget:'.length), c.threshold as number]),
   );
   const bars = placed.map(({ step, startMs }): WaterfallBar => {
     const left = Math.min(x(startMs), plotWidth - minWidth);
@@ -80,7 +78,17 @@ export function waterfallGeometry(test: TestRecord, options: { plotWidth: number
       ...(stepBudgetMs === undefined ? {} : { stepBudgetMs, stepBudgetX: Math.min(plotWidth, x(startMs + stepBudgetMs)) }),
     };
   });
-  return { testId: test.id, budgetMs, ...(test.rollbackMs === undefined ? {} : { rollbackMs: test.rollbackMs }), spanMs, scaleMs, zoomScaleMs, plotWidth, budgetX: x(budgetMs), bars };
+  return {
+    testId: test.id,
+    budgetMs,
+    ...(test.rollbackMs === undefined ? {} : { rollbackMs: test.rollbackMs }),
+    spanMs,
+    scaleMs,
+    zoomScaleMs,
+    plotWidth,
+    budgetX: x(budgetMs),
+    bars,
+  };
 }
 
 function round(value: number): number {

@@ -63,7 +63,8 @@ function row(bar: WaterfallBar, index: number, windowMs: number): SafeHtml {
 
 function axis(left: number, scaleMs: number, y: number): SafeHtml[] {
   return [0, 0.5, 1].map(
-    (f) => html`<text x="${left + round(f * plotWidth)}" y="${y + 14}" text-anchor="${f === 0 ? 'start' : f === 1 ? 'end' : 'middle'}" class="muted">${axisLabel(f * scaleMs)}</text>`,
+    (f) =>
+      html`<text x="${left + round(f * plotWidth)}" y="${y + 14}" text-anchor="${f === 0 ? 'start' : f === 1 ? 'end' : 'middle'}" class="muted">${axisLabel(f * scaleMs)}</text>`,
   );
 }
 

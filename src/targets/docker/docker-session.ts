@@ -37,7 +37,8 @@ export async function openDockerSession(engine: Engine, config: DockerTargetConf
   const network = `drill-${runId.toLowerCase()}`;
   await docker.createNetwork({ Name: network, Labels: labels, CheckDuplicate: true });
   const images = [config.v1.image, config.v2.image, config.postgresImage];
-  const orphanNotice = orphans.containers.length + orphans.networks.length > 0 ? `removed what a killed harness left: ${[...orphans.containers, ...orphans.networks].join(', ')}` : undefined;
+  const orphanNotice =
+    orphans.containers.length + orphans.networks.length > 0 ? `removed what a killed harness left: ${[...orphans.containers, ...orphans.networks].join(', ')}` : undefined;
   return {
     target: new DockerTarget({ engine, config, network, labels }),
     ...(orphanNotice ? { notice: orphanNotice } : {}),

@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImages } from '../../../containers/build/ensure-images.ts';
 import { imageRecipes } from '../../../containers/build/recipes.ts';
 import { dockerTestsRun } from '../../../test/helpers/docker.ts';
-import { expectAddressAnswers, expectExecLikeTheService, expectMissingProgramReported, expectPauseResume, expectTimeoutReported } from '../../../test/helpers/deployment-capabilities.ts';
+import {
+  expectAddressAnswers,
+  expectExecLikeTheService,
+  expectMissingProgramReported,
+  expectPauseResume,
+  expectTimeoutReported,
+} from '../../../test/helpers/deployment-capabilities.ts';
 import { waitHealthy } from '../health.ts';
 import type { ServiceSpec, StartedDeployment } from '../target.ts';
 import type { TargetSession } from '../target-session.ts';
@@ -79,8 +85,14 @@ describe.runIf(dockerTestsRun)('DockerTarget', () => {
   };
 
   const spec = (env: Record<string, string> = {}, role: 'v1' | 'v2' = 'v1'): ServiceSpec => ({
-    name: role.toUpperCase(), role, command: 'unused', args: [], cwd: '/', hostEnv: { PATH: '/host/only', TMPDIR: '/host/tmp' },
-    env: { PORT: '{{port}}', OUTPUT_DIR: outputDir, ...env }, writableDirs: [outputDir],
+    name: role.toUpperCase(),
+    role,
+    command: 'unused',
+    args: [],
+    cwd: '/',
+    hostEnv: { PATH: '/host/only', TMPDIR: '/host/tmp' },
+    env: { PORT: '{{port}}', OUTPUT_DIR: outputDir, ...env },
+    writableDirs: [outputDir],
   });
 
   it('starts a container on the port it names, mounts the output folder as the harness user, samples it, and stops it gracefully', async () => {
@@ -130,7 +142,7 @@ describe.runIf(dockerTestsRun)('DockerTarget', () => {
     expect(left.every((c) => c.State === 'exited')).toBe(true); // stopped by the tests above, removed by close()
   });
 
-  it('execs in the container with its environment plus the caller\'s (no shell there: node); a missing program and a timeout are results', async ({ annotate }) => {
+  it("execs in the container with its environment plus the caller's (no shell there: node); a missing program and a timeout are results", async ({ annotate }) => {
     const started = await (await session.target.deploy(spec())).start();
     try {
       await waitHealthy(started, { path: '/health', timeoutMs: 20_000 });

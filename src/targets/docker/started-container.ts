@@ -101,7 +101,10 @@ export class StartedContainer implements StartedDeployment {
     const grace = new AbortController();
     const graceful = await Promise.race([
       this.exited.then(() => true),
-      delay(graceMs, grace.signal).then(() => false, () => true),
+      delay(graceMs, grace.signal).then(
+        () => false,
+        () => true,
+      ),
     ]);
     grace.abort();
     if (!graceful) await this.signal('SIGKILL');
@@ -141,11 +144,20 @@ export class StartedContainer implements StartedDeployment {
       await this.container.remove({ force: true, v: true }).catch((error: unknown) => {
         if ((error as { statusCode?: number }).statusCode !== 404) throw error;
       });
-      await waitFor(async () => ((await this.container.inspect().then(() => true, () => false)) ? undefined : true), {
-        what: `${this.name} (container ${this.container.id.slice(0, 12)}) still present after removal`,
-        timeoutMs: 10_000,
-        intervalMs: 50,
-      }).catch((error: unknown) => {
+      await waitFor(
+        async () =>
+          (await this.container.inspect().then(
+            () => true,
+            () => false,
+          ))
+            ? undefined
+            : true,
+        {
+          what: `${this.name} (container ${this.container.id.slice(0, 12)}) still present after removal`,
+          timeoutMs: 10_000,
+          intervalMs: 50,
+        },
+      ).catch((error: unknown) => {
         throw new HarnessError(errorMessage(error));
       });
       this.handle.forget();

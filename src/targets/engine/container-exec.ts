@@ -50,7 +50,10 @@ export async function execInContainer(docker: Docker, container: string, argv: s
   const err = new PassThrough().on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   docker.modem.demuxStream(stream, out, err);
   const ended = new Promise<void>((resolve) => {
-    stream.on('end', resolve).on('close', resolve).on('error', () => resolve());
+    stream
+      .on('end', resolve)
+      .on('close', resolve)
+      .on('error', () => resolve());
   });
   // Ends the deadline's timer (and its abort listener) once the race is decided.
   const settled = new AbortController();
@@ -71,7 +74,15 @@ export async function execInContainer(docker: Docker, container: string, argv: s
   const exitCode = info && !info.Running ? info.ExitCode : null;
   // Pid 0: the runtime never started the program; what it said (on the output stream) is why.
   if (info?.Pid === 0 && (exitCode === 126 || exitCode === 127)) {
-    return { exitCode, signal: null, stdout: '', stderr: stripFinalNewline(stderr), durationMs: Date.now() - started, timedOut: false, startError: stdout.trim() || `${argv[0]} cannot be started in container ${short(container)}` };
+    return {
+      exitCode,
+      signal: null,
+      stdout: '',
+      stderr: stripFinalNewline(stderr),
+      durationMs: Date.now() - started,
+      timedOut: false,
+      startError: stdout.trim() || `${argv[0]} cannot be started in container ${short(container)}`,
+    };
   }
   return {
     exitCode: signal ? null : exitCode,

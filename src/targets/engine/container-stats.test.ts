@@ -8,7 +8,10 @@ describe('sampleFromStats', () => {
   });
 
   it('reads cgroup v2 (inactive_file) and takes usage as is when the engine gives no breakdown', () => {
-    expect(sampleFromStats({ memory_stats: { usage: 2000, stats: { inactive_file: 500 } }, cpu_stats: { cpu_usage: { total_usage: 2e9 } } })).toEqual({ rssBytes: 1500, cpuSeconds: 2 });
+    expect(sampleFromStats({ memory_stats: { usage: 2000, stats: { inactive_file: 500 } }, cpu_stats: { cpu_usage: { total_usage: 2e9 } } })).toEqual({
+      rssBytes: 1500,
+      cpuSeconds: 2,
+    });
     expect(sampleFromStats({ memory_stats: { usage: 2000 }, cpu_stats: { cpu_usage: { total_usage: 0 } } })).toEqual({ rssBytes: 2000, cpuSeconds: 0 });
   });
 

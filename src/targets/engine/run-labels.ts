@@ -62,7 +62,6 @@ function notGone(error: unknown): boolean {
   return status !== 404 && status !== 409;
 }
 
-
 const live = new Set<string>();
 let hooked = false;
 

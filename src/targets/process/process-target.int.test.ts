@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { expectAddressAnswers, expectExecLikeTheService, expectMissingProgramReported, expectPauseResume, expectTimeoutReported } from '../../../test/helpers/deployment-capabilities.ts';
+import {
+  expectAddressAnswers,
+  expectExecLikeTheService,
+  expectMissingProgramReported,
+  expectPauseResume,
+  expectTimeoutReported,
+} from '../../../test/helpers/deployment-capabilities.ts';
 import { waitFor } from '../../util/wait-for.ts';
 import { waitHealthy } from '../health.ts';
 import { ProcessTarget } from './process-target.ts';
 import type { ServiceSpec } from '../target.ts';
 
 const spec = (fields: Pick<ServiceSpec, 'name' | 'command' | 'args' | 'env'>): ServiceSpec => ({
-  role: 'v1', cwd: process.cwd(), hostEnv: {}, writableDirs: [], ...fields,
+  role: 'v1',
+  cwd: process.cwd(),
+  hostEnv: {},
+  writableDirs: [],
+  ...fields,
 });
 
 // A real HTTP server in a real child process; it forks a grandchild to prove stop() reaches the
@@ -72,7 +82,7 @@ describe('ProcessTarget', () => {
     expect(() => process.kill(grandchild, 0)).toThrow();
   });
 
-  it('runs commands in the service\'s folder with its environment plus the caller\'s; a missing program and a timeout are results', async ({ annotate }) => {
+  it("runs commands in the service's folder with its environment plus the caller's; a missing program and a timeout are results", async ({ annotate }) => {
     const started = await start();
     try {
       await waitHealthy(started, { path: '/health', timeoutMs: 10_000 });

@@ -88,7 +88,12 @@ class StartedProcess implements StartedDeployment {
   }
 
   async exec(command: string, args: string[], options: ExecOptions): Promise<ExecResult> {
-    return execLocally(command, args, { cwd: this.spec.cwd, env: { ...this.spec.env, ...options.env }, timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+    return execLocally(command, args, {
+      cwd: this.spec.cwd,
+      env: { ...this.spec.env, ...options.env },
+      timeoutMs: options.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   async pause(): Promise<void> {
@@ -120,7 +125,10 @@ class StartedProcess implements StartedDeployment {
     const grace = new AbortController();
     const graceful = await Promise.race([
       this.exited.then(() => true),
-      delay(graceMs, grace.signal).then(() => false, () => true),
+      delay(graceMs, grace.signal).then(
+        () => false,
+        () => true,
+      ),
     ]);
     grace.abort(); // the grace timer must not keep the harness alive once the service has exited
     if (!graceful) signalGroup(this.pid, 'SIGKILL');
@@ -156,7 +164,11 @@ class StartedProcess implements StartedDeployment {
  * Runs a program on this machine with exactly `env` (nothing inherited), as an argument array. Every
  * expected failure is in the result: a non-zero exit, a timeout, a program that cannot be started.
  */
-export async function execLocally(command: string, args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult> {
+export async function execLocally(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs: number; signal?: AbortSignal },
+): Promise<ExecResult> {
   const started = Date.now();
   const result = await execa(command, args, {
     cwd: options.cwd,

@@ -20,7 +20,9 @@ export async function openRemoteHostSession(config: SshSystemdTargetConfig, host
     async prepare({ progress }) {
       const started = performance.now();
       await ssh.connect();
-      progress(`ssh: connected to ${ssh.label} in ${Math.round(performance.now() - started)} ms (host key ${host.hostKeyChecking ? `verified against ${host.knownHostsFile}` : 'NOT verified: hostKeyChecking is off'})`);
+      progress(
+        `ssh: connected to ${ssh.label} in ${Math.round(performance.now() - started)} ms (host key ${host.hostKeyChecking ? `verified against ${host.knownHostsFile}` : 'NOT verified: hostKeyChecking is off'})`,
+      );
     },
     async startEphemeralPostgres() {
       throw new HarnessError(
@@ -28,7 +30,10 @@ export async function openRemoteHostSession(config: SshSystemdTargetConfig, host
       );
     },
     async serviceHost() {
-      if (!host.harnessAddress) throw new HarnessError(`target ssh-systemd: set target.host.harnessAddress, the address ${host.address} reaches this machine at (for the blob emulator), or use blob: { kind: 'account', … }`);
+      if (!host.harnessAddress)
+        throw new HarnessError(
+          `target ssh-systemd: set target.host.harnessAddress, the address ${host.address} reaches this machine at (for the blob emulator), or use blob: { kind: 'account', … }`,
+        );
       return host.harnessAddress;
     },
     async close() {

@@ -18,7 +18,9 @@ export async function sshEndpoint(host: SshHostConfig, env: NodeJS.ProcessEnv, h
   if (host.identityFile) {
     const file = expandHome(host.identityFile, home);
     endpoint.privateKey = await readFile(file).catch((error: unknown) => {
-      throw new HarnessError(`target ssh-systemd: cannot read the SSH identity file ${file} (target.host.identityFile): ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+      throw new HarnessError(
+        `target ssh-systemd: cannot read the SSH identity file ${file} (target.host.identityFile): ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
+      );
     });
     if (host.passphraseEnv) {
       const passphrase = env[host.passphraseEnv];

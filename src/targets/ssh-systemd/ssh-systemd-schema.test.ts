@@ -11,7 +11,10 @@ describe('ssh-systemd target config', () => {
   });
 
   it('takes a team host with host-key checking on by default', () => {
-    const config = sshSystemdTargetSchema.parse({ kind: 'ssh-systemd', host: { kind: 'ssh', address: 'etl-staging-01.example.com', user: 'deploy', identityFile: '~/.ssh/drill' } });
+    const config = sshSystemdTargetSchema.parse({
+      kind: 'ssh-systemd',
+      host: { kind: 'ssh', address: 'etl-staging-01.example.com', user: 'deploy', identityFile: '~/.ssh/drill' },
+    });
     expect(config.host).toMatchObject({ port: 22, hostKeyChecking: true, knownHostsFile: '~/.ssh/known_hosts' });
   });
 

@@ -22,9 +22,7 @@ const unitSchema = (unit: string, port: number) =>
     .strictObject({
       unit: z.string().regex(UNIT_NAME, 'a systemd unit name (letters, digits, :_.@-)').default(unit).describe('The systemd unit of this version.'),
       port: z.number().int().positive().max(65_535).default(port).describe("The port the unit listens on; {{port}} in the service's env is filled with it."),
-      envFile: remotePath
-        .optional()
-        .describe("The unit's EnvironmentFile the deployment's environment is written to; absent: the one `systemctl show` names."),
+      envFile: remotePath.optional().describe("The unit's EnvironmentFile the deployment's environment is written to; absent: the one `systemctl show` names."),
     })
     .prefault({});
 
@@ -41,10 +39,7 @@ export const sshHostSchema = z
       .optional()
       .describe("Environment variable holding the key's passphrase (never the passphrase itself)."),
     knownHostsFile: z.string().min(1).default('~/.ssh/known_hosts').describe("The host's key must be listed here (plain or hashed entries); `~` is your home."),
-    hostKeyChecking: z
-      .boolean()
-      .default(true)
-      .describe('Verify the host key against knownHostsFile. Turn off only for a throwaway host: it allows a man in the middle.'),
+    hostKeyChecking: z.boolean().default(true).describe('Verify the host key against knownHostsFile. Turn off only for a throwaway host: it allows a man in the middle.'),
     serviceAddress: z.string().regex(HOST_NAME).optional().describe("Where the harness reaches the units' HTTP ports; default: `address`."),
     harnessAddress: z
       .string()
@@ -74,25 +69,12 @@ export const sshSystemdTargetSchema = z
       .describe('The remote host, or the test host container the harness starts itself (the default).'),
     v1: unitSchema('abaco-pipeline-v1', 8081).describe("V1's unit and port."),
     v2: unitSchema('abaco-pipeline-v2', 8082).describe("V2's unit and port."),
-    sudo: z
-      .boolean()
-      .default(false)
-      .describe('Prefix systemctl/journalctl/install/systemd-run with `sudo -n` (a non-root SSH user with a sudoers rule for them).'),
+    sudo: z.boolean().default(false).describe('Prefix systemctl/journalctl/install/systemd-run with `sudo -n` (a non-root SSH user with a sudoers rule for them).'),
     connectTimeoutMs: z.number().int().positive().default(10_000).describe('How long opening the SSH connection may take.'),
-    keepaliveIntervalMs: z
-      .number()
-      .int()
-      .positive()
-      .default(2000)
-      .describe('A keepalive every interval; the connection counts as lost after keepaliveCountMax unanswered ones.'),
+    keepaliveIntervalMs: z.number().int().positive().default(2000).describe('A keepalive every interval; the connection counts as lost after keepaliveCountMax unanswered ones.'),
     keepaliveCountMax: z.number().int().positive().default(3).describe('Unanswered keepalives before the connection counts as lost.'),
     commandTimeoutMs: z.number().int().positive().default(30_000).describe('Deadline of one remote command (systemctl, journalctl, …).'),
-    pollIntervalMs: z
-      .number()
-      .int()
-      .positive()
-      .default(200)
-      .describe("How often the unit's state is read while it runs (exit detection) and while waiting for it."),
+    pollIntervalMs: z.number().int().positive().default(200).describe("How often the unit's state is read while it runs (exit detection) and while waiting for it."),
     startTimeoutMs: z.number().int().positive().default(30_000).describe('How long `systemctl start` may take to report the unit active.'),
   })
   .describe('V1 and V2 as systemd units on a host reached over SSH (docs/targets/ssh-systemd.md).');

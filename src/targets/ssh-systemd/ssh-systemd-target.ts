@@ -86,7 +86,9 @@ export class SshSystemdTarget implements Target {
     const verb = replace ? 'restart' : 'start';
     const started = await ssh.exec(replace ? this.commands.restart(unit) : this.commands.start(unit), `${verb}ing ${where}`);
     if (started.code !== 0) {
-      throw new Error(`${where}: \`systemctl ${verb} ${unit}\` failed (exit ${started.code}: ${started.stderr.trim().split('\n')[0] ?? ''}); journal:\n${await this.journal(ssh, unit, cursor)}`);
+      throw new Error(
+        `${where}: \`systemctl ${verb} ${unit}\` failed (exit ${started.code}: ${started.stderr.trim().split('\n')[0] ?? ''}); journal:\n${await this.journal(ssh, unit, cursor)}`,
+      );
     }
     const active = await this.waitActive(ssh, unit, where, cursor, replace ? before.invocationId : undefined);
     const service = new StartedUnit({

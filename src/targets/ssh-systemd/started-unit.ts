@@ -148,7 +148,12 @@ export class StartedUnit implements StartedDeployment {
         const state = this.lastState!;
         return state.invocationId !== killed || this.unitDown() || waitingToRestart(state) ? true : undefined;
       },
-      { what: `${this.describe()} still running after \`systemctl kill --signal=SIGKILL\``, timeoutMs: KILL_TIMEOUT_MS, intervalMs: this.handle.pollIntervalMs, lastSeen: () => this.stateText() },
+      {
+        what: `${this.describe()} still running after \`systemctl kill --signal=SIGKILL\``,
+        timeoutMs: KILL_TIMEOUT_MS,
+        intervalMs: this.handle.pollIntervalMs,
+        lastSeen: () => this.stateText(),
+      },
     );
   }
 

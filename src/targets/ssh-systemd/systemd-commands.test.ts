@@ -22,21 +22,49 @@ describe('SystemdCommands', () => {
     for (const bad of ['-u', 'a b', 'a;b', '$(id)', '', 'a/b']) expect(() => checkedUnit(bad), bad).toThrow('invalid systemd unit name');
     for (const bad of ['relative/path', '/etc/../shadow', '/a b', '/a;b', '/a/./b', "/a'b"]) expect(() => checkedPath(bad), bad).toThrow('invalid remote path');
     expect(checkedPath('/srv/reports/run-1/outputs')).toBe('/srv/reports/run-1/outputs');
-    expect(() => commands.journalTail('u', 5, "s=1;rm -rf /")).toThrow('invalid journal cursor');
+    expect(() => commands.journalTail('u', 5, 's=1;rm -rf /')).toThrow('invalid journal cursor');
     expect(() => commands.procStats(-1)).toThrow('invalid pid');
   });
 
-  it('runs a command like the unit: systemd-run with its user, folder, Environment= and EnvironmentFile, the caller\'s env on top through env', () => {
+  it("runs a command like the unit: systemd-run with its user, folder, Environment= and EnvironmentFile, the caller's env on top through env", () => {
     const argv = new SystemdCommands(true).runLikeUnit(
-      { transientUnit: 'drill-exec-1a', maxMs: 40_000, user: 'abaco', group: 'abaco', workingDirectory: '/opt/abaco/v1', environment: ['HOST=0.0.0.0', 'GREETING=hello world'], envFile: '/etc/abaco/v1.env' },
+      {
+        transientUnit: 'drill-exec-1a',
+        maxMs: 40_000,
+        user: 'abaco',
+        group: 'abaco',
+        workingDirectory: '/opt/abaco/v1',
+        environment: ['HOST=0.0.0.0', 'GREETING=hello world'],
+        envFile: '/etc/abaco/v1.env',
+      },
       { RUN_ID: 'r 1' },
       'node',
       ['-e', 'console.log(1)'],
     );
     expect(argv).toEqual([
-      'sudo', '-n', '--', 'systemd-run', '--pipe', '--wait', '--collect', '--quiet', '--unit=drill-exec-1a', '--property=RuntimeMaxSec=40000ms',
-      '--property=User=abaco', '--property=Group=abaco', '--property=WorkingDirectory=/opt/abaco/v1', '--setenv=HOST=0.0.0.0', '--setenv=GREETING=hello world',
-      '--property=EnvironmentFile=/etc/abaco/v1.env', '--', '/usr/bin/env', '--', 'RUN_ID=r 1', 'node', '-e', 'console.log(1)',
+      'sudo',
+      '-n',
+      '--',
+      'systemd-run',
+      '--pipe',
+      '--wait',
+      '--collect',
+      '--quiet',
+      '--unit=drill-exec-1a',
+      '--property=RuntimeMaxSec=40000ms',
+      '--property=User=abaco',
+      '--property=Group=abaco',
+      '--property=WorkingDirectory=/opt/abaco/v1',
+      '--setenv=HOST=0.0.0.0',
+      '--setenv=GREETING=hello world',
+      '--property=EnvironmentFile=/etc/abaco/v1.env',
+      '--',
+      '/usr/bin/env',
+      '--',
+      'RUN_ID=r 1',
+      'node',
+      '-e',
+      'console.log(1)',
     ]);
     const run = { transientUnit: 'drill-exec-1a', maxMs: 1000, environment: [] };
     expect(() => commands.runLikeUnit(run, {}, 'A=b', [])).toThrow("'A=b' cannot be run through env");

@@ -49,14 +49,24 @@ export class SystemdCommands {
    */
   runLikeUnit = (run: LikeUnit, env: Record<string, string>, command: string, args: readonly string[]) =>
     this.run([
-      'systemd-run', '--pipe', '--wait', '--collect', '--quiet', `--unit=${checkedUnit(run.transientUnit)}`,
+      'systemd-run',
+      '--pipe',
+      '--wait',
+      '--collect',
+      '--quiet',
+      `--unit=${checkedUnit(run.transientUnit)}`,
       `--property=RuntimeMaxSec=${positiveInt(Math.ceil(run.maxMs))}ms`,
       ...(run.user ? [`--property=User=${run.user}`] : []),
       ...(run.group ? [`--property=Group=${run.group}`] : []),
       ...(run.workingDirectory ? [`--property=WorkingDirectory=${run.workingDirectory}`] : []),
       ...run.environment.map((entry) => `--setenv=${entry}`),
       ...(run.envFile ? [`--property=EnvironmentFile=${checkedPath(run.envFile)}`] : []),
-      '--', '/usr/bin/env', '--', ...Object.entries(env).map(([key, value]) => `${checkedName(key)}=${value}`), checkedProgram(command), ...args,
+      '--',
+      '/usr/bin/env',
+      '--',
+      ...Object.entries(env).map(([key, value]) => `${checkedName(key)}=${value}`),
+      checkedProgram(command),
+      ...args,
     ]);
   isActive = (unit: string) => this.run(['systemctl', 'is-active', '--', checkedUnit(unit)]);
   show = (unit: string, properties: readonly string[] = UNIT_PROPERTIES) => this.run(['systemctl', 'show', `--property=${properties.join(',')}`, '--', checkedUnit(unit)]);
@@ -104,7 +114,8 @@ export function unitObjectPath(unit: string): string {
 /** busctl --json=short's answer for an `as` property: its strings. */
 export function parseBusStrings(json: string): string[] {
   const parsed = JSON.parse(json) as { type?: string; data?: unknown };
-  if (parsed.type !== 'as' || !Array.isArray(parsed.data) || !parsed.data.every((s) => typeof s === 'string')) throw new Error(`not a string array property: ${json.slice(0, 120)}`);
+  if (parsed.type !== 'as' || !Array.isArray(parsed.data) || !parsed.data.every((s) => typeof s === 'string'))
+    throw new Error(`not a string array property: ${json.slice(0, 120)}`);
   return parsed.data as string[];
 }
 

@@ -48,9 +48,12 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
   await writeFile(publicKeyFile, `${keys.public}\n`, { mode: 0o644 });
   const forget = removeOnExit(name);
   const remove = async () => {
-    await docker.getContainer(name).remove({ force: true, v: true }).catch((error: unknown) => {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-    });
+    await docker
+      .getContainer(name)
+      .remove({ force: true, v: true })
+      .catch((error: unknown) => {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      });
     forget();
     await rm(secrets, { recursive: true, force: true });
   };
@@ -79,11 +82,15 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
       },
       { what: `the test host ${name} generated no SSH host key`, timeoutMs: options.bootTimeoutMs, intervalMs: 100 },
     );
-    await waitFor(async () => ((await execInContainer(docker, name, ['systemctl', 'is-active', 'ssh.service'], { timeoutMs: options.bootTimeoutMs })).stdout.trim() === 'active' ? true : undefined), {
-      what: `sshd in the test host ${name} not active`,
-      timeoutMs: options.bootTimeoutMs,
-      intervalMs: 100,
-    });
+    await waitFor(
+      async () =>
+        (await execInContainer(docker, name, ['systemctl', 'is-active', 'ssh.service'], { timeoutMs: options.bootTimeoutMs })).stdout.trim() === 'active' ? true : undefined,
+      {
+        what: `sshd in the test host ${name} not active`,
+        timeoutMs: options.bootTimeoutMs,
+        intervalMs: 100,
+      },
+    );
     await writeFile(knownHostsFile, `${address} ${hostKey}\n`, { mode: 0o600 });
     return { name, address, knownHostsFile, identityFile, remove };
   } catch (error) {

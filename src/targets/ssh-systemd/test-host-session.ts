@@ -39,22 +39,46 @@ export async function openTestHostSession(config: SshSystemdTargetConfig, testHo
 
   const boot = async (): Promise<RemoteHost> => {
     await inspectImage(docker, testHost.image, 'the ssh-systemd test host image');
-    container = await startTestHost({ docker, image: testHost.image, name, network, labels, sharedDirs: options.runDir ? [options.runDir] : [], bootTimeoutMs: testHost.bootTimeoutMs });
-    const host = { kind: 'ssh' as const, address: container.address, port: 22, user: 'root', identityFile: container.identityFile, knownHostsFile: container.knownHostsFile, hostKeyChecking: true };
+    container = await startTestHost({
+      docker,
+      image: testHost.image,
+      name,
+      network,
+      labels,
+      sharedDirs: options.runDir ? [options.runDir] : [],
+      bootTimeoutMs: testHost.bootTimeoutMs,
+    });
+    const host = {
+      kind: 'ssh' as const,
+      address: container.address,
+      port: 22,
+      user: 'root',
+      identityFile: container.identityFile,
+      knownHostsFile: container.knownHostsFile,
+      hostKeyChecking: true,
+    };
     const connection = new SshConnection(await sshEndpoint(host, {}), sshTimings(config));
     ssh = connection;
     // sshd comes up shortly after its host key: a refused connection is retried until the boot deadline.
     let lastError = '';
-    await waitFor(() => connection.connect().then(() => true, (error: unknown) => void (lastError = errorMessage(error))), {
-      what: `the test host ${name} does not accept SSH`,
-      timeoutMs: testHost.bootTimeoutMs,
-      intervalMs: 100,
-      lastSeen: () => lastError,
-    });
+    await waitFor(
+      () =>
+        connection.connect().then(
+          () => true,
+          (error: unknown) => void (lastError = errorMessage(error)),
+        ),
+      {
+        what: `the test host ${name} does not accept SSH`,
+        timeoutMs: testHost.bootTimeoutMs,
+        intervalMs: 100,
+        lastSeen: () => lastError,
+      },
+    );
     return { ssh: connection, serviceAddress: container.address };
   };
   const host = () => (remote ??= boot());
-  const orphanNotice = orphans.containers.length + orphans.networks.length > 0 ? `removed what a killed harness left: ${[...orphans.containers, ...orphans.networks].join(', ')}` : undefined;
+  const orphanNotice =
+    orphans.containers.length + orphans.networks.length > 0 ? `removed what a killed harness left: ${[...orphans.containers, ...orphans.networks].join(', ')}` : undefined;
 
   return {
     target: new SshSystemdTarget({ config, hostLabel: `the test host container ${name} (${testHost.image})`, host }),

@@ -41,7 +41,15 @@ export class UnitExec {
 
   async exec(command: string, args: string[], options: ExecOptions): Promise<ExecResult> {
     const started = Date.now();
-    const result = (fields: Partial<ExecResult>): ExecResult => ({ exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, ...fields, durationMs: Date.now() - started });
+    const result = (fields: Partial<ExecResult>): ExecResult => ({
+      exitCode: null,
+      signal: null,
+      stdout: '',
+      stderr: '',
+      timedOut: false,
+      ...fields,
+      durationMs: Date.now() - started,
+    });
     if (options.signal?.aborted) return result({ startError: `${command} was not run like ${this.describe}: aborted` });
     const transientUnit = `drill-exec-${randomBytes(6).toString('hex')}`;
     const what = `running ${command} like ${this.describe} (transient unit ${transientUnit})`;
@@ -49,7 +57,12 @@ export class UnitExec {
     try {
       const environment = await this.unitEnvironment();
       const { user, group, workingDirectory, envFile } = this.runAs;
-      argv = this.commands.runLikeUnit({ transientUnit, maxMs: options.timeoutMs + KILL_GRACE_MS, user, group, workingDirectory, environment, envFile }, options.env ?? {}, command, args);
+      argv = this.commands.runLikeUnit(
+        { transientUnit, maxMs: options.timeoutMs + KILL_GRACE_MS, user, group, workingDirectory, environment, envFile },
+        options.env ?? {},
+        command,
+        args,
+      );
     } catch (error) {
       return result({ startError: `${command} cannot be run like ${this.describe}: ${errorMessage(error)}` });
     }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { execStartPath, exitInfo, firstEnvironmentFile, hasExited, parseShow, restartedBySystemd, restartsItself, unitState } from './unit-state.ts';
 
 const show = (props: Record<string, string>) =>
-  unitState(parseShow(Object.entries({ ActiveState: 'active', SubState: 'running', InvocationID: 'abc', MainPID: '42', ExecMainCode: '0', ExecMainStatus: '0', NRestarts: '0', ...props }).map(([k, v]) => `${k}=${v}`).join('\n')));
+  unitState(
+    parseShow(
+      Object.entries({ ActiveState: 'active', SubState: 'running', InvocationID: 'abc', MainPID: '42', ExecMainCode: '0', ExecMainStatus: '0', NRestarts: '0', ...props })
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n'),
+    ),
+  );
 
 describe('unit state', () => {
   it('reads systemctl show output', () => {

@@ -4,8 +4,18 @@ import { swarmTargetSchema } from './swarm-schema.ts';
 
 const input = (overrides: Partial<Parameters<typeof engineSpec>[0]> = {}) => ({
   config: swarmTargetSchema.parse({ kind: 'swarm', v1: { image: 'acme/pipeline:1.4', port: 9000 } }),
-  serviceName: 'abaco-pipeline-ad13f5', role: 'v1' as const, deploymentId: 'd1', env: { PORT: '9000', A: 'b' }, writableDirs: ['/out'],
-  publishedPort: 41234, network: 'drill-swarm-x', labels: { run: 'x' }, taskLabels: { run: 'x' }, stopGraceMs: 1500, replicas: 1, ...overrides,
+  serviceName: 'abaco-pipeline-ad13f5',
+  role: 'v1' as const,
+  deploymentId: 'd1',
+  env: { PORT: '9000', A: 'b' },
+  writableDirs: ['/out'],
+  publishedPort: 41234,
+  network: 'drill-swarm-x',
+  labels: { run: 'x' },
+  taskLabels: { run: 'x' },
+  stopGraceMs: 1500,
+  replicas: 1,
+  ...overrides,
 });
 
 describe('engineSpec', () => {
@@ -19,7 +29,13 @@ describe('engineSpec', () => {
       RollbackConfig: { Order: 'stop-first' },
       EndpointSpec: { Ports: [{ TargetPort: 9000, PublishedPort: 41234, PublishMode: 'host', Protocol: 'tcp' }] },
       TaskTemplate: {
-        ContainerSpec: { Image: 'acme/pipeline:1.4', Env: ['PORT=9000', 'A=b'], User: '0:0', StopGracePeriod: 1_500_000_000, Mounts: [{ Type: 'bind', Source: '/out', Target: '/out' }] },
+        ContainerSpec: {
+          Image: 'acme/pipeline:1.4',
+          Env: ['PORT=9000', 'A=b'],
+          User: '0:0',
+          StopGracePeriod: 1_500_000_000,
+          Mounts: [{ Type: 'bind', Source: '/out', Target: '/out' }],
+        },
         RestartPolicy: { Condition: 'on-failure', Delay: 500_000_000, MaxAttempts: 0 },
         Networks: [{ Target: 'drill-swarm-x', Aliases: ['v1'] }],
       },

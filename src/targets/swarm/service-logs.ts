@@ -36,7 +36,9 @@ export class ServiceLogs {
 
   /** Attaches to the stream; resolves once it is open. `since` in ms since the epoch. */
   async follow(since: number): Promise<void> {
-    const stream = (await this.docker.getService(this.serviceId).logs({ follow: true, stdout: true, stderr: true, details: true, since: Math.floor(since / 1000) })) as unknown as NodeJS.ReadableStream;
+    const stream = (await this.docker
+      .getService(this.serviceId)
+      .logs({ follow: true, stdout: true, stderr: true, details: true, since: Math.floor(since / 1000) })) as unknown as NodeJS.ReadableStream;
     this.stream = stream;
     const out = new PassThrough();
     this.docker.modem.demuxStream(stream, out, out);
@@ -52,7 +54,11 @@ export class ServiceLogs {
 
   /** Waits until no line has arrived for quietMs (the engine delivers a stopped task's last lines late), at most timeoutMs. */
   async settle(quietMs = 250, timeoutMs = 1500): Promise<void> {
-    await waitFor(async () => ((await this.chain, Date.now() - this.lastLineAt >= quietMs) ? true : undefined), { what: 'log lines still arriving', timeoutMs, intervalMs: 50 }).catch(() => undefined);
+    await waitFor(async () => ((await this.chain, Date.now() - this.lastLineAt >= quietMs) ? true : undefined), {
+      what: 'log lines still arriving',
+      timeoutMs,
+      intervalMs: 50,
+    }).catch(() => undefined);
   }
 
   close(): void {

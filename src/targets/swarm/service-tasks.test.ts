@@ -6,8 +6,14 @@ const task = (State: string, DesiredState = 'running', Err?: string): EngineTask
 describe('service tasks', () => {
   it('describes tasks as docker service ps would, errors in brackets', () => {
     expect(describeTasks([])).toBe('no task yet');
-    expect(describeTasks([task('failed', 'shutdown', 'task: non-zero exit (2)'), task('failed', 'shutdown', 'task: non-zero exit (2)'), task('rejected', 'shutdown', 'No such image: x:latest'), task('running')]))
-      .toBe('2 failed (task: non-zero exit (2)), 1 rejected (No such image: x:latest), 1 running');
+    expect(
+      describeTasks([
+        task('failed', 'shutdown', 'task: non-zero exit (2)'),
+        task('failed', 'shutdown', 'task: non-zero exit (2)'),
+        task('rejected', 'shutdown', 'No such image: x:latest'),
+        task('running'),
+      ]),
+    ).toBe('2 failed (task: non-zero exit (2)), 1 rejected (No such image: x:latest), 1 running');
   });
 
   it('counts a task that completed while it should run as failed, one shut down on request as not', () => {

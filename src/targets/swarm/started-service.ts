@@ -93,7 +93,8 @@ export class StartedSwarmService implements StartedDeployment {
     await waitFor(
       async () => {
         await this.refresh();
-        if (this.tasks.filter(isFailed).length >= options.maxFailures) throw new Error(`${what}: ${this.tasks.filter(isFailed).length} tasks of the new spec failed; ${await describe()}`);
+        if (this.tasks.filter(isFailed).length >= options.maxFailures)
+          throw new Error(`${what}: ${this.tasks.filter(isFailed).length} tasks of the new spec failed; ${await describe()}`);
         const failed = this.tasks.filter(isFailed).length;
         // Stable: every replica running, and no task failed, for the monitor period.
         if (this.tasks.filter(isRunning).length < this.handle.replicas || failed > failures) runningSince = undefined;
@@ -101,7 +102,12 @@ export class StartedSwarmService implements StartedDeployment {
         failures = failed;
         return runningSince !== undefined && Date.now() - runningSince >= options.stableMs ? true : undefined;
       },
-      { what, timeoutMs: options.timeoutMs, intervalMs: 50, lastSeen: () => `${this.tasks.filter(isRunning).length}/${this.handle.replicas} running; tasks: ${describeTasks(this.tasks)}` },
+      {
+        what,
+        timeoutMs: options.timeoutMs,
+        intervalMs: 50,
+        lastSeen: () => `${this.tasks.filter(isRunning).length}/${this.handle.replicas} running; tasks: ${describeTasks(this.tasks)}`,
+      },
     ).catch(async (error: unknown) => {
       const message = errorMessage(error);
       throw new Error(message.includes('tasks of the new spec failed') ? message : `${message}; ${await describe()}`);
@@ -124,7 +130,15 @@ export class StartedSwarmService implements StartedDeployment {
     const started = Date.now();
     const [container] = await this.runningContainers().catch(() => []);
     if (!container) {
-      return { exitCode: null, signal: null, stdout: '', stderr: '', durationMs: Date.now() - started, timedOut: false, startError: `${this.describe()} has no running task to exec ${command} in (tasks: ${describeTasks(this.tasks)})` };
+      return {
+        exitCode: null,
+        signal: null,
+        stdout: '',
+        stderr: '',
+        durationMs: Date.now() - started,
+        timedOut: false,
+        startError: `${this.describe()} has no running task to exec ${command} in (tasks: ${describeTasks(this.tasks)})`,
+      };
     }
     return execInContainer(this.handle.docker, container, [command, ...args], options);
   }
@@ -168,10 +182,16 @@ export class StartedSwarmService implements StartedDeployment {
 
   /** RSS and CPU summed over the running tasks' containers (those on this node: all of them on a one-node swarm). */
   async sample(): Promise<ResourceSample | undefined> {
-    const ids = this.tasks.filter(isRunning).map((t) => t.Status?.ContainerStatus?.ContainerID).filter((id): id is string => Boolean(id));
+    const ids = this.tasks
+      .filter(isRunning)
+      .map((t) => t.Status?.ContainerStatus?.ContainerID)
+      .filter((id): id is string => Boolean(id));
     const samples = await Promise.all(
       ids.map(async (id) => {
-        const stats: EngineStats | undefined = await this.handle.docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false }).catch(() => undefined);
+        const stats: EngineStats | undefined = await this.handle.docker
+          .getContainer(id)
+          .stats({ stream: false, 'one-shot': true } as { stream: false })
+          .catch(() => undefined);
         return stats ? sampleFromStats(stats) : undefined;
       }),
     );

@@ -28,13 +28,21 @@ export async function joinSwarm(docker: Docker, advertiseAddr: string): Promise<
   const state = info.Swarm?.LocalNodeState ?? 'inactive';
   if (state === 'inactive') {
     // docker_gwbridge is made when the first container joins an overlay network, and outlives the swarm.
-    const gwbridge = await docker.getNetwork(GWBRIDGE).inspect().then(() => 'kept', () => 'remove');
+    const gwbridge = await docker
+      .getNetwork(GWBRIDGE)
+      .inspect()
+      .then(
+        () => 'kept',
+        () => 'remove',
+      );
     const labels = { [SWARM_CREATED_LABEL]: `${hostname()}:${process.pid}`, [GWBRIDGE_LABEL]: gwbridge };
     await docker.swarmInit({ ListenAddr: `${advertiseAddr}:2377`, AdvertiseAddr: advertiseAddr, Spec: { Labels: labels } });
     return { createdByHarness: true, initialised: true, nodes: 1 };
   }
   if (state !== 'active' || !info.Swarm?.ControlAvailable) {
-    throw new HarnessError(`target swarm: this Docker engine is a swarm ${state === 'active' ? 'worker' : `node in state '${state}'`}, not a manager: point DOCKER_HOST at a manager`);
+    throw new HarnessError(
+      `target swarm: this Docker engine is a swarm ${state === 'active' ? 'worker' : `node in state '${state}'`}, not a manager: point DOCKER_HOST at a manager`,
+    );
   }
   const swarm = (await docker.swarmInspect()) as { Spec?: { Labels?: Record<string, string> } };
   return { createdByHarness: Boolean(swarm.Spec?.Labels?.[SWARM_CREATED_LABEL]), initialised: false, nodes: info.Swarm.Nodes ?? 1 };
@@ -59,7 +67,10 @@ export async function leaveIfLast(docker: Docker, host = hostname(), alive: (pid
   if (inUse) return false;
   await docker.swarmLeave({ force: true });
   if (swarm.Spec.Labels[GWBRIDGE_LABEL] === 'remove') {
-    await docker.getNetwork(GWBRIDGE).remove().catch(() => undefined); // still in use by someone's container: it stays
+    await docker
+      .getNetwork(GWBRIDGE)
+      .remove()
+      .catch(() => undefined); // still in use by someone's container: it stays
   }
   return true;
 }

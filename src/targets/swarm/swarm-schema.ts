@@ -20,10 +20,7 @@ export const swarmTargetSchema = z
       .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'lower-case letters, digits and -, at most 41 characters')
       .default('abaco-pipeline')
       .describe("The service's name; `-<run id suffix>` is appended, so that two runs on one swarm never share a service."),
-    services: z
-      .enum(['one', 'two'])
-      .default('one')
-      .describe('`one`: V1 and V2 are versions of one service, updated from one to the other; `two`: a service per version, scaled.'),
+    services: z.enum(['one', 'two']).default('one').describe('`one`: V1 and V2 are versions of one service, updated from one to the other; `two`: a service per version, scaled.'),
     rollback: z
       .enum(['update', 'service-rollback'])
       .default('update')
@@ -32,12 +29,7 @@ export const swarmTargetSchema = z
       ),
     v1: versionSchema('drill-pipeline-v1:latest').describe("V1's image and port."),
     v2: versionSchema('drill-pipeline-v2:latest').describe("V2's image and port."),
-    replicas: z
-      .number()
-      .int()
-      .positive()
-      .default(1)
-      .describe('Tasks per version. Host-mode publishing binds one port per node: more than one replica needs as many nodes.'),
+    replicas: z.number().int().positive().default(1).describe('Tasks per version. Host-mode publishing binds one port per node: more than one replica needs as many nodes.'),
     publishHost: z.string().min(1).default('127.0.0.1').describe('The address the harness reaches the published port at: this machine on a one-node swarm.'),
     restart: z
       .strictObject({

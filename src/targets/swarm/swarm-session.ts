@@ -38,7 +38,10 @@ export async function openSwarmSession(engine: Engine, config: SwarmTargetConfig
   const lock = options.lockPath ? { path: options.lockPath } : {};
   const labels = runLabels(runId);
   const network = `drill-swarm-${runId.toLowerCase()}`;
-  const suffix = runId.toLowerCase().replace(/[^a-z0-9]/g, '').slice(-6);
+  const suffix = runId
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(-6);
   const base = `${config.service}-${suffix}`;
   const serviceNames = config.services === 'one' ? { v1: base, v2: base } : { v1: `${base}-v1`, v2: `${base}-v2` };
   const { membership, orphans } = await withSwarmLock(async () => {
@@ -66,7 +69,9 @@ export async function openSwarmSession(engine: Engine, config: SwarmTargetConfig
         const errors: string[] = [];
         const leftovers: string[] = [];
         // A service still running tasks is a leftover: every test scales its versions down.
-        const running = (await docker.listServices({ filters: { label: [`${RUN_ID_LABEL}=${runId}`] } }).catch(() => [])) as Array<{ Spec?: { Name?: string; Mode?: { Replicated?: { Replicas?: number } } } }>;
+        const running = (await docker.listServices({ filters: { label: [`${RUN_ID_LABEL}=${runId}`] } }).catch(() => [])) as Array<{
+          Spec?: { Name?: string; Mode?: { Replicated?: { Replicas?: number } } };
+        }>;
         leftovers.push(...running.filter((s) => (s.Spec?.Mode?.Replicated?.Replicas ?? 0) > 0).map((s) => `service ${s.Spec?.Name}`));
         const services = await removeRunServices(docker, runId);
         errors.push(...services.errors);

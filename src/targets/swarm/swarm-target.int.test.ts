@@ -6,7 +6,13 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImages } from '../../../containers/build/ensure-images.ts';
 import { imageRecipes } from '../../../containers/build/recipes.ts';
-import { expectAddressAnswers, expectExecLikeTheService, expectMissingProgramReported, expectPauseResume, expectTimeoutReported } from '../../../test/helpers/deployment-capabilities.ts';
+import {
+  expectAddressAnswers,
+  expectExecLikeTheService,
+  expectMissingProgramReported,
+  expectPauseResume,
+  expectTimeoutReported,
+} from '../../../test/helpers/deployment-capabilities.ts';
 import { runLeftovers, swarmState, swarmTestsRun } from '../../../test/helpers/swarm.ts';
 import { waitFor } from '../../util/wait-for.ts';
 import { OWNER_LABEL } from '../engine/run-labels.ts';
@@ -73,14 +79,28 @@ describe.runIf(swarmTestsRun)('SwarmTarget on a real one-node swarm', () => {
     await rm(outputDir, { recursive: true, force: true });
   });
 
-  const suffix = (id: string) => id.toLowerCase().replace(/[^a-z0-9]/g, '').slice(-6);
+  const suffix = (id: string) =>
+    id
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')
+      .slice(-6);
   const spec = (role: 'v1' | 'v2', env: Record<string, string> = {}, stopGraceMs = 5000): ServiceSpec => ({
-    name: role.toUpperCase(), role, command: 'unused', args: [], cwd: '/', hostEnv: { PATH: '/host/only' },
-    env: { PORT: '{{port}}', OUTPUT_DIR: outputDir, VERSION: role, ...env }, writableDirs: [outputDir], stopGraceMs,
+    name: role.toUpperCase(),
+    role,
+    command: 'unused',
+    args: [],
+    cwd: '/',
+    hostEnv: { PATH: '/host/only' },
+    env: { PORT: '{{port}}', OUTPUT_DIR: outputDir, VERSION: role, ...env },
+    writableDirs: [outputDir],
+    stopGraceMs,
   });
   const start = async (s: TargetSession, ...args: Parameters<typeof spec>) => (await s.target.deploy(spec(...args))).start();
   const version = async (started: StartedDeployment) => ((await waitHealthy(started, { path: '/health', timeoutMs: 20_000 })).body as { version: string }).version;
-  const serviceImage = async (name: string) => ((await docker.getService(name).inspect()) as { Spec: { TaskTemplate: { ContainerSpec: { Env: string[] } } } }).Spec.TaskTemplate.ContainerSpec.Env.find((e) => e.startsWith('VERSION='));
+  const serviceImage = async (name: string) =>
+    ((await docker.getService(name).inspect()) as { Spec: { TaskTemplate: { ContainerSpec: { Env: string[] } } } }).Spec.TaskTemplate.ContainerSpec.Env.find((e) =>
+      e.startsWith('VERSION='),
+    );
 
   it('rolls one service from V2 to V1 and back by service updates, on one address, stopping each gracefully', async () => {
     const v2 = await start(session, 'v2');
@@ -125,7 +145,10 @@ describe.runIf(swarmTestsRun)('SwarmTarget on a real one-node swarm', () => {
     // task (measured 450–550 ms at load 6–9), so with the default 500 ms a task that "exits at once" could
     // pass for converged (it did in 4 of 7 runs of the unchanged test).
     const exitRunId = `${runId}-exit`;
-    const exiting = await openTarget(swarmTargetSchema.parse({ kind: 'swarm', service: 'drill-it', v1: { image, port: 9000 }, restart: { delayMs: 100 }, monitorMs: 3000, convergeTimeoutMs: 30_000 }), { runId: exitRunId, env: process.env });
+    const exiting = await openTarget(
+      swarmTargetSchema.parse({ kind: 'swarm', service: 'drill-it', v1: { image, port: 9000 }, restart: { delayMs: 100 }, monitorMs: 3000, convergeTimeoutMs: 30_000 }),
+      { runId: exitRunId, env: process.env },
+    );
     try {
       await expect(start(exiting, 'v1', { EXIT_AT_ONCE: '1' })).rejects.toThrow(
         /V1 service drill-it-\w+ did not converge: 3 tasks of the new spec failed; 0\/1 tasks running on the new spec; tasks: .*failed \(task: non-zero exit \(2\)\)[\s\S]*config missing/,
@@ -139,9 +162,14 @@ describe.runIf(swarmTestsRun)('SwarmTarget on a real one-node swarm', () => {
   });
 
   it('names a V1 image the node does not have: its tasks are rejected', async () => {
-    const missing = await openTarget(swarmTargetSchema.parse({ kind: 'swarm', service: 'drill-it-missing', v1: { image: 'drill-no-such-image:latest' }, convergeTimeoutMs: 30_000 }), { runId: `${runId}-missing`, env: process.env });
+    const missing = await openTarget(
+      swarmTargetSchema.parse({ kind: 'swarm', service: 'drill-it-missing', v1: { image: 'drill-no-such-image:latest' }, convergeTimeoutMs: 30_000 }),
+      { runId: `${runId}-missing`, env: process.env },
+    );
     try {
-      await expect(start(missing, 'v1')).rejects.toThrow(/V1 service drill-it-missing-\w+ did not converge: 3 tasks of the new spec failed; .*rejected \(No such image: drill-no-such-image/);
+      await expect(start(missing, 'v1')).rejects.toThrow(
+        /V1 service drill-it-missing-\w+ did not converge: 3 tasks of the new spec failed; .*rejected \(No such image: drill-no-such-image/,
+      );
     } finally {
       expect((await missing.close()).errors).toEqual([]);
     }
@@ -202,7 +230,9 @@ describe.runIf(swarmTestsRun)('SwarmTarget on a real one-node swarm', () => {
     const refused = await v2.exec('node', ['-e', '1'], { timeoutMs: 5000 });
     expect(refused.startError).toMatch(/V2 service drill-it-\w+ has no running task/);
     await v2[Symbol.asyncDispose]();
-    await annotate(`exec ${execMs} ms; a 1000 ms timeout reported after ${slow.durationMs} ms; pause ${measured.pauseMs} ms, then GET /health → ${measured.failedProbe}; resume → healthy in ${measured.resumeToHealthyMs} ms`);
+    await annotate(
+      `exec ${execMs} ms; a 1000 ms timeout reported after ${slow.durationMs} ms; pause ${measured.pauseMs} ms, then GET /health → ${measured.failedProbe}; resume → healthy in ${measured.resumeToHealthyMs} ms`,
+    );
   });
 
   it('kill() SIGKILLs the task container (also a paused one): the restart policy starts a new task, counted by restartCount()', async ({ annotate }) => {
@@ -220,7 +250,9 @@ describe.runIf(swarmTestsRun)('SwarmTarget on a real one-node swarm', () => {
     const healthyAgainMs = Math.round(performance.now() - killing);
     expect(await v2.isRunning()).toBe(true);
     await v2.kill();
-    expect(await waitFor(async () => ((await v2.restartCount!()) >= 2 ? v2.restartCount!() : undefined), { what: 'V2 not restarted after a second kill()', timeoutMs: 60_000 })).toBe(2);
+    expect(
+      await waitFor(async () => ((await v2.restartCount!()) >= 2 ? v2.restartCount!() : undefined), { what: 'V2 not restarted after a second kill()', timeoutMs: 60_000 }),
+    ).toBe(2);
     await v2[Symbol.asyncDispose]();
     expect(await v2.isRunning()).toBe(false);
     await annotate(`kill → the restarted task healthy in ${healthyAgainMs} ms (restart delay 100 ms)`);

@@ -22,7 +22,13 @@ export interface SwarmTargetContext {
   defaultStopGraceMs?: number;
 }
 
-type EngineService = { ID: string; Version?: { Index?: number }; Spec?: Docker.ServiceSpec; PreviousSpec?: Docker.ServiceSpec; UpdateStatus?: { State?: string; Message?: string } };
+type EngineService = {
+  ID: string;
+  Version?: { Index?: number };
+  Spec?: Docker.ServiceSpec;
+  PreviousSpec?: Docker.ServiceSpec;
+  UpdateStatus?: { State?: string; Message?: string };
+};
 
 /**
  * V1 and V2 as versions of one swarm service (or a service each). Starting a version is a service
@@ -60,14 +66,31 @@ export class SwarmTarget implements Target {
     const env = Object.fromEntries(Object.entries(spec.env).map(([key, value]) => [key, value.replaceAll('{{port}}', String(port))]));
     const since = Date.now();
     const wanted = engineSpec({
-      config, serviceName, role: spec.role, deploymentId: randomUUID().slice(0, 13), env, writableDirs: spec.writableDirs, publishedPort,
-      network: this.context.network, labels: this.context.labels, taskLabels: this.context.taskLabels, stopGraceMs, replicas: config.replicas,
+      config,
+      serviceName,
+      role: spec.role,
+      deploymentId: randomUUID().slice(0, 13),
+      env,
+      writableDirs: spec.writableDirs,
+      publishedPort,
+      network: this.context.network,
+      labels: this.context.labels,
+      taskLabels: this.context.taskLabels,
+      stopGraceMs,
+      replicas: config.replicas,
       ...(config.runAs === 'harness' && process.getuid && process.getgid ? { user: `${process.getuid()}:${process.getgid()}` } : {}),
     });
     const { service, deploymentId, how } = await this.apply(serviceName, wanted, spec.role);
     spec.onLogLine?.(`[drill] ${spec.name}: ${how}`);
     const started = new StartedSwarmService({
-      name: spec.name, docker, serviceId: service.ID, serviceName, deploymentId, replicas: config.replicas, stopGraceMs, orchestratorRestarts: config.restart.condition !== 'none',
+      name: spec.name,
+      docker,
+      serviceId: service.ID,
+      serviceName,
+      deploymentId,
+      replicas: config.replicas,
+      stopGraceMs,
+      orchestratorRestarts: config.restart.condition !== 'none',
       baseUrl: `http://${config.publishHost}:${publishedPort}`,
       address: { host: config.publishHost, port: publishedPort },
       scaleDown: () => this.scaleDown(serviceName, deploymentId, spec.role),
@@ -75,7 +98,12 @@ export class SwarmTarget implements Target {
     });
     await started.begin(since - 1000);
     try {
-      await started.converge({ timeoutMs: config.convergeTimeoutMs, maxFailures: config.convergeFailures, stableMs: config.monitorMs, updateStatus: async () => (await this.inspect(serviceName))?.UpdateStatus?.Message });
+      await started.converge({
+        timeoutMs: config.convergeTimeoutMs,
+        maxFailures: config.convergeFailures,
+        stableMs: config.monitorMs,
+        updateStatus: async () => (await this.inspect(serviceName))?.UpdateStatus?.Message,
+      });
     } catch (error) {
       // A start that did not converge leaves nothing running: the caller never got a deployment to stop.
       await started[Symbol.asyncDispose]();
@@ -98,7 +126,11 @@ export class SwarmTarget implements Target {
       const adopted = deploymentOf(current.Spec)!;
       const replicas = replicasOf(wanted);
       if (replicasOf(current.Spec) !== replicas) await this.update(current, { ...current.Spec!, Mode: { Replicated: { Replicas: replicas } } });
-      return { service: current, deploymentId: adopted, how: `service ${name} is at ${this.imageOf(role)} by \`docker service rollback\`${replicasOf(current.Spec) !== replicas ? `; scaled to ${replicas}` : ''}` };
+      return {
+        service: current,
+        deploymentId: adopted,
+        how: `service ${name} is at ${this.imageOf(role)} by \`docker service rollback\`${replicasOf(current.Spec) !== replicas ? `; scaled to ${replicas}` : ''}`,
+      };
     }
     await this.update(current, wanted);
     const previous = roleOf(current.Spec);

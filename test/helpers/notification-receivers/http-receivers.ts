@@ -100,7 +100,12 @@ async function startReceiver(handler: Handler, misbehaviour: Misbehaviour = {}):
 export async function slackReceiver(misbehaviour?: Misbehaviour) {
   const receiver = await startReceiver((request) => {
     const problems = validateSlackMessage(request.json);
-    return { problems, answer: problems.length ? { status: 400, headers: { 'content-type': 'text/plain' }, body: 'invalid_blocks' } : { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' } };
+    return {
+      problems,
+      answer: problems.length
+        ? { status: 400, headers: { 'content-type': 'text/plain' }, body: 'invalid_blocks' }
+        : { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' },
+    };
   }, misbehaviour);
   // The shape of a real incoming-webhook URL: the path is the credential.
   return { ...receiver, url: `${receiver.origin}/services/T0DRILL01/B0DRILL02/${randomBytes(12).toString('hex')}` };
@@ -110,7 +115,12 @@ export async function slackReceiver(misbehaviour?: Misbehaviour) {
 export async function teamsReceiver(misbehaviour?: Misbehaviour) {
   const receiver = await startReceiver((request) => {
     const problems = validateTeamsMessage(request.json);
-    return { problems, answer: problems.length ? { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'InvalidRequestContent', message: problems.join('; ') } }) } : { status: 202 } };
+    return {
+      problems,
+      answer: problems.length
+        ? { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'InvalidRequestContent', message: problems.join('; ') } }) }
+        : { status: 202 },
+    };
   }, misbehaviour);
   const sig = randomBytes(16).toString('base64url');
   return { ...receiver, url: `${receiver.origin}/workflows/0d1e/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${sig}`, sig };
@@ -121,7 +131,15 @@ export async function pagerdutyReceiver(misbehaviour?: Misbehaviour) {
   const alerts = new Map<string, 'triggered' | 'resolved'>();
   const receiver = await startReceiver((request) => {
     const problems = request.path === '/v2/enqueue' && request.method === 'POST' ? validatePagerdutyEvent(request.json) : [`no such endpoint ${request.method} ${request.path}`];
-    if (problems.length) return { problems, answer: { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'invalid event', message: 'Event object is invalid', errors: problems }) } };
+    if (problems.length)
+      return {
+        problems,
+        answer: {
+          status: 400,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ status: 'invalid event', message: 'Event object is invalid', errors: problems }),
+        },
+      };
     const event = request.json as { event_action: string; dedup_key?: string };
     const key = event.dedup_key ?? randomBytes(16).toString('hex');
     if (event.event_action === 'trigger') alerts.set(key, 'triggered');
@@ -147,7 +165,8 @@ export async function statuspageReceiver(pageId: string, apiKey: string, misbeha
   const collection = `/v1/pages/${pageId}/incidents`;
   const json = (status: number, body: unknown): Answer => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const receiver = await startReceiver((request) => {
-    if (request.headers.authorization !== `OAuth ${apiKey}`) return { problems: ['authorization: OAuth <api key> expected'], answer: json(401, { error: 'Could not authenticate' }) };
+    if (request.headers.authorization !== `OAuth ${apiKey}`)
+      return { problems: ['authorization: OAuth <api key> expected'], answer: json(401, { error: 'Could not authenticate' }) };
     const create = request.method === 'POST' && request.path === collection;
     const match = request.method === 'PATCH' ? new RegExp(`^${collection}/([a-z0-9]+)$`).exec(request.path) : null;
     if (!create && !match) return { problems: [`no such endpoint ${request.method} ${request.path}`], answer: json(404, { error: 'Not found' }) };
@@ -156,7 +175,14 @@ export async function statuspageReceiver(pageId: string, apiKey: string, misbeha
     const fields = (request.json as { incident: { name?: string; status?: string; impact_override?: string; body?: string; components?: Record<string, string> } }).incident;
     let incident: StoredIncident;
     if (create) {
-      incident = { id: randomBytes(6).toString('hex'), name: fields.name!, status: fields.status ?? 'investigating', impact: fields.impact_override ?? 'none', components: {}, updates: [] };
+      incident = {
+        id: randomBytes(6).toString('hex'),
+        name: fields.name!,
+        status: fields.status ?? 'investigating',
+        impact: fields.impact_override ?? 'none',
+        components: {},
+        updates: [],
+      };
       incidents.set(incident.id, incident);
     } else {
       const found = incidents.get(match![1]!);
@@ -175,7 +201,8 @@ export async function statuspageReceiver(pageId: string, apiKey: string, misbeha
 /** A receiver of the harness's own webhook that checks the bearer token and verifies the HMAC signature. */
 export async function webhookReceiver(options: { secret?: string; token?: string } = {}, misbehaviour?: Misbehaviour) {
   const receiver = await startReceiver((request) => {
-    if (options.token !== undefined && request.headers.authorization !== `Bearer ${options.token}`) return { problems: ['authorization: bearer token expected'], answer: { status: 401 } };
+    if (options.token !== undefined && request.headers.authorization !== `Bearer ${options.token}`)
+      return { problems: ['authorization: bearer token expected'], answer: { status: 401 } };
     if (options.secret !== undefined) {
       const problems = verifyWebhookSignature(request.headers, request.raw, options.secret);
       if (problems.length) return { problems, answer: { status: 401, body: problems.join('; ') } };

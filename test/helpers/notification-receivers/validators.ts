@@ -94,9 +94,10 @@ export function validateTeamsMessage(body: unknown, versions: readonly string[] 
       if (element.color !== undefined && !colors.includes(String(element.color))) problems.push(`${at}.color: one of ${colors.join(', ')}`);
       if (element.type === 'FactSet') {
         if (!Array.isArray(element.facts) || element.facts.length === 0) problems.push(`${at}.facts: required`);
-        else element.facts.forEach((fact: unknown, f) => {
-          if (!isObject(fact) || !isString(fact.title) || !isString(fact.value)) problems.push(`${at}.facts[${f}]: title and value are required strings`);
-        });
+        else
+          element.facts.forEach((fact: unknown, f) => {
+            if (!isObject(fact) || !isString(fact.title) || !isString(fact.value)) problems.push(`${at}.facts[${f}]: title and value are required strings`);
+          });
       }
       return undefined;
     });
@@ -138,7 +139,28 @@ export function validateStatuspageIncident(body: unknown, create: boolean): stri
   problems.push(
     ...unknownKeys(
       incident,
-      ['name', 'status', 'impact_override', 'scheduled_for', 'scheduled_until', 'scheduled_remind_prior', 'scheduled_auto_in_progress', 'scheduled_auto_completed', 'metadata', 'deliver_notifications', 'auto_tweet_at_beginning', 'auto_tweet_on_completion', 'auto_tweet_on_creation', 'auto_tweet_one_hour_before', 'backfill_date', 'backfilled', 'body', 'components', 'component_ids', 'scheduled_auto_transition'],
+      [
+        'name',
+        'status',
+        'impact_override',
+        'scheduled_for',
+        'scheduled_until',
+        'scheduled_remind_prior',
+        'scheduled_auto_in_progress',
+        'scheduled_auto_completed',
+        'metadata',
+        'deliver_notifications',
+        'auto_tweet_at_beginning',
+        'auto_tweet_on_completion',
+        'auto_tweet_on_creation',
+        'auto_tweet_one_hour_before',
+        'backfill_date',
+        'backfilled',
+        'body',
+        'components',
+        'component_ids',
+        'scheduled_auto_transition',
+      ],
       'incident',
     ),
   );
@@ -147,12 +169,16 @@ export function validateStatuspageIncident(body: unknown, create: boolean): stri
   if (incident.impact_override !== undefined && !impacts.includes(String(incident.impact_override))) problems.push(`incident.impact_override: one of ${impacts.join(', ')}`);
   if (incident.body !== undefined && typeof incident.body !== 'string') problems.push('incident.body: a string');
   if (incident.deliver_notifications !== undefined && typeof incident.deliver_notifications !== 'boolean') problems.push('incident.deliver_notifications: a boolean');
-  if (incident.component_ids !== undefined && (!Array.isArray(incident.component_ids) || !incident.component_ids.every((id) => isString(id)))) problems.push('incident.component_ids: an array of ids');
+  if (incident.component_ids !== undefined && (!Array.isArray(incident.component_ids) || !incident.component_ids.every((id) => isString(id))))
+    problems.push('incident.component_ids: an array of ids');
   if (incident.components !== undefined) {
     if (!isObject(incident.components)) problems.push('incident.components: an object of component id → status');
-    else for (const [id, status] of Object.entries(incident.components)) if (!componentStatuses.includes(String(status))) problems.push(`incident.components.${id}: one of ${componentStatuses.join(', ')}`);
+    else
+      for (const [id, status] of Object.entries(incident.components))
+        if (!componentStatuses.includes(String(status))) problems.push(`incident.components.${id}: one of ${componentStatuses.join(', ')}`);
   }
-  if (incident.metadata !== undefined && (!isObject(incident.metadata) || !Object.values(incident.metadata).every(isObject))) problems.push('incident.metadata: top-level values must be objects');
+  if (incident.metadata !== undefined && (!isObject(incident.metadata) || !Object.values(incident.metadata).every(isObject)))
+    problems.push('incident.metadata: top-level values must be objects');
   return problems;
 }
 
