@@ -208,7 +208,10 @@ describe('check-mutation matrix: each check shown failing by a named fault', () 
       const d = await drillWith('abaco', 'data-validation', () => undefined, { ABACO_V2_FAULTS: 'drop-one' });
       expect(d.exitCode, d.output).toBe(1);
       expect(d.failed).toEqual(expect.arrayContaining(['v2-no-data-loss', 'zero-data-loss', 'same-records-v1-v2']));
-      expect(d.check('v2-no-data-loss').message).toMatch(/^V2 lost 1 record\(s\) before the rollback; sample: payments:\d+$/);
+      // The same count feeds the decision criteria: the runbook's "data loss detected" trigger fires on it.
+      expect(d.check('v2-no-data-loss').message).toMatch(
+        /^V2 lost 1 record\(s\) before the rollback; sample: payments:\d+; the decision criteria call for a rollback: Unexplained row loss > 0/,
+      );
       const key = /payments:\d+/.exec(d.check('v2-no-data-loss').message!)![0];
       expect(d.check('zero-data-loss').message).toContain(key);
       expect(d.check('same-records-v1-v2').message).toContain(`1 processed by V1 only (${key})`);
@@ -219,7 +222,7 @@ describe('check-mutation matrix: each check shown failing by a named fault', () 
       const d = await drillWith('abaco', 'data-validation', () => undefined, { ABACO_V2_FAULTS: 'drop-one:latest' });
       expect(d.exitCode, d.output).toBe(1);
       expect(d.failed).toEqual(expect.arrayContaining(['v2-no-data-loss', 'zero-data-loss']));
-      expect(d.check('v2-no-data-loss')).toMatchObject({ value: 1, message: expect.stringMatching(/sample: payments:\d+$/) });
+      expect(d.check('v2-no-data-loss')).toMatchObject({ value: 1, message: expect.stringMatching(/sample: payments:\d+; the decision criteria call for a rollback/) });
     });
 
     it('record-values-match fails with abaco V2 wrong-value, naming the key and both values', async () => {

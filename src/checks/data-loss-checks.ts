@@ -118,7 +118,12 @@ function missing(a: AccountingFacts | undefined, who: string, when: string): Mea
   if (!a) return notMeasured('record accounting');
   if (!a.missingKeys) return { value: 0, evidence: a.evidence };
   const lead = who ? `${who} ${a.missingKeys} record(s) ${when}` : `${a.missingKeys} of ${a.sourceKeys} source keys neither processed nor quarantined ${when}`;
-  return { value: a.missingKeys, evidence: a.evidence, message: `${lead}; sample: ${sample(a.missingSample, a.missingKeys)}` };
+  const trigger = a.criterion
+    ? a.criterion.fired
+      ? `; the decision criteria call for a rollback: ${a.criterion.title}`
+      : `; the decision criteria did not fire (${a.criterion.title})`
+    : '';
+  return { value: a.missingKeys, evidence: a.evidence, message: `${lead}; sample: ${sample(a.missingSample, a.missingKeys)}${trigger}` };
 }
 
 /**

@@ -182,6 +182,8 @@ export interface AccountingFacts {
   duplicateSourceKeys: number;
   valueColumns: string[];
   evidence: string;
+  /** Before the rollback only: the decision criteria's verdict on this loss (the runbook's "data loss detected" trigger). */
+  criterion?: { fired: boolean; title: string };
 }
 
 export function newTestState(testId: string, evidence: Evidence): TestState {

@@ -1,3 +1,4 @@
+import { evaluate } from '../../criteria/evaluate.ts';
 import { schemaFingerprint } from '../../database/fingerprint.ts';
 import { exportHistoryRows, snapshotHistory } from '../../database/history.ts';
 import { readKpis } from '../../kpis/read-kpis.ts';
@@ -7,7 +8,7 @@ import { toJsonLines } from '../../telemetry/scraper.ts';
 import type { StepDefinition } from '../../runner/runner.ts';
 import { accountBeforeRollback } from './account-records.ts';
 import { dumpToEvidence, proveAgainstBackup } from './database-dump.ts';
-import { fillPlaceholders, need, type DrillWorld, type TestState } from '../../runner/world.ts';
+import { fillPlaceholders, need, type AccountingFacts, type DrillWorld, type TestState } from '../../runner/world.ts';
 
 /** Runbook Phase 1: "Take production database backup" — a real pg_dump (custom format) into evidence. */
 export function backupDatabase(world: DrillWorld, state: TestState): StepDefinition {
@@ -96,10 +97,26 @@ export function recordSystemState(world: DrillWorld, state: TestState): StepDefi
       const schema = await schemaFingerprint(dsn, { schemas: world.env.verification.schemas });
       state.facts.schemaBefore = { hash: schema.hash, evidence: await state.evidence.write('schema-before.json', JSON.stringify(schema, null, 1)) };
       if (world.env.accounting) {
-        state.facts.accountingBefore = await accountBeforeRollback(world, state);
-        ctx.record('sourceKeys', state.facts.accountingBefore.sourceKeys);
-        ctx.record('missingKeys', state.facts.accountingBefore.missingKeys);
+        const before = await accountBeforeRollback(world, state);
+        state.facts.accountingBefore = { ...before, criterion: dataLossCriterion(world, before) };
+        ctx.record('sourceKeys', before.sourceKeys);
+        ctx.record('missingKeys', before.missingKeys);
+        ctx.record('dataLossCriterion', state.facts.accountingBefore.criterion);
       }
     },
   };
+}
+
+/**
+ * The runbook's "data loss detected" trigger fed by the count the database proved, not by a gauge: the
+ * keys V2 was asked to handle in, those it processed or quarantined out, read by the same evaluator
+ * (and the environment's criteria overrides) as every other rollback decision.
+ */
+function dataLossCriterion(world: DrillWorld, before: AccountingFacts): { fired: boolean; title: string } {
+  const { criteria, notTrigger } = world.env.decision;
+  const sample = { t: new Date().toISOString(), rowsIn: before.sourceKeys, rowsOut: before.sourceKeys - before.missingKeys };
+  const decision = evaluate({ samples: [sample] }, undefined, { overrides: { ...(criteria ? { criteria } : {}), ...(notTrigger ? { notTrigger } : {}) } });
+  const fired = decision.fired.find((f) => f.id === 'data-loss');
+  const evaluated = decision.evaluated.find((e) => e.id === 'data-loss');
+  return { fired: fired !== undefined, title: fired?.title ?? evaluated?.title ?? 'data-loss (not configured)' };
 }
