@@ -123,7 +123,8 @@ export const checkCatalog: readonly CheckInfo[] = [
   {
     id: 'v2-no-data-loss',
     tests: ['dry-run', 'data-validation'],
-    compares: 'before the rollback, every source key V2 was asked to handle (the keys there were when the harness asked for its run) processed or quarantined, by key; the same count feeds the decision criteria (data-loss)',
+    compares:
+      'before the rollback, every source key V2 was asked to handle (the keys there were when the harness asked for its run) processed or quarantined, by key; the same count feeds the decision criteria (data-loss)',
     threshold: '0 keys lost',
     needs: 'accounting',
     fault: 'abaco V2 drop-one (and drop-one:latest)',
