@@ -32,7 +32,13 @@ describe('negative proofs: the data-validation drill catches real faults', () =>
     const loss = check('zero-data-loss');
     expect(loss.status).toBe('failed');
     expect(loss.value).toBeGreaterThan(0);
-    expect(loss.message).toMatch(new RegExp(`^${loss.value} of \\d+ source keys not accounted for; sample: (loans|payments):\\d+`));
+    expect(loss.message).toMatch(new RegExp(`^${loss.value} of \\d+ source keys neither processed nor quarantined after the rollback; sample: (loans|payments):\\d+`));
+    // The same loss, seen before the rollback, is the runbook's "data loss detected" trigger.
+    expect(check('v2-no-data-loss')).toMatchObject({
+      status: 'failed',
+      value: loss.value,
+      message: expect.stringContaining('the decision criteria call for a rollback: Unexplained row loss > 0 rows'),
+    });
   });
 
   it('fails on a 2% KPI skew, naming KPI, as-of, segment and both values', async () => {
@@ -57,7 +63,7 @@ describe('negative proofs: the data-validation drill catches real faults', () =>
     expect(result.exitCode, result.all).toBe(1);
     const history = check('history-intact');
     expect(history.status).toBe('failed');
-    expect(history.message).toMatch(/^2024-\d{2}-\d{2} all active_loans: /);
+    expect(history.message).toMatch(/^1 row\(s\): 2024-\d{2}-\d{2} all active_loans: .*"value":\d+.* → .*"value":\d+/);
   });
 
   it('stops before the rollback when the backup does not restore (a truncated dump)', async () => {
