@@ -3,7 +3,7 @@ import { exportHistoryRows, snapshotHistory } from '../../database/history.ts';
 import { readKpis } from '../../kpis/read-kpis.ts';
 import { probe } from '../../pipeline/health-check.ts';
 import { serviceFill } from '../../runner/service-spec.ts';
-import { toJsonLines } from '../../telemetry/scraper.ts';
+import { jsonLinesOf } from '../../telemetry/scraper.ts';
 import type { StepDefinition } from '../../runner/runner.ts';
 import { accountBeforeRollback } from './account-records.ts';
 import { dumpToEvidence, proveAgainstBackup } from './database-dump.ts';
@@ -57,9 +57,10 @@ export function exportV2Metrics(world: DrillWorld, state: TestState): StepDefini
     title: "Export V2's metrics: scraped /metrics samples and its KPI rows",
     phase: 'pre-rollback',
     async run(ctx) {
+      // Streamed line by line: a long series is written without ever being one string.
       const samples = (state.scrapers.v2 ?? []).flatMap((s) => s.samples());
       ctx.record('metricsSamples', samples.length);
-      if (samples.length > 0) ctx.record('metricsEvidence', await state.evidence.write('v2-metrics.jsonl', toJsonLines(samples)));
+      if (samples.length > 0) ctx.record('metricsEvidence', await state.evidence.writeLines('v2-metrics.jsonl', jsonLinesOf(samples)));
       const dsn = need(state.databaseUrl, 'the drill database');
       if (world.env.kpis) {
         const points = await readKpis(world.env.kpis.source, { dsn, fill: (v) => fillPlaceholders(v, state, world) });
