@@ -2,8 +2,9 @@
  * The benchmark of issue 8, measured side by side in one run and printed as one table:
  * figure | this project (median, min–max) | anchor (label, median) | ratio | goal | met?
  *
- *   npm run bench                      full sizes (≈ 15 min): rollback on processes and, when an engine answers, containers
- *   npm run bench -- --quick           small sizes, 3 rounds each, no containers (< 3 min)
+ *   npm run bench                      full sizes (≈ 35 min): rollback on processes and, when an engine answers, containers
+ *   npm run bench -- --quick           small sizes, 3 rounds each, no containers (< 3 min on a quiet machine; the four
+ *                                      drills only when they fit in that budget, else printed as skipped)
  *   npm run bench -- --json out.json   also writes the figures (for bench/RESULTS.md)
  *
  * Exit 0 when every figure was measured (goals not met are printed, not an error); 1 when a
@@ -25,9 +26,13 @@ import { findCurl, seedProcedureRound, type SeedRound } from './seed-procedure.t
 import { renderTable } from './table.ts';
 import { cliStartFigures } from './cli-start.ts';
 import { zeroLossFigures } from './zero-loss.ts';
+import { preRollbackFigures } from './pre-rollback.ts';
+import { fourDrillsFigure } from './four-drills.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } } });
 const quick = values.quick;
+// The pre-rollback phase's quick size is 100k source rows: at 1M its three rounds (with their anchors) take
+// about 2 minutes here, more than the whole --quick budget has left.
 const plan = quick
   ? {
       rounds: 3,
@@ -39,6 +44,9 @@ const plan = quick
       zeroLossNaiveMax: 100_000,
       generationRows: 100_000,
       docker: false,
+      preRollbackSizes: [100_000],
+      preRollbackMd5Max: 0,
+      cliStartRounds: 3,
     }
   : {
       rounds: 5,
@@ -50,14 +58,21 @@ const plan = quick
       zeroLossNaiveMax: 1_000_000,
       generationRows: 10_000_000,
       docker: true,
+      preRollbackSizes: [1_000_000, 10_000_000],
+      preRollbackMd5Max: 1_000_000,
+      cliStartRounds: 10,
     };
+/** --quick's promise, and what the four drills take on local processes (≈ 46–51 s measured at load 5): they run only if they fit. */
+const QUICK_BUDGET_MS = 180_000;
+const FOUR_DRILLS_ESTIMATE_MS = 55_000;
 
 const started = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 // Printed in the issue's order, whatever order they are measured in.
-const sections = ['overhead', 'zero-loss', 'kpi-compare', 'generation', 'targets', 'cli-start'] as const;
+const sections = ['overhead', 'zero-loss', 'pre-rollback', 'four-drills', 'kpi-compare', 'generation', 'targets', 'cli-start'] as const;
 const measured = new Map<(typeof sections)[number], Figure[]>(sections.map((s) => [s, []]));
 const failures: string[] = [];
+const skipped: string[] = [];
 
 /** Runs one figure's measurement; a failure is recorded and the bench goes on with the next. */
 async function measure(section: (typeof sections)[number], what: string, work: () => Promise<Figure[]>): Promise<void> {
@@ -136,9 +151,24 @@ try {
   await measure('zero-loss', `zero-loss proof at ${plan.zeroLossSizes.join(', ')} rows`, () =>
     zeroLossFigures({ sizes: plan.zeroLossSizes, rounds: plan.zeroLossRounds, naiveMax: plan.zeroLossNaiveMax, log }),
   );
+  // The pre-rollback phase (issue 17): the drill's own four steps beside the tools alone (bench/pre-rollback.ts).
+  await measure('pre-rollback', `pre-rollback phase at ${plan.preRollbackSizes.join(', ')} source rows`, () =>
+    preRollbackFigures({ sizes: plan.preRollbackSizes, rounds: 3, md5Max: plan.preRollbackMd5Max, log }),
+  );
   await measure('generation', `source data generation, ${plan.generationRows} rows`, async () => [await generateFigure({ rows: plan.generationRows, rounds: 3, log })]);
   // CLI start-up, compiled vs the tsx start it replaced (bench/cli-start.ts): seconds, in every mode.
-  await measure('cli-start', 'CLI start-up: drill --help and drill verify, compiled vs tsx', () => cliStartFigures({ rounds: 10, log }));
+  await measure('cli-start', 'CLI start-up: drill --help and drill verify, compiled vs tsx', () => cliStartFigures({ rounds: plan.cliStartRounds, log }));
+  // The four drills as a user runs them (bench/four-drills.ts), last: in --quick only if they fit in its budget.
+  const elapsed = performance.now() - started;
+  if (quick && elapsed + FOUR_DRILLS_ESTIMATE_MS > QUICK_BUDGET_MS) {
+    skipped.push(
+      `the four drills (drill run --env staging on local processes): --quick has ${Math.max(0, Math.round((QUICK_BUDGET_MS - elapsed) / 1000))} s of its ` +
+        `${QUICK_BUDGET_MS / 1000} s left and they take about ${FOUR_DRILLS_ESTIMATE_MS / 1000} s; \`npm run bench\` (full) or \`npx tsx bench/four-drills.ts\` runs them`,
+    );
+    log(`four drills: skipped (${skipped.at(-1)})`);
+  } else {
+    await measure('four-drills', 'the four drills: drill run --env staging on local processes', async () => [await fourDrillsFigure({ log })]);
+  }
 } finally {
   await rm(work, { recursive: true, force: true });
 }
@@ -151,9 +181,10 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
+for (const skip of skipped) console.log(`SKIPPED — ${skip}`);
 for (const failure of failures) console.log(`NOT MEASURED — ${failure}`);
 if (values.json) {
-  const report = { startedAt: new Date(Date.now() - wallMs).toISOString(), quick, wallMs, cores: cpus().length, node: process.version, figures, failures };
+  const report = { startedAt: new Date(Date.now() - wallMs).toISOString(), quick, wallMs, cores: cpus().length, node: process.version, figures, failures, skipped };
   await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`figures written to ${values.json}`);
 }

@@ -36,7 +36,7 @@ describe.each(drillTargets)('Test 2: rollback with data validation (target %s)',
   it('keeps historical metrics intact, proves the backup restores, and keeps the evidence', () => {
     expect(t.check('history-intact')).toMatchObject({ status: 'passed', value: 0 });
     expect(t.check('backup-restores')).toMatchObject({ status: 'passed', value: true, evidence: 'data-validation/restore-proof.json' });
-    for (const file of ['backup.dump', 'v2-metrics.jsonl', 'v2-kpis.json', 'history-before.json', 'v2-final-state.log', 'v1-kpis-same-data.json']) {
+    for (const file of ['backup/toc.dat', 'v2-metrics.jsonl', 'v2-kpis.json', 'history-before.json', 'v2-final-state.log', 'v1-kpis-same-data.json']) {
       expect(t.test.evidence, file).toContain(`data-validation/${file}`);
     }
   });

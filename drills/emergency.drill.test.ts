@@ -64,7 +64,12 @@ describe('emergency path: V1 fails to come up during the data-validation drill',
   it('proves the database refused writes, was exported, and equals the backup after the restore', async () => {
     expect(test.steps.find((s) => s.id === 'emergency-read-only')?.output).toMatchObject({ proof: 'writes refused (SQLSTATE 25006)' });
     const exported = test.steps.find((s) => s.id === 'emergency-export-data')!.output!;
-    expect((await stat(join(run.reportDir, journal.runId, String(exported['evidence'])))).size).toBe(exported['bytes']);
+    // A pg_dump directory: each of its files is evidence, and their sizes add up to what the step recorded.
+    const files = test.evidence.filter((p) => p.startsWith(`${String(exported['evidence'])}/`));
+    expect(files).toContain(`${String(exported['evidence'])}/toc.dat`);
+    expect(files).toHaveLength(Number(exported['files']));
+    const sizes = await Promise.all(files.map(async (f) => (await stat(join(run.reportDir, journal.runId, f))).size));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(exported['bytes']);
     const proof = JSON.parse(await readFile(join(run.reportDir, journal.runId, 'data-validation', 'emergency-restore-proof.json'), 'utf8'));
     expect(proof).toMatchObject({ restored: true, differences: [], schemaMatches: true });
     expect(proof.tables).toBeGreaterThan(5);

@@ -79,7 +79,7 @@ describe('negative proofs: the data-validation drill catches real faults', () =>
   });
 });
 
-/** A bindir whose pg_dump is the real one followed by truncating its output: a backup that will not restore. */
+/** A bindir whose pg_dump is the real one followed by truncating the dump's table of contents: a backup that will not restore. */
 function truncatingPgDump(run: TestRun): Promise<string> {
-  return bindirWithPgDump(run, (real) => `#!/bin/sh\n"${real}" "$@" || exit $?\nfor a in "$@"; do case "$a" in --file=*) truncate -s 4096 "\${a#--file=}";; esac; done\n`);
+  return bindirWithPgDump(run, (real) => `#!/bin/sh\n"${real}" "$@" || exit $?\nfor a in "$@"; do case "$a" in --file=*) truncate -s 4096 "\${a#--file=}/toc.dat";; esac; done\n`);
 }

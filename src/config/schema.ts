@@ -59,6 +59,20 @@ const budgetsSchema = z.strictObject({
   steps: z.record(z.string(), z.number().int().positive()).default({}).describe('Optional per-step budgets, by step id (stop-v2, capture-v2-logs, restore-v1-config, …).'),
 });
 
+/** The pre-rollback backup (pg_dump directory format) and its restore proof (pg_restore). */
+const backupSchema = z
+  .strictObject({
+    jobs: z.number().int().min(1).max(64).optional().meta({
+      description:
+        'pg_dump and pg_restore --jobs: tables dumped and restored side by side (each job is a session on the server). Default: the cores of this machine, at least 2, at most 8.',
+    }),
+    compress: z.number().int().min(0).max(9).default(1).meta({
+      description:
+        "pg_dump --compress (gzip level, 0 = none). 1 by default: measured at 10M source rows it writes a fifth of the bytes of 0 for about 2 s more, where pg_dump's own default (6) made the dump 5–6× slower.",
+    }),
+  })
+  .meta({ description: 'How the pre-rollback backup is written (pg_dump --format=directory) and proven to restore (pg_restore into a scratch database).' });
+
 const phaseNames = z.array(z.string().min(1)).min(1, 'name at least one phase').describe('The phases that must have executed.');
 const succeededValues = z.array(z.string()).min(1).default(['succeeded']).describe('Status values that mean a phase succeeded.');
 
@@ -191,6 +205,7 @@ function environmentSchemaFor<T extends z.ZodType, N extends z.ZodType>(target: 
     v2: serviceSchema.describe('The version rolled back from, configured the same way as `v1`.'),
     validation: validationSchema.prefault({}).describe("How V1's first run after the rollback is proven: KPI rows it wrote, output files that decode."),
     budgets: budgetsSchema.prefault({}).describe('Time budgets the checks hold the drill to.'),
+    backup: backupSchema.prefault({}),
     verification: verificationSchema.prefault({}).describe('Post-rollback verification: schemas backed up and fingerprinted, phases, connectivity, error lines.'),
     kpis: kpisSchema.optional().describe('KPI points as (as_of, segment, kpi, value): V1 vs V2 on the same data, V2 before and after a roll-forward.'),
     accounting: accountingSchema

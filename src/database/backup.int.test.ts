@@ -1,6 +1,7 @@
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientToolsFor, proveRestore, takeBackup, type ClientTools } from './backup.ts';
@@ -47,6 +48,9 @@ beforeAll(async () => {
     `insert into public.loans select i, 's' || (i % 5), (i * 13) % 50000, timestamptz '2024-01-01Z' + i * interval '1 hour' from generate_series(1, 2000) i`,
     `insert into public.payments (loan_id, amount, paid_on) select 1 + i % 2000, (i % 900) + 0.25, date '2024-02-01' + i % 90 from generate_series(1, 4000) i`,
     `insert into kpi.kpi_metrics select date '2024-01-01' + d, k, 's' || s, d * s / 3.0 from generate_series(0, 59) d, unnest(array['par30','collections']) k, generate_series(0, 4) s`,
+    // The harness's own key snapshot, as a drill leaves it before the backup.
+    `create schema _drill`,
+    `create unlogged table _drill.v2_run_keys as select 'loans:' || i as key from generate_series(1, 2000) i`,
   );
 });
 
@@ -63,35 +67,94 @@ describe('clientToolsFor', () => {
   });
 });
 
-describe('takeBackup → proveRestore', () => {
-  it('restores a real custom-format dump with identical fingerprints and schema, and drops the scratch database', async () => {
-    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, file: join(dir, 'nested', 'live.dump') });
-    expect(backup.bytes).toBeGreaterThan(10_000);
-    expect((await readFile(backup.file)).subarray(0, 5).toString()).toBe('PGDMP');
+/** The largest data file of a directory-format dump: public.payments' rows here. */
+async function largestDataFile(path: string): Promise<string> {
+  const sizes = await Promise.all((await readdir(path)).filter((f) => f !== 'toc.dat').map(async (f) => ({ f, size: (await stat(join(path, f))).size })));
+  return join(path, sizes.sort((a, b) => b.size - a.size)[0]!.f);
+}
 
-    const proof = await proveRestore({ server, pgRestore: tools.pgRestore, file: backup.file, liveDsn: live, schemas });
+describe('takeBackup → proveRestore', () => {
+  it('restores a real directory-format dump, taken and restored with parallel jobs, with identical fingerprints and schema, and drops the scratch database', async () => {
+    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, path: join(dir, 'nested', 'live') });
+    expect(backup).toMatchObject({ compress: 1, jobs: expect.any(Number) });
+    expect(backup.jobs).toBeGreaterThanOrEqual(2);
+    expect(backup.files).toContain('toc.dat');
+    expect(backup.files.filter((f) => f.endsWith('.dat.gz')).length).toBe(3); // one per table's data, compressed
+    const sizes = await Promise.all(backup.files.map(async (f) => (await stat(join(backup.path, f))).size));
+    expect(backup.bytes).toBe(sizes.reduce((a, b) => a + b, 0));
+    expect((await readFile(join(backup.path, 'toc.dat'))).subarray(0, 5).toString()).toBe('PGDMP');
+    // The pipeline's data, not the harness's own key snapshots (an in-place restore would collide with them).
+    const contents = (await execa(tools.pgRestore, ['--list', backup.path])).stdout;
+    expect(contents).toContain('TABLE DATA public payments');
+    expect(contents).not.toContain('_drill');
+
+    const proof = await proveRestore({ server, pgRestore: tools.pgRestore, path: backup.path, liveDsn: live, schemas });
     expect(proof).toMatchObject({ restored: true, tables: 3, differences: [], schemaMatches: true });
+    expect(proof.restoreMs + proof.compareMs).toBe(proof.durationMs);
     expect(proof.restoreError).toBeUndefined();
     expect(await scratchDatabases()).toEqual([]);
   });
 
-  it("reports a truncated backup as not restored, with pg_restore's message", async () => {
-    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, file: join(dir, 'full.dump') });
-    const truncated = join(dir, 'truncated.dump');
-    await writeFile(truncated, (await readFile(backup.file)).subarray(0, Math.floor(backup.bytes / 2)));
+  it("reports a dump whose table of contents is truncated as not restored, with pg_restore's message", async () => {
+    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, path: join(dir, 'truncated-toc') });
+    const toc = join(backup.path, 'toc.dat');
+    await truncate(toc, Math.floor((await stat(toc)).size / 2));
 
-    const proof = await proveRestore({ server, pgRestore: tools.pgRestore, file: truncated, liveDsn: live, schemas });
+    const proof = await proveRestore({ server, pgRestore: tools.pgRestore, path: backup.path, liveDsn: live, schemas });
     expect(proof).toMatchObject({ restored: false, tables: 0, differences: [] });
     expect(proof.restoreError).toMatch(/pg_restore: error: /);
     expectNoPassword(proof.restoreError);
     expect(await scratchDatabases()).toEqual([]);
   });
 
+  it('reports a missing data file (parallel restore: the worker’s error ends it) as not restored, naming the file', async () => {
+    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, path: join(dir, 'missing-data') });
+    const data = await largestDataFile(backup.path);
+    await rm(data);
+    const proof = await proveRestore({ server, pgRestore: tools.pgRestore, path: backup.path, liveDsn: live, schemas });
+    expect(proof).toMatchObject({ restored: false, tables: 0 });
+    // pg_restore names the file without .gz (it looks for both).
+    expect(proof.restoreError).toContain(`could not open input file "${data.replace(/\.gz$/, '')}": No such file or directory`);
+    expect(proof.restoreError).toContain('a worker process died unexpectedly');
+    expect(await scratchDatabases()).toEqual([]);
+  });
+
+  it('reports a data file cut in the middle of a row as not restored (COPY fails)', async () => {
+    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, path: join(dir, 'cut-mid-row'), settings: { compress: 0 } });
+    const data = await largestDataFile(backup.path);
+    const text = await readFile(data, 'utf8');
+    await writeFile(data, text.slice(0, text.indexOf('\t', text.length / 2) + 1));
+    const proof = await proveRestore({ server, pgRestore: tools.pgRestore, path: backup.path, liveDsn: live, schemas });
+    expect(proof.restored).toBe(false);
+    expect(proof.restoreError).toMatch(/COPY failed for table "payments"/);
+  });
+
+  it('names the table whose data file was cut at a line end: pg_restore loads it without an error, the fingerprints do not let it pass', async () => {
+    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, path: join(dir, 'cut-at-line'), schemas, settings: { compress: 0 } });
+    const data = await largestDataFile(backup.path);
+    const lines = (await readFile(data, 'utf8')).split('\n');
+    await writeFile(data, `${lines.slice(0, 100).join('\n')}\n`);
+    const proof = await proveRestore({ server, pgRestore: tools.pgRestore, path: backup.path, liveDsn: live, schemas, expected: backup.fingerprints! });
+    expect(proof).toMatchObject({ restored: true, schemaMatches: true });
+    expect(proof.differences).toEqual([{ table: 'public.payments', change: 'changed', rowsBefore: 100, rowsAfter: 4000 }]);
+  });
+
+  it('does not let a compressed data file cut in half pass either', async () => {
+    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, path: join(dir, 'cut-gzip'), schemas });
+    const data = await largestDataFile(backup.path);
+    expect(data).toMatch(/\.dat\.gz$/);
+    await truncate(data, Math.floor((await stat(data)).size / 2));
+    const proof = await proveRestore({ server, pgRestore: tools.pgRestore, path: backup.path, liveDsn: live, schemas, expected: backup.fingerprints! });
+    // zlib notices the stream ends early when pg_restore closes the file (PostgreSQL 15 words it oddly).
+    expect(proof).toMatchObject({ restored: false, tables: 0 });
+    expect(proof.restoreError).toMatch(/^pg_restore: error: could not close data file ".*\.dat": /);
+  });
+
   it('names the table a row changed in after the backup', async () => {
-    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, file: join(dir, 'before-change.dump') });
+    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, path: join(dir, 'before-change') });
     await sql(live, 'update public.payments set amount = amount + 1 where id = 777');
     try {
-      const proof = await proveRestore({ server, pgRestore: tools.pgRestore, file: backup.file, liveDsn: live, schemas });
+      const proof = await proveRestore({ server, pgRestore: tools.pgRestore, path: backup.path, liveDsn: live, schemas });
       expect(proof.restored).toBe(true);
       expect(proof.schemaMatches).toBe(true);
       expect(proof.differences).toEqual([{ table: 'public.payments', change: 'changed', rowsBefore: 4000, rowsAfter: 4000 }]);
@@ -101,57 +164,58 @@ describe('takeBackup → proveRestore', () => {
   });
 
   it('with schemas, fingerprints the snapshot pg_dump saved: a write after the backup does not make a good backup look bad', async () => {
-    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, file: join(dir, 'snapshot.dump'), schemas });
+    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, path: join(dir, 'snapshot'), schemas });
     expect(Object.keys(backup.fingerprints ?? {})).toEqual(expect.arrayContaining(['public.payments']));
     await sql(live, 'update public.payments set amount = amount + 1 where id = 777'); // the pipeline still writing
     try {
-      const againstSnapshot = await proveRestore({ server, pgRestore: tools.pgRestore, file: backup.file, liveDsn: live, schemas, expected: backup.fingerprints! });
+      const againstSnapshot = await proveRestore({ server, pgRestore: tools.pgRestore, path: backup.path, liveDsn: live, schemas, expected: backup.fingerprints! });
       expect(againstSnapshot).toMatchObject({ restored: true, schemaMatches: true, differences: [] });
-      const againstLive = await proveRestore({ server, pgRestore: tools.pgRestore, file: backup.file, liveDsn: live, schemas });
+      const againstLive = await proveRestore({ server, pgRestore: tools.pgRestore, path: backup.path, liveDsn: live, schemas });
       expect(againstLive.differences.map((d) => d.table)).toEqual(['public.payments']);
     } finally {
       await sql(live, 'update public.payments set amount = amount - 1 where id = 777');
     }
   });
 
-  it('passes the password only through the environment, never on the command line', async () => {
+  it('passes the password only through the environment, never on the command line, and the configured jobs and compression to pg_dump', async () => {
     const argvLog = join(dir, 'argv.log');
     const wrapper = join(dir, 'pg_dump_wrapper');
     await writeFile(wrapper, `#!/bin/sh\nprintf '%s\\n' "$@" > '${argvLog}'\n[ -n "$PGPASSWORD" ] && echo has-pgpassword >> '${argvLog}'\nexec '${tools.pgDump}' "$@"\n`);
     await chmod(wrapper, 0o755);
-    await takeBackup({ dsn: live, pgDump: wrapper, file: join(dir, 'wrapped.dump') });
-    const argv = await readFile(argvLog, 'utf8');
-    expect(argv).toContain('--format=custom');
-    expect(argv).toMatch(/--dbname=postgres:\/\/drill@127\.0\.0\.1:\d+\/backup_live/);
-    expect(argv).toContain('has-pgpassword');
-    expectNoPassword(argv);
+    const backup = await takeBackup({ dsn: live, pgDump: wrapper, path: join(dir, 'wrapped'), settings: { jobs: 3, compress: 0 } });
+    const argv = (await readFile(argvLog, 'utf8')).split('\n');
+    expect(argv).toEqual(expect.arrayContaining(['--format=directory', '--jobs=3', '--compress=0', 'has-pgpassword']));
+    expect(argv.join('\n')).toMatch(/--dbname=postgres:\/\/drill@127\.0\.0\.1:\d+\/backup_live/);
+    expectNoPassword(argv.join('\n'));
+    expect(backup).toMatchObject({ jobs: 3, compress: 0 });
+    expect(backup.files.filter((f) => /^\d+\.dat$/.test(f)).length).toBe(3);
   });
 });
 
 describe('failures', () => {
-  it('a failing pg_dump throws its stderr, redacted, and leaves no partial file', async () => {
-    const file = join(dir, 'missing-db.dump');
-    const error = await takeBackup({ dsn: live.replace('/backup_live', '/no_such_db'), pgDump: tools.pgDump, file }).catch((e: Error) => e);
+  it('a failing pg_dump throws its stderr, redacted, and leaves no partial folder', async () => {
+    const path = join(dir, 'missing-db');
+    const error = await takeBackup({ dsn: live.replace('/backup_live', '/no_such_db'), pgDump: tools.pgDump, path }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(
       /^pg_dump of postgres:\/\/drill:\*\*\*@127\.0\.0\.1:\d+\/no_such_db into .* failed with exit 1: .*database "no_such_db" does not exist/s,
     );
     expectNoPassword((error as Error).message);
-    await expect(stat(file)).rejects.toThrow(/ENOENT/);
+    await expect(stat(path)).rejects.toThrow(/ENOENT/);
   });
 
   it('a tool that prints the password has it masked', async () => {
     const leaky = join(dir, 'leaky_pg_dump');
     await writeFile(leaky, '#!/bin/sh\necho "could not connect with password $PGPASSWORD" >&2\nexit 1\n');
     await chmod(leaky, 0o755);
-    const error = await takeBackup({ dsn: live, pgDump: leaky, file: join(dir, 'leaky.dump') }).catch((e: Error) => e);
+    const error = await takeBackup({ dsn: live, pgDump: leaky, path: join(dir, 'leaky') }).catch((e: Error) => e);
     expect((error as Error).message).toContain('could not connect with password ***');
     expectNoPassword((error as Error).message);
   });
 
   it('a missing pg_restore is a harness error, and the scratch database is still dropped', async () => {
-    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, file: join(dir, 'for-missing-tool.dump') });
-    const attempt = proveRestore({ server, pgRestore: join(dir, 'no-such-pg_restore'), file: backup.file, liveDsn: live, schemas });
+    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, path: join(dir, 'for-missing-tool') });
+    const attempt = proveRestore({ server, pgRestore: join(dir, 'no-such-pg_restore'), path: backup.path, liveDsn: live, schemas });
     await expect(attempt).rejects.toMatchObject({ name: 'HarnessError', message: expect.stringMatching(/^pg_restore could not be run from .*no-such-pg_restore: .*ENOENT/) });
     expect(await scratchDatabases()).toEqual([]);
   });

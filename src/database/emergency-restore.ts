@@ -36,20 +36,22 @@ export async function makeReadOnly(dsn: string): Promise<{ sessionsEnded: number
  * backup restored into the same database, in one transaction, by a session that alone may write
  * (the database stays read-only for everyone else). Throws with pg_restore's message (redacted).
  */
-export async function restoreInPlace(options: { dsn: string; pgRestore: string; file: string; schemas: readonly string[]; signal?: AbortSignal }): Promise<void> {
-  const { dsn, pgRestore, file, schemas, signal } = options;
+export async function restoreInPlace(options: { dsn: string; pgRestore: string; path: string; schemas: readonly string[]; signal?: AbortSignal }): Promise<void> {
+  const { dsn, pgRestore, path, schemas, signal } = options;
   await withClient(dsn, async (client) => {
     await client.query('set default_transaction_read_only = off');
     await client.query(`drop schema if exists ${schemas.map(quoteIdent).join(', ')} cascade`);
   });
   const conn = libpqConnection(dsn);
-  const result = await execa(pgRestore, ['--no-owner', '--exit-on-error', '--single-transaction', '--no-password', `--dbname=${conn.dbname}`, file], {
+  // Serial, in one transaction (which --jobs cannot be): on the live database a restore that fails
+  // halfway must leave nothing behind, and that is worth more here than the time --jobs saves.
+  const result = await execa(pgRestore, ['--no-owner', '--exit-on-error', '--single-transaction', '--no-password', `--dbname=${conn.dbname}`, path], {
     env: { ...conn.env, PGOPTIONS: '-c default_transaction_read_only=off' },
     reject: false,
     stdin: 'ignore',
     ...(signal ? { cancelSignal: signal } : {}),
   });
-  if (result.failed) throw new Error(conn.redactor.redact(`pg_restore of ${file} into the live database failed (exit ${result.exitCode}): ${result.stderr.trim()}`));
+  if (result.failed) throw new Error(conn.redactor.redact(`pg_restore of ${path} into the live database failed (exit ${result.exitCode}): ${result.stderr.trim()}`));
 }
 
 function databaseOf(dsn: string): string {

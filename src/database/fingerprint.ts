@@ -25,32 +25,80 @@ export interface FingerprintDifference {
 }
 
 /**
- * Row count and an order-independent hash of a table, computed in the database: each row's
- * text form is hashed with md5 and two 64-bit slices of those hashes are summed as numeric.
- * A sum (not bit_xor) so that a duplicated row changes the hash instead of cancelling out.
+ * Row count and an order-independent hash of a table, computed in the database. Each row is hashed
+ * *typed* — `hash_record_extended`, every column by its own type's hash function, twice with two
+ * seeds — and the two 64-bit hashes are summed exactly (numeric): 128 bits of sum, as the md5 of
+ * each row's text gave before, at a fraction of the cost (10M-row tables: turning every row into
+ * text was most of the backup proof's time). A sum, not bit_xor, so that a duplicated row changes
+ * the hash instead of cancelling out.
+ *
+ * Typed hashing compares values as their type's equality does (numeric 1.5 = 1.50, any time zone
+ * a timestamptz is shown in): what a restore or a recomputation must preserve, and no session
+ * setting can change it. A table with a column type that has no hash function (json, point, xml…)
+ * falls back to the md5 of each row's text, which the stable session settings of pg-session.ts make
+ * comparable; the two methods never give equal hashes, so a table is only ever equal to itself
+ * hashed the same way.
  *
  * `where` is fixed SQL written in code (e.g. "as_of < '2024-01-01'"), never user input.
- * Given a client, that session's settings apply: hashes are only comparable between sessions with
- * the same output settings, which a DSN (a session opened here) guarantees.
+ * Given a client (not a pool: a fallback may need a savepoint on the same session), that session's
+ * settings apply to the text fallback.
  */
 export async function tableFingerprint(target: Queryable | string, table: string, options: { where?: string } = {}): Promise<TableFingerprint> {
   const name = parseQualifiedName(table);
   const key = formatQualifiedName(name);
-  const where = options.where ? `where (${options.where})` : '';
-  // The alias is unlikely enough that no real column shadows it (a column named like the alias would win).
-  const sql = `
-    select count(*)::bigint::text as rows,
-           md5(count(*)::text || ':' || coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint), 0)::text
-                               || ':' || coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::bigint), 0)::text) as hash
-      from (select md5(drill_fingerprint_row::text) as h from ${quoteQualified(name)} as drill_fingerprint_row ${where}) as hashed`;
   try {
-    return await withSession(target, async (client) => {
-      const { rows } = await client.query<{ rows: string; hash: string }>(sql);
-      return { table: key, rows: Number(rows[0]!.rows), hash: rows[0]!.hash };
-    });
+    return await withSession(target, (client) => fingerprintOn(client, key, quoteQualified(name), options.where));
   } catch (error) {
     const message = `fingerprint of ${key} failed: ${errorMessage(error)}`;
     throw new Error(typeof target === 'string' ? redactedFor(target, message) : message);
+  }
+}
+
+// The alias is unlikely enough that no real column shadows it (a column named like the alias would win).
+const rowAlias = 'drill_fingerprint_row';
+const UNDEFINED_FUNCTION = '42883';
+
+function typedSql(from: string, where: string): string {
+  return `
+    select count(*)::bigint::text as rows,
+           md5('typed:' || count(*)::text || ':' || coalesce(sum(hash_record_extended(${rowAlias}, 1)), 0)::text
+                                     || ':' || coalesce(sum(hash_record_extended(${rowAlias}, 2)), 0)::text) as hash
+      from ${from} as ${rowAlias} ${where}`;
+}
+
+function textSql(from: string, where: string): string {
+  return `
+    select count(*)::bigint::text as rows,
+           md5('text:' || count(*)::text || ':' || coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint), 0)::text
+                                    || ':' || coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::bigint), 0)::text) as hash
+      from (select md5(${rowAlias}::text) as h from ${from} as ${rowAlias} ${where}) as hashed`;
+}
+
+/**
+ * Typed first; on "no hash function for type …" (SQLSTATE 42883) the text form. Inside a transaction
+ * the typed attempt runs under a savepoint so that its failure does not abort the caller's snapshot;
+ * outside one (SAVEPOINT refused) a failed statement leaves nothing to undo.
+ */
+async function fingerprintOn(client: Queryable, key: string, from: string, whereSql: string | undefined): Promise<TableFingerprint> {
+  const where = whereSql ? `where (${whereSql})` : '';
+  const savepoint = await client.query('savepoint drill_fingerprint').then(
+    () => true,
+    () => false,
+  );
+  const run = async (sql: string) => {
+    const { rows } = await client.query<{ rows: string; hash: string }>(sql);
+    return { table: key, rows: Number(rows[0]!.rows), hash: rows[0]!.hash };
+  };
+  try {
+    const typed = await run(typedSql(from, where));
+    if (savepoint) await client.query('release savepoint drill_fingerprint');
+    return typed;
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNDEFINED_FUNCTION) throw error;
+    if (savepoint) await client.query('rollback to savepoint drill_fingerprint');
+    const text = await run(textSql(from, where));
+    if (savepoint) await client.query('release savepoint drill_fingerprint');
+    return text;
   }
 }
 

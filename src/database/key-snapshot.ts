@@ -2,6 +2,9 @@ import { errorMessage } from '../errors.ts';
 import { newClient, redactedFor } from './pg-session.ts';
 import { subquery } from './subquery.ts';
 
+/** The harness's own schema in the drill database: left out of the backup (takeBackup) and of the fingerprints. */
+export const harnessSchema = '_drill';
+
 /**
  * The source keys as they are at one moment, kept in the drill database (schema `_drill`, never backed up
  * nor fingerprinted: it is not in verification.schemas): the keys V2 should have handled by the end of the
@@ -9,11 +12,11 @@ import { subquery } from './subquery.ts';
  * arrivals). Keys only, one column, as the source query returns them.
  */
 export async function snapshotKeys(dsn: string, sourceKeysQuery: string, name: 'v2_run_keys' | 'pre_rollback_keys'): Promise<{ table: string; keys: number }> {
-  const table = `_drill.${name}`;
+  const table = `${harnessSchema}.${name}`;
   const client = newClient({ connectionString: dsn });
   await client.connect();
   try {
-    await client.query('create schema if not exists _drill');
+    await client.query(`create schema if not exists ${harnessSchema}`);
     await client.query(`drop table if exists ${table}`);
     const { rowCount } = await client.query(`create unlogged table ${table} as select src.key from ${subquery(sourceKeysQuery, 'sourceKeysQuery')} as src`);
     await client.query(`analyze ${table}`);

@@ -31,3 +31,33 @@ describe('Evidence.lineWriter', () => {
     await expect(log.close()).rejects.toThrow(`cannot write ${join(runDir, 'dry-run', 'v1.log')}: EISDIR`);
   });
 });
+
+describe('Evidence.writeLines', () => {
+  let runDir: string;
+  beforeEach(async () => (runDir = await mkdtemp(join(tmpdir(), 'evidence-'))));
+  afterEach(() => rm(runDir, { recursive: true, force: true }));
+
+  it('streams lines from a generator, each redacted, and tracks the file once', async () => {
+    const redactor = new Redactor();
+    redactor.add('s3cret-token');
+    const evidence = new Evidence(runDir, 'data-validation', redactor);
+    let made = 0;
+    function* lines() {
+      for (let i = 0; i < 50_000; i++, made++) yield i === 7 ? 'token s3cret-token' : `line ${i}`;
+    }
+    expect(await evidence.writeLines('v2-metrics.jsonl', lines())).toBe(join('data-validation', 'v2-metrics.jsonl'));
+    expect(made).toBe(50_000);
+    const text = await readFile(join(runDir, 'data-validation', 'v2-metrics.jsonl'), 'utf8');
+    expect(text.split('\n')).toHaveLength(50_001);
+    expect(text.split('\n')[7]).toBe('token ***');
+    expect(text.endsWith('line 49999\n')).toBe(true);
+    expect(evidence.files).toEqual([join('data-validation', 'v2-metrics.jsonl')]);
+  });
+
+  it('names the file when it cannot be written', async () => {
+    await mkdir(join(runDir, 'dry-run', 'v2-metrics.jsonl'), { recursive: true });
+    const evidence = new Evidence(runDir, 'dry-run', new Redactor());
+    await expect(evidence.writeLines('v2-metrics.jsonl', ['a'])).rejects.toThrow(`cannot write ${join(runDir, 'dry-run', 'v2-metrics.jsonl')}: EISDIR`);
+    expect(evidence.files).toEqual([]);
+  });
+});

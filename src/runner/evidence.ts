@@ -1,6 +1,9 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { errorMessage } from '../errors.ts';
 import type { Redactor } from '../redaction/redactor.ts';
 import { writeNamed } from '../util/write-named.ts';
 
@@ -25,6 +28,23 @@ export class Evidence {
     const path = join(this.dir, name);
     await mkdir(dirname(path), { recursive: true });
     await writeNamed(path, this.redactor.redact(content));
+    return this.track(path);
+  }
+
+  /**
+   * A file written from lines as they come, each redacted, the disk's pace honoured: an export of any
+   * length (a day of scraped metrics) never sits in memory as one string, nor as its redacted copy.
+   */
+  async writeLines(name: string, lines: Iterable<string> | AsyncIterable<string>): Promise<string> {
+    const path = join(this.dir, name);
+    await mkdir(dirname(path), { recursive: true });
+    const redactor = this.redactor;
+    async function* redacted() {
+      for await (const line of lines) yield `${redactor.redact(line)}\n`;
+    }
+    await pipeline(Readable.from(redacted()), createWriteStream(path)).catch((error: unknown) => {
+      throw new Error(`cannot write ${path}: ${errorMessage(error)}`);
+    });
     return this.track(path);
   }
 

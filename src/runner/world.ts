@@ -105,8 +105,8 @@ export interface HistoryComparisonFacts {
 }
 
 export interface Facts {
-  /** The backup and the pg_restore of the server's major, found once for both pre-rollback steps. */
-  backup?: { file: string; bytes: number; pgRestore: string; fingerprints?: Fingerprints };
+  /** The backup (a pg_dump directory) and the pg_restore of the server's major, found once for both pre-rollback steps. */
+  backup?: { path: string; bytes: number; pgRestore: string; fingerprints?: Fingerprints };
   restore?: { restored: boolean; differences: number; schemaMatches: boolean; evidence: string; error?: string };
   kpisBefore?: KpiFacts;
   /** V1's run from scratch on data set D, in a second database (dropped when the test ends): Test 2. */

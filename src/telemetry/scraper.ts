@@ -166,9 +166,14 @@ function describeFailure(error: unknown): string {
  * "NaN", "+Inf", "-Inf".
  */
 export function toJsonLines(samples: readonly ScrapeSample[]): string {
+  return [...jsonLinesOf(samples)].join('\n') + (samples.length ? '\n' : '');
+}
+
+/** The lines of toJsonLines one at a time, for a writer that streams them (Evidence.writeLines). */
+export function* jsonLinesOf(samples: Iterable<ScrapeSample>): Generator<string> {
   const encode = (_key: string, value: unknown) => {
     if (typeof value !== 'number' || Number.isFinite(value)) return value;
     return Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf';
   };
-  return samples.map((s) => JSON.stringify(s, encode)).join('\n') + (samples.length ? '\n' : '');
+  for (const sample of samples) yield JSON.stringify(sample, encode);
 }

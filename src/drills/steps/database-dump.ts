@@ -4,18 +4,22 @@ import type { StepContext } from '../../runner/runner.ts';
 import { need, type DrillWorld, type TestState } from '../../runner/world.ts';
 
 /**
- * pg_dump (custom format) of the test's database into `<test>/<name>`, tracked as evidence and
- * recorded, with the fingerprints of the snapshot it saved (V2 may still be writing meanwhile).
+ * pg_dump (directory format, parallel) of the test's database into the folder `<test>/<name>`, each
+ * of its files tracked as evidence (so each is listed with its size and sha256, and sealed), with
+ * the fingerprints of the snapshot it saved (V2 may still be writing meanwhile).
  */
 export async function dumpToEvidence(world: DrillWorld, state: TestState, ctx: StepContext, name: string) {
   const tools = await clientToolsFor(world.server.dsn, world.processEnv);
-  const file = join(await state.evidence.folder('.'), name);
+  const path = join(await state.evidence.folder('.'), name);
   const dsn = need(state.databaseUrl, 'the drill database');
-  const result = await takeBackup({ dsn, pgDump: tools.pgDump, file, schemas: world.env.verification.schemas, signal: ctx.signal });
-  state.evidence.track(file);
-  ctx.record('evidence', state.evidence.relative(file));
+  const result = await takeBackup({ dsn, pgDump: tools.pgDump, path, schemas: world.env.verification.schemas, settings: world.env.backup, signal: ctx.signal });
+  for (const file of result.files) state.evidence.track(join(path, file));
+  ctx.record('evidence', state.evidence.relative(path));
   ctx.record('bytes', result.bytes);
-  return { file, bytes: result.bytes, tools, ...(result.fingerprints ? { fingerprints: result.fingerprints } : {}) };
+  ctx.record('files', result.files.length);
+  ctx.record('jobs', result.jobs);
+  ctx.record('compress', result.compress);
+  return { path, bytes: result.bytes, tools, ...(result.fingerprints ? { fingerprints: result.fingerprints } : {}) };
 }
 
 /**
@@ -36,13 +40,16 @@ export async function proveAgainstBackup(
     ...(expected ? { expected } : {}),
     server: world.server,
     pgRestore: backup.pgRestore,
-    file: backup.file,
+    path: backup.path,
+    settings: world.env.backup,
     liveDsn: need(state.databaseUrl, 'the drill database'),
     schemas: world.env.verification.schemas,
     signal: ctx.signal,
   });
   const evidence = await state.evidence.write(evidenceName, JSON.stringify(proof, null, 2));
   ctx.record('tables', proof.tables);
+  ctx.record('restoreMs', Math.round(proof.restoreMs));
+  ctx.record('compareMs', Math.round(proof.compareMs));
   ctx.record('evidence', evidence);
   return { proof, evidence };
 }

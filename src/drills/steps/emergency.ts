@@ -50,7 +50,7 @@ function exportData(world: DrillWorld, state: TestState): StepDefinition {
     id: 'emergency-export-data',
     title: 'Emergency: export the data as the failed rollback left it (pg_dump)',
     phase: 'emergency',
-    run: (ctx) => dumpToEvidence(world, state, ctx, 'emergency-export.dump').then(() => undefined),
+    run: (ctx) => dumpToEvidence(world, state, ctx, 'emergency-export').then(() => undefined),
   };
 }
 
@@ -64,11 +64,11 @@ function restoreBackup(world: DrillWorld, state: TestState): StepDefinition {
       await restoreInPlace({
         dsn: need(state.databaseUrl, 'the drill database'),
         pgRestore: backup.pgRestore,
-        file: backup.file,
+        path: backup.path,
         schemas: world.env.verification.schemas,
         signal: ctx.signal,
       });
-      ctx.record('backup', state.evidence.relative(backup.file));
+      ctx.record('backup', state.evidence.relative(backup.path));
       ctx.record('schemas', world.env.verification.schemas);
     },
   };

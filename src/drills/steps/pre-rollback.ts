@@ -4,21 +4,21 @@ import { exportHistoryRows, snapshotHistory } from '../../database/history.ts';
 import { readKpis } from '../../kpis/read-kpis.ts';
 import { probe } from '../../pipeline/health-check.ts';
 import { serviceFill } from '../../runner/service-spec.ts';
-import { toJsonLines } from '../../telemetry/scraper.ts';
+import { jsonLinesOf } from '../../telemetry/scraper.ts';
 import type { StepDefinition } from '../../runner/runner.ts';
 import { accountBeforeRollback } from './account-records.ts';
 import { dumpToEvidence, proveAgainstBackup } from './database-dump.ts';
 import { fillPlaceholders, need, type AccountingFacts, type DrillWorld, type TestState } from '../../runner/world.ts';
 
-/** Runbook Phase 1: "Take production database backup" — a real pg_dump (custom format) into evidence. */
+/** Runbook Phase 1: "Take production database backup" — a real pg_dump (directory format, parallel jobs) into evidence. */
 export function backupDatabase(world: DrillWorld, state: TestState): StepDefinition {
   return {
     id: 'backup-database',
-    title: 'Take a database backup (pg_dump, custom format)',
+    title: 'Take a database backup (pg_dump, directory format, parallel)',
     phase: 'pre-rollback',
     async run(ctx) {
-      const { file, bytes, tools, fingerprints } = await dumpToEvidence(world, state, ctx, 'backup.dump');
-      state.facts.backup = { file, bytes, pgRestore: tools.pgRestore, ...(fingerprints ? { fingerprints } : {}) };
+      const { path, bytes, tools, fingerprints } = await dumpToEvidence(world, state, ctx, 'backup');
+      state.facts.backup = { path, bytes, pgRestore: tools.pgRestore, ...(fingerprints ? { fingerprints } : {}) };
       ctx.record('pgDump', tools.pgDump);
     },
   };
@@ -58,9 +58,10 @@ export function exportV2Metrics(world: DrillWorld, state: TestState): StepDefini
     title: "Export V2's metrics: scraped /metrics samples and its KPI rows",
     phase: 'pre-rollback',
     async run(ctx) {
+      // Streamed line by line: a long series is written without ever being one string.
       const samples = (state.scrapers.v2 ?? []).flatMap((s) => s.samples());
       ctx.record('metricsSamples', samples.length);
-      if (samples.length > 0) ctx.record('metricsEvidence', await state.evidence.write('v2-metrics.jsonl', toJsonLines(samples)));
+      if (samples.length > 0) ctx.record('metricsEvidence', await state.evidence.writeLines('v2-metrics.jsonl', jsonLinesOf(samples)));
       const dsn = need(state.databaseUrl, 'the drill database');
       if (world.env.kpis) {
         const points = await readKpis(world.env.kpis.source, { dsn, fill: (v) => fillPlaceholders(v, state, world) });
