@@ -58,14 +58,16 @@ function channels(r: Receivers, webhookUrl = r.webhook.url) {
       to: ['ops-team@abaco.example'],
     },
     { kind: 'statuspage', name: 'status-page', pageId: PAGE, apiKeyEnv: 'SP_KEY', baseUrl: r.statuspage.baseUrl, componentIds: ['kpipipeline'] },
-    // Slow retries on purpose: were a send awaited in a step, the rollback window would grow by seconds.
+    // Slow retries on purpose: were a send awaited in a step, the rollback window would grow by seconds. One channel
+    // delivers in order, so six events of ≥ 3 s each queue up on a fast drill: the deadline (from each event's raise)
+    // leaves room for all of them, so every event is tried its 3 times.
     {
       kind: 'webhook',
       name: 'customer-success',
       url: webhookUrl,
       tokenEnv: 'HOOK_TOKEN',
       signature: { secretEnv: 'HOOK_SECRET' },
-      delivery: { attempts: 3, backoffMs: 2000, deadlineMs: 20_000 },
+      delivery: { attempts: 3, backoffMs: 2000, deadlineMs: 60_000 },
     },
   ];
 }

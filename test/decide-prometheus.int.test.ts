@@ -109,6 +109,9 @@ describe.runIf(prometheusTestsRun)('drill decide --prometheus over a real Promet
     // Every row V2 read is in Prometheus before the range is judged.
     await prometheus.waitForValue('sum(abaco_rows_read_total{job="abaco-v2-healthy"}) - sum(abaco_rows_processed_total{job="abaco-v2-healthy"})', (v) => v === 0);
     await prometheus.waitForValue('sum(abaco_rows_read_total{job="abaco-v2-healthy"})', (v) => v > 30_000);
+    // Restarts are a cumulative total: a step's count is the change from the step before, so the range needs
+    // several 2 s steps of scrapes (two runs can end within one step on a quiet machine).
+    await prometheus.waitForValue('count_over_time(abaco_restarts_total{job="abaco-v2-healthy"}[2m])', (v) => v >= 16);
     const result = await decide('abaco-v2-healthy', ['--last', '2m', '--step', '2s']);
     expect(result.exitCode, result.all).toBe(0);
     expect(result.stdout).toMatch(
