@@ -43,6 +43,13 @@ export interface Target {
    * image): facts about what will run, or an error naming what is missing.
    */
   inspectArtifact?(role: ServiceRole): Promise<Record<string, unknown>>;
+  /**
+   * Whether a second deployment of `role` can run while a deployment of `running` runs, neither
+   * replacing nor disturbing the other: yes for a process or a container each; no for the same
+   * systemd unit or the same swarm service. Absent: no. The drills run a version from scratch on a
+   * second database beside the drill's V2 only when it is yes, and after the drill's own steps otherwise.
+   */
+  runsBeside?(role: ServiceRole, running: ServiceRole): boolean;
 }
 
 export interface Deployment {

@@ -36,10 +36,12 @@ export interface FreshRunOptions {
  * same way (the run's template, then the same commands in the same order): Test 2's "run V1 on the same
  * data" (compared with V2's export), and Test 4's reference for V2's re-run (a V2 that never left must
  * compute what the V2 that picked up from V1's state computed). It needs nothing of the drill's database,
- * so it starts in the background at the beginning of the test (`start`), overlapping V2's setup and the
- * pre-rollback checklist; `settleBackground` waits for it before the rollback window, which is measured
- * with nothing else running; `finish`, at its place in the plan, takes its result. The database is kept
- * until the test ends, for the record comparisons.
+ * so where the target runs it beside the drill's V2 (`Target.runsBeside`) it starts in the background at
+ * the beginning of the test (`start`), overlapping V2's setup and the pre-rollback checklist; `settle`
+ * waits for it before the rollback window, which is measured with nothing else running; `finish`, at its
+ * place in the plan, takes its result. Where the target cannot (one systemd unit or one swarm service per
+ * version), `start` records why and `finish` runs it, after the steps that needed the drill's own
+ * deployment. The database is kept until the test ends, for the record comparisons.
  */
 export function freshRun(world: DrillWorld, state: TestState, key: ServiceKey, options: FreshRunOptions): { start: StepDefinition; finish: StepDefinition } {
   const name = serviceName[key];
@@ -47,9 +49,16 @@ export function freshRun(world: DrillWorld, state: TestState, key: ServiceKey, o
   return {
     start: {
       id: `${options.id}-start`,
-      title: `Start ${options.title.charAt(0).toLowerCase()}${options.title.slice(1)}, in the background`,
+      title: `Start ${options.title.charAt(0).toLowerCase()}${options.title.slice(1)} in the background, where the target runs it beside V2`,
       phase: 'setup',
       async run(ctx) {
+        // The target is open by now (the plan is made before it is).
+        const beside = world.target.runsBeside?.(key, 'v2') === true;
+        ctx.record('inBackground', beside);
+        if (!beside) {
+          ctx.record('why', `the ${world.target.kind} target cannot run a second ${name} beside the drill's V2 (the same unit or service): it runs at its own step`);
+          return;
+        }
         work = runFromScratch(world, state, key, options, ctx);
         // Awaited by settleBackground and by finish; never an unhandled rejection meanwhile.
         work.catch(() => undefined);
@@ -61,7 +70,7 @@ export function freshRun(world: DrillWorld, state: TestState, key: ServiceKey, o
       title: options.title,
       phase: options.phase,
       async run(ctx) {
-        const done = await need(work, `${name}'s run from scratch`);
+        const done = await (work ?? runFromScratch(world, state, key, options, ctx));
         ctx.record('run', done.run.detail);
         ctx.record('kpiPoints', done.points);
       },

@@ -30,6 +30,11 @@ export class DockerTarget implements Target {
     this.description = `containers on Docker ${engine.version}: V1 ${config.v1.image}, V2 ${config.v2.image}`;
   }
 
+  /** Every deployment is its own container, named after the run, the role and a counter. */
+  runsBeside(): boolean {
+    return true;
+  }
+
   async deploy(spec: ServiceSpec): Promise<Deployment> {
     const { image, port } = this.context.config[spec.role];
     const fill = (value: string) => value.replaceAll('{{port}}', String(port));

@@ -24,6 +24,10 @@ export class ProcessTarget implements Target {
   readonly kind = 'process';
   readonly description = 'local processes';
 
+  runsBeside(): boolean {
+    return true;
+  }
+
   async deploy(spec: ServiceSpec): Promise<Deployment> {
     const port = await freePort();
     const fill = (value: string) => value.replaceAll('{{port}}', String(port));

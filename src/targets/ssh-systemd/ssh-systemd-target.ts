@@ -47,6 +47,12 @@ export class SshSystemdTarget implements Target {
     this.description = `systemd units on ${context.hostLabel} over SSH: V1 ${config.v1.unit}, V2 ${config.v2.unit}`;
   }
 
+  /** A unit runs once per host: two versions run side by side only as two units on two ports. */
+  runsBeside(role: ServiceRole, running: ServiceRole): boolean {
+    const { config } = this.context;
+    return config[role].unit !== config[running].unit && config[role].port !== config[running].port;
+  }
+
   async deploy(spec: ServiceSpec): Promise<Deployment> {
     return { name: spec.name, start: () => this.start(spec) };
   }

@@ -48,6 +48,11 @@ export class SwarmTarget implements Target {
     this.description = `a Docker ${engine.version} swarm, ${services} (${config.rollback}): V1 ${config.v1.image}, V2 ${config.v2.image}`;
   }
 
+  /** One service per version (or one for both): a second deployment updates the service the first runs as. */
+  runsBeside(role: ServiceRole, running: ServiceRole): boolean {
+    return this.context.serviceNames[role] !== this.context.serviceNames[running];
+  }
+
   async deploy(spec: ServiceSpec): Promise<Deployment> {
     return { name: spec.name, start: () => this.start(spec) };
   }
