@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +76,8 @@ describe('drill init', () => {
     expect(init.all).toMatch(/ok {2}V2 health \(command\): exit 0: healthy/);
     expect(init.all).toMatch(/ok {2}V2 run \(command\): node \S+rollup\.mjs → exit 0/);
     expect(init.all).toMatch(/ok {2}accounting\.sourceKeysQuery: 1000 rows after V2's run/);
+    // The probe's run wrote its outputs to a folder of its own (in TMPDIR), removed when it ended: only the config is left.
+    expect(await readdir(dir)).toEqual(['drill.config.yaml']);
     const run = await drill(['run', '--config', config, '--env', 'staging', '--only', 'data-validation', '--report-dir', join(dir, 'reports')], { TMPDIR: dir });
     expect(run.exitCode, run.all).toBe(0);
     expect((await latestJournal(join(dir, 'reports'))).tests[0]!.checks.find((c) => c.id === 'kpi-variance')).toMatchObject({ status: 'passed' });

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import type { EnvironmentConfig } from '../config/schema.ts';
@@ -61,12 +62,19 @@ export async function probeCommands(env: EnvironmentConfig, baseDir: string): Pr
  */
 export async function probeLive(env: EnvironmentConfig, baseDir: string, processEnv: NodeJS.ProcessEnv = process.env): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const server = await openServer(env.database, processEnv);
+  // What the probe's run writes goes to a folder of its own, removed with the probe's database.
+  const scratch = await mkdtemp(join(tmpdir(), 'drill-init-probe-'));
+  const outputDir = join(scratch, 'outputs');
+  await mkdir(outputDir);
+  const server = await openServer(env.database, processEnv).catch(async (error: unknown) => {
+    await rm(scratch, { recursive: true, force: true });
+    throw error;
+  });
   const name = `drill_init_probe_${process.pid}`;
   try {
     const dsn = await server.createDatabase(name);
     try {
-      const fill = (v: string) => v.replaceAll('{{databaseUrl}}', dsn).replaceAll('{{outputDir}}', join(baseDir, '.drill-init-outputs')).replaceAll('{{runDir}}', baseDir);
+      const fill = (v: string) => v.replaceAll('{{databaseUrl}}', dsn).replaceAll('{{outputDir}}', outputDir).replaceAll('{{runDir}}', scratch);
       for (const [i, c] of env.setup.entries()) {
         const result = await execa(c.command, c.args.map(fill), {
           cwd: resolve(baseDir, c.cwd ?? '.'),
@@ -119,6 +127,7 @@ export async function probeLive(env: EnvironmentConfig, baseDir: string, process
     }
   } finally {
     await server.stop();
+    await rm(scratch, { recursive: true, force: true });
   }
   return findings;
 }
