@@ -101,25 +101,35 @@ describe.runIf(prometheusTestsRun)('drill decide --prometheus over a real Promet
   });
 
   it('a healthy V2 through two complete runs: exit 0, and the criteria were clear over answered samples, not silent', async () => {
-    // Steps of 4 scrapes: increase() sees most batches (a change between two windows' scrapes falls in neither).
+    const job = '{job="abaco-v2-healthy"}';
     const v2 = await startPipeline('v2', { databaseUrl: dsns.healthy, outputDir });
     current.healthy = v2;
     await v2.waitHealthy();
+    // V2's series are scraped for 3 s before its runs, so the range's first step (before them) answers too.
+    await prometheus.waitForValue(`count_over_time(abaco_restarts_total${job}[1m])`, (v) => v >= 6);
+    const before = Date.now();
     for (let run = 0; run < 2; run++) expect((await v2.runToCompletion()).status).toBe('succeeded');
     // Every row V2 read is in Prometheus before the range is judged.
-    await prometheus.waitForValue('sum(abaco_rows_read_total{job="abaco-v2-healthy"}) - sum(abaco_rows_processed_total{job="abaco-v2-healthy"})', (v) => v === 0);
-    await prometheus.waitForValue('sum(abaco_rows_read_total{job="abaco-v2-healthy"})', (v) => v > 30_000);
-    // Restarts are a cumulative total: a step's count is the change from the step before, so the range needs
-    // several 2 s steps of scrapes (two runs can end within one step on a quiet machine).
-    await prometheus.waitForValue('count_over_time(abaco_restarts_total{job="abaco-v2-healthy"}[2m])', (v) => v >= 16);
-    const result = await decide('abaco-v2-healthy', ['--last', '2m', '--step', '2s']);
+    await prometheus.waitForValue(`sum(abaco_rows_read_total${job}) - sum(abaco_rows_processed_total${job})`, (v) => v === 0);
+    await prometheus.waitForValue(`sum(abaco_rows_read_total${job})`, (v) => v > 30_000);
+    // Two steps: one ending 1 s before the runs (restarts are a cumulative total: a step's count is the change from
+    // the step before), and one spanning both runs with a scrape to spare on each side. increase() over adjacent
+    // windows misses a change between the last scrape of one and the first of the next: the runs fall in no such gap.
+    const from = before - 1000;
+    const stepS = Math.ceil((Date.now() - from + 1000) / 1000);
+    const to = from + stepS * 1000;
+    await prometheus.waitForValue(`timestamp(abaco_restarts_total${job})`, (t) => t * 1000 > to + 500);
+    const range = ['--range', `${new Date(from).toISOString()}..${new Date(to).toISOString()}`, '--step', `${stepS}s`];
+    const result = await decide('abaco-v2-healthy', range);
     expect(result.exitCode, result.all).toBe(0);
     expect(result.stdout).toMatch(
-      /^environment: staging \(its decision\.criteria and decision\.notTrigger applied\)\ntelemetry: Prometheus http:\/\/127\.0\.0\.1:\d+, .* every 2 s; steps answered: /,
+      new RegExp(
+        `^environment: staging \\(its decision\\.criteria and decision\\.notTrigger applied\\)\ntelemetry: Prometheus http://127\\.0\\.0\\.1:\\d+, .* every ${stepS} s; steps answered: `,
+      ),
     );
     expect(result.stdout).toContain('decision: CONTINUE');
     expect(result.stdout).toMatch(/clear: .*data-loss.*crash-loop/);
-    const json = await decide('abaco-v2-healthy', ['--last', '2m', '--step', '2s', '--json']);
+    const json = await decide('abaco-v2-healthy', [...range, '--json']);
     const decided = JSON.parse(json.stdout) as Decided;
     for (const id of ['crash-loop', 'data-loss', 'error-rate', 'db-connect-failures']) {
       expect(
