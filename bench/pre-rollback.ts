@@ -11,11 +11,10 @@
  *
  * (`npm run bench` runs the same measurement as its pre-rollback section.)
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import pg from 'pg';
 import reference from '../drill.config.ts';
@@ -27,7 +26,7 @@ import { sizeLabel } from './generate-cli.ts';
 import { bareRound, md5Fingerprints, type BareRound } from './pre-rollback-anchors.ts';
 import type { PreRollbackReport } from './pre-rollback-child.ts';
 import { drillDatabase, type DrillDatabase } from './pre-rollback-data.ts';
-import { renderTable } from './table.ts';
+import { runSectionAlone } from './section-alone.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const schemas = reference.environments['staging']!.verification!.schemas!;
@@ -243,36 +242,6 @@ function figuresOf(r: SizeResult): Figure[] {
   return figures;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      sizes: { type: 'string', default: '100000' },
-      rounds: { type: 'string', default: '3' },
-      'md5-max': { type: 'string', default: '1000000' },
-      json: { type: 'string' },
-    },
-  });
-  const sizes = values.sizes.split(',').map((s) => Number(s.trim()));
-  if (sizes.some((s) => !Number.isSafeInteger(s) || s < 1)) throw new Error(`--sizes needs positive integers, got ${values.sizes}`);
-  const started = performance.now();
-  const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
-  log(
-    `pre-rollback bench on ${cpus().length} cores, load ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
-  const figures = await preRollbackFigures({ sizes, rounds: Number(values.rounds), md5Max: Number(values['md5-max']), log });
-  console.log(
-    `\n${renderTable(figures)}\n\nload average now ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
-  if (values.json) await writeFile(values.json, `${JSON.stringify({ startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(), figures }, null, 2)}\n`);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  });
-}
+runSectionAlone(import.meta.url, 'pre-rollback', { sizes: '100000', extra: { 'md5-max': '1000000' } }, ({ sizes, rounds, extra, log }) =>
+  preRollbackFigures({ sizes, rounds, md5Max: extra['md5-max']!, log }),
+);

@@ -9,17 +9,13 @@
  *
  * (`npm run bench` runs the same measurement as its zero-loss section: full = 100k, 1M and 10M.)
  */
-import { writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import pg from 'pg';
 import reference from '../drill.config.ts';
 import { startEphemeralPostgres, type EphemeralPostgres } from '../src/database/ephemeral-postgres.ts';
 import { repeat, type Figure } from './figure.ts';
-import { renderTable } from './table.ts';
+import { runSectionAlone } from './section-alone.ts';
 import { BENCH_SEED, loansForRows, runGenerator, sizeLabel } from './generate-cli.ts';
 import { antiJoinSql, floorSql, timeStatements } from './zero-loss-anchors.ts';
 import type { ChildMode, ChildReport } from './zero-loss-child.ts';
@@ -169,36 +165,6 @@ async function runChild(dsn: string, mode: ChildMode): Promise<ChildReport> {
   return JSON.parse(line) as ChildReport;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      sizes: { type: 'string', default: '100000,1000000' },
-      rounds: { type: 'string', default: '3' },
-      'naive-max': { type: 'string', default: '1000000' },
-      json: { type: 'string' },
-    },
-  });
-  const sizes = values.sizes.split(',').map((s) => Number(s.trim()));
-  if (sizes.some((s) => !Number.isSafeInteger(s) || s < 1)) throw new Error(`--sizes needs positive integers, got ${values.sizes}`);
-  const started = performance.now();
-  const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
-  log(
-    `zero-loss bench on ${cpus().length} cores, load ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
-  const figures = await zeroLossFigures({ sizes, rounds: Number(values.rounds), naiveMax: Number(values['naive-max']), log });
-  console.log(
-    `\n${renderTable(figures)}\n\nload average now ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
-  if (values.json) await writeFile(values.json, `${JSON.stringify({ startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(), figures }, null, 2)}\n`);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  });
-}
+runSectionAlone(import.meta.url, 'zero-loss', { sizes: '100000,1000000', extra: { 'naive-max': '1000000' } }, ({ sizes, rounds, extra, log }) =>
+  zeroLossFigures({ sizes, rounds, naiveMax: extra['naive-max']!, log }),
+);
