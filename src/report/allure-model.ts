@@ -53,7 +53,7 @@ export function allureTestModel(journal: Journal, test: TestRecord, host: string
     historyId: hash(`${journal.environment}\u0000${test.id}`),
     testCaseId: hash(fullName),
     description,
-    status: testStatus(test.status),
+    status: allureStatus[test.status],
     statusDetails: testDetails(test),
     start,
     stop,
@@ -80,7 +80,7 @@ function stepModel(step: StepRecord): AllureStepModel {
   const start = Date.parse(step.startedAt);
   return {
     name: `${step.title} (${step.id})`,
-    status: stepStatus(step.status),
+    status: allureStatus[step.status],
     statusDetails: step.error ? { message: firstLine(step.error), trace: step.error } : {},
     start,
     stop: start + step.durationMs,
@@ -98,7 +98,7 @@ function checkStep(check: CheckRecord, at: number, attachments: EvidenceAttachme
   else if (check.status !== 'passed') details.message = `${check.status}: value ${details.actual} vs threshold ${details.expected}`;
   return {
     name: `check: ${check.title} = ${show(check.value)}${unit} (threshold ${show(check.threshold)}${unit})`,
-    status: checkStatus(check.status),
+    status: allureStatus[check.status],
     statusDetails: details,
     start: at,
     stop: at,
@@ -148,54 +148,25 @@ function testDetails(test: TestRecord): StatusDetails {
   return { message: [summary, ...issues.map(firstLine)].join('\n'), ...(issues.length ? { trace: issues.join('\n\n') } : {}) };
 }
 
-// failed → failed: a drill check proved the rollback unsafe (Allure's "product defect").
-// error → broken: the harness or environment failed (Allure's "test defect").
-// inconclusive → skipped: no verdict either way; Allure's skipped says "not judged" and keeps it
-//   out of both defect categories, while statusDetails still says why.
-// interrupted → broken: the run was cut short (SIGINT), a problem with the run, not the rollback;
-//   as broken it still demands attention rather than hiding among skipped tests.
-export function testStatus(status: TestStatus): Status {
-  switch (status) {
-    case 'passed':
-      return Status.PASSED;
-    case 'failed':
-      return Status.FAILED;
-    case 'error':
-    case 'interrupted':
-      return Status.BROKEN;
-    case 'inconclusive':
-      return Status.SKIPPED;
-  }
-}
-
-function stepStatus(status: StepStatus): Status {
-  switch (status) {
-    case 'passed':
-      return Status.PASSED;
-    case 'failed':
-      return Status.FAILED;
-    case 'skipped':
-      return Status.SKIPPED;
-    case 'error':
-    case 'interrupted':
-      return Status.BROKEN;
-  }
-}
-
-// waived: the environment cannot prove the check and said why; like inconclusive it is not judged.
-function checkStatus(status: CheckStatus): Status {
-  switch (status) {
-    case 'passed':
-      return Status.PASSED;
-    case 'failed':
-      return Status.FAILED;
-    case 'error':
-      return Status.BROKEN;
-    case 'inconclusive':
-    case 'waived':
-      return Status.SKIPPED;
-  }
-}
+/**
+ * A test's, a step's and a check's status as Allure's, one table for the three (they share their names):
+ * - failed → failed: a drill check proved the rollback unsafe (Allure's "product defect").
+ * - error → broken: the harness or environment failed (Allure's "test defect").
+ * - interrupted → broken: the run was cut short (SIGINT), a problem with the run, not the rollback; as broken it
+ *   still demands attention rather than hiding among skipped tests.
+ * - inconclusive, skipped, waived → skipped: no verdict either way (a waived check: the environment cannot prove
+ *   it and said why); Allure's skipped says "not judged" and keeps it out of both defect categories, while
+ *   statusDetails still says why.
+ */
+const allureStatus: Record<TestStatus | StepStatus | CheckStatus, Status> = {
+  passed: Status.PASSED,
+  failed: Status.FAILED,
+  error: Status.BROKEN,
+  interrupted: Status.BROKEN,
+  inconclusive: Status.SKIPPED,
+  skipped: Status.SKIPPED,
+  waived: Status.SKIPPED,
+};
 
 function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
