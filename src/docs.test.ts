@@ -78,7 +78,7 @@ describe('the documentation', () => {
   it('names no file outside the repository, in any file of it', () => {
     // Built here so that this file does not name it either.
     const outside = ['..', 'shared', ''].join('/');
-    const files = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+    const files = repositoryFiles();
     const naming = files.filter((file) => {
       const path = join(root, file);
       if (!existsSync(path) || !statSync(path).isFile() || statSync(path).size > 5_000_000) return false;
@@ -89,3 +89,13 @@ describe('the documentation', () => {
     expect(designNotes).toEqual([]);
   });
 });
+
+/**
+ * The repository's files: git's list in a checkout; in a copy without .git (.ci/run's copy for each other Node
+ * is made of that list), every file but the installed and built ones.
+ */
+function repositoryFiles(): string[] {
+  if (existsSync(join(root, '.git'))) return execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const generated = /^(node_modules|dist|reports)(\/|$)/;
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => !generated.test(file));
+}
