@@ -26,10 +26,15 @@ export interface FingerprintDifference {
 
 /**
  * Row count and an order-independent hash of a table, computed in the database. Each row is hashed
- * *typed* — `hash_record_extended`, every column by its own type's hash function, twice with two
- * seeds — and the two 64-bit hashes are summed exactly (numeric): 128 bits of sum, as the md5 of
- * each row's text gave before, at a fraction of the cost (10M-row tables: turning every row into
- * text was most of the backup proof's time). A sum, not bit_xor, so that a duplicated row changes
+ * *typed* — `hash_record_extended`, every column by its own type's hash function — then mixed through
+ * `hashint8extended`, and the 64-bit row hashes are summed exactly (numeric). The mix matters:
+ * hash_record_extended combines its columns' hashes linearly (h·31 + next, modulo 2^64), so a sum of
+ * its values is, but for the carries of the exact sum, a sum of per-column sums: values swapped
+ * between rows (two loans trading their amounts) left the fingerprint as it was about half the time
+ * (865 of 1,681 pairs of amounts, with the two seeds used until 2026-12). Through a non-linear hash,
+ * a difference escapes only if the hashes of what differs sum to zero (probability 2^-64). One sum, at 10M-row tables about 30% cheaper than the two linear
+ * sums it replaces (measured: 8.3M rows 1.03–1.06 s against 1.48–1.58 s), and far cheaper than the
+ * md5 of each row's text it replaced before. A sum, not bit_xor, so that a duplicated row changes
  * the hash instead of cancelling out.
  *
  * Typed hashing compares values as their type's equality does (numeric 1.5 = 1.50, any time zone
@@ -61,8 +66,7 @@ const UNDEFINED_FUNCTION = '42883';
 function typedSql(from: string, where: string): string {
   return `
     select count(*)::bigint::text as rows,
-           md5('typed:' || count(*)::text || ':' || coalesce(sum(hash_record_extended(${rowAlias}, 1)), 0)::text
-                                     || ':' || coalesce(sum(hash_record_extended(${rowAlias}, 2)), 0)::text) as hash
+           md5('typed-mixed:' || count(*)::text || ':' || coalesce(sum(hashint8extended(hash_record_extended(${rowAlias}, 1), 2)), 0)::text) as hash
       from ${from} as ${rowAlias} ${where}`;
 }
 
