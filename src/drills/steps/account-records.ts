@@ -1,4 +1,4 @@
-import { keysSince, restrictTo, snapshotKeys } from '../../database/key-snapshot.ts';
+import { keysSince, restrictTo, sameKeysAsSnapshot, snapshotKeys } from '../../database/key-snapshot.ts';
 import { reconcileRecords, type RecordAccounting } from '../../database/record-accounting.ts';
 import { compareSides, type SampledRow, type SideComparison } from '../../database/reconcile/compare-sides.ts';
 import type { StepPhase } from '../../journal/journal-types.ts';
@@ -33,9 +33,13 @@ export async function accountBeforeRollback(world: DrillWorld, state: TestState)
   const dsn = need(state.databaseUrl, 'the drill database');
   const baseline = state.facts.v2RunKeys;
   // Only the keys V2 was asked to handle: what arrived after its last completed run is not yet its to lose.
-  const scoped = baseline ? { ...accounting, sourceKeysQuery: restrictTo(accounting.sourceKeysQuery, baseline, 'in') } : accounting;
-  const facts = await account(dsn, scoped, state, 'accounting-before.json', baseline ? `the ${baseline} keys V2 was asked to handle` : 'every source key');
-  state.facts.preRollbackKeys = (await snapshotKeys(dsn, accounting.sourceKeysQuery, 'pre_rollback_keys')).table;
+  // Where nothing arrived since (the source holds exactly those keys), restricting the query to them changes
+  // nothing but its cost, and the query is accounted as it is.
+  const restrict = baseline !== undefined && !(await sameKeysAsSnapshot(dsn, accounting.sourceKeysQuery, baseline));
+  const scoped = restrict ? { ...accounting, sourceKeysQuery: restrictTo(accounting.sourceKeysQuery, baseline, 'in') } : accounting;
+  const scope = baseline === undefined ? 'every source key' : `the ${baseline} keys V2 was asked to handle${restrict ? '' : ' (the source holds exactly those keys)'}`;
+  const facts = await account(dsn, scoped, state, 'accounting-before.json', scope);
+  state.facts.preRollbackKeys = (await snapshotKeys(dsn, accounting.sourceKeysQuery, 'pre_rollback_keys', restrict ? undefined : baseline)).table;
   return facts;
 }
 
