@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { AccountingConfig } from '../src/database/record-accounting.ts';
 import { quoteIdent } from '../src/database/identifiers.ts';
+import { reconcileRecords } from '../src/database/record-accounting.ts';
 import { subquery } from '../src/database/subquery.ts';
 
 /**
@@ -57,6 +58,33 @@ export async function timeStatements(dsn: string, statements: string[]): Promise
     let row: Record<string, unknown> | undefined;
     for (const statement of statements) row = (await client.query(statement)).rows[0] as Record<string, unknown> | undefined;
     return { ms: performance.now() - started, row };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The proof and the floor each on one connection with no parallel workers, their statements in
+ * turn: each time is then the CPU one server process spends (the data is in the page cache), and
+ * their ratio is the proof's CPU per row over the floor's. Where the floor's parallel workers
+ * already keep every core busy, running the proof's queries at the same time cannot win back more
+ * than that ratio: it bounds how close to the floor the proof can come on this machine.
+ */
+export async function oneProcess(dsn: string, accounting: AccountingConfig): Promise<{ proofMs: number; floorMs: number }> {
+  const client = new pg.Client({ connectionString: dsn });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query(SAME_SETTINGS);
+    await client.query("select set_config('max_parallel_workers_per_gather', '0', false)");
+    let started = performance.now();
+    for (const statement of floorSql(accounting, { values: true })) await client.query(statement);
+    const floorMs = performance.now() - started;
+    started = performance.now();
+    const result = await reconcileRecords(client, accounting);
+    const proofMs = performance.now() - started;
+    if (!result.complete) throw new Error('the proof on one connection found a difference where there is none');
+    return { proofMs, floorMs };
   } finally {
     await client.end().catch(() => undefined);
   }

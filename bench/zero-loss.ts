@@ -17,7 +17,7 @@ import { startEphemeralPostgres, type EphemeralPostgres } from '../src/database/
 import { repeat, type Figure } from './figure.ts';
 import { runSectionAlone } from './section-alone.ts';
 import { BENCH_SEED, loansForRows, runGenerator, sizeLabel } from './generate-cli.ts';
-import { antiJoinSql, floorSql, timeStatements } from './zero-loss-anchors.ts';
+import { antiJoinSql, floorSql, oneProcess, timeStatements } from './zero-loss-anchors.ts';
 import type { ChildMode, ChildReport } from './zero-loss-child.ts';
 import { zeroLossFiguresOf, type SizeResult } from './zero-loss-figures.ts';
 import { synthesiseV1Outputs, type SyntheticOutputs } from './zero-loss-outputs.ts';
@@ -60,13 +60,14 @@ async function measureSize(server: EphemeralPostgres, size: number, smallest: bo
       `zero-loss ${label}: ${data.clean} clean + ${data.quarantined} quarantined outputs, ledger of ${data.sourceRows}, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    const r: SizeResult = { size, data, values: [], keys: [], baseline: [], naive: [], floorValuesMs: [], floorKeysMs: [], antiJoinMs: [] };
+    const r: SizeResult = { size, data, values: [], keys: [], baseline: [], naive: [], floorValuesMs: [], floorKeysMs: [], antiJoinMs: [], oneProcess: [] };
     const steps: Array<() => Promise<void>> = [
       async () => void r.floorValuesMs.push((await timeStatements(dsn, floorSql(accounting, { values: true }))).ms),
       async () => void r.values.push(checked(await runChild(dsn, 'values'), data, 'values proof')),
       async () => void r.floorKeysMs.push((await timeStatements(dsn, floorSql(accounting, { values: false }))).ms),
       async () => void r.keys.push(checked(await runChild(dsn, 'keys'), data, 'key-only proof')),
       async () => void r.baseline.push(checked(await runChild(dsn, 'baseline'), data, "today's key-only proof")),
+      async () => void r.oneProcess.push(await oneProcess(dsn, accounting)),
       async () => {
         const { ms, row } = await timeStatements(dsn, [antiJoinSql(accounting)]);
         if (Number(row?.missing) !== 0) throw new Error(`plain anti-join found ${String(row?.missing)} missing keys, expected 0`);
@@ -81,7 +82,8 @@ async function measureSize(server: EphemeralPostgres, size: number, smallest: bo
       const child = (list: ChildReport[]) => Math.round(list.at(-1)!.ms);
       log(
         `zero-loss ${label} round ${round}: values ${child(r.values)} ms (${Math.round(r.values.at(-1)!.maxRssMb)} MB RSS), floor ${ms(r.floorValuesMs)} ms; ` +
-          `keys ${child(r.keys)} ms, floor ${ms(r.floorKeysMs)} ms; today's ${child(r.baseline)} ms, anti-join ${ms(r.antiJoinMs)} ms` +
+          `keys ${child(r.keys)} ms, floor ${ms(r.floorKeysMs)} ms; today's ${child(r.baseline)} ms, anti-join ${ms(r.antiJoinMs)} ms; ` +
+          `one process: proof ${Math.round(r.oneProcess.at(-1)!.proofMs)} ms, floor ${Math.round(r.oneProcess.at(-1)!.floorMs)} ms` +
           (r.naive.length ? `, naive ${child(r.naive)} ms (${Math.round(r.naive.at(-1)!.maxRssMb)} MB RSS)` : ''),
       );
       return r.values.at(-1)!.ms;
