@@ -5,10 +5,11 @@
  *   BENCH_DSN=… BENCH_SERVER_DSN=… BENCH_RUN_DIR=… BENCH_V2_RUN_KEYS=_drill.v2_run_keys [BENCH_METRICS_INTERVAL_MS=15000] \
  *     node --import tsx bench/pre-rollback-child.ts
  *
- * It runs the very step definitions a drill runs (src/drills/steps/pre-rollback.ts), in the drill's
- * order, with the reference environment of drill.config.ts: backup-database, prove-backup-restores,
- * export-v2-metrics, record-system-state (initiate-rollback only queues webhooks, none configured
- * here). V2 is not running, so the V2 health probe and log capture of record-system-state are left
+ * It runs the very step definitions a drill runs (preRollbackSteps of src/drills/phases.ts), in the
+ * drill's order, with the reference environment of drill.config.ts: backup-database,
+ * prove-backup-restores, export-v2-metrics, record-system-state, background-settled (which waits for
+ * the drop of the restore proof's scratch database; initiate-rollback only queues webhooks, none
+ * configured here). V2 is not running, so the V2 health probe and log capture of record-system-state are left
  * out; its scraped /metrics samples are 24 h of V2's own series (the reference V2's /metrics, with
  * moving values) every BENCH_METRICS_INTERVAL_MS (15 s, a usual production scrape interval: 5,760
  * samples), held in memory as a scraper holds them. Prints one JSON line: each step's time and
@@ -18,7 +19,7 @@
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load-config.ts';
 import { openServer } from '../src/database/open-server.ts';
-import { exportV2Metrics, backupDatabase, proveBackupRestores, recordSystemState } from '../src/drills/steps/pre-rollback.ts';
+import { preRollbackSteps } from '../src/drills/phases.ts';
 import { Redactor } from '../src/redaction/redactor.ts';
 import { Evidence } from '../src/runner/evidence.ts';
 import type { StepContext, StepDefinition } from '../src/runner/runner.ts';
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
   state.facts.v2RunKeys = process.env['BENCH_V2_RUN_KEYS'];
   state.scrapers.v2 = [heldScraper(dayOfSamples(Number(process.env['BENCH_METRICS_INTERVAL_MS'] ?? 15_000)))];
 
-  const steps: StepDefinition[] = [backupDatabase(world, state), proveBackupRestores(world, state), exportV2Metrics(world, state), recordSystemState(world, state)];
+  const steps: StepDefinition[] = preRollbackSteps(world, state);
   const reports: StepReport[] = [];
   const started = performance.now();
   for (const step of steps) {

@@ -1,7 +1,8 @@
 /**
  * Issue 17, "the pre-rollback phase at 10M source rows against the runbook's 120 s": the drill's
  * own pre-rollback steps (backup-database, prove-backup-restores, export-v2-metrics,
- * record-system-state — the step definitions a drill runs, in a child process: pre-rollback-child.ts)
+ * record-system-state, background-settled — the step definitions a drill runs, in a child process:
+ * pre-rollback-child.ts)
  * on the drill database as it stands at that size (pre-rollback-data.ts), each part beside the same
  * work done by the tools alone in the same rounds: before (pg_dump -Fc + serial pg_restore, what the
  * drill ran until now) and the floor (pg_dump -Fd -j2 -Z0 + pg_restore -j2). Plus the peak RSS of
@@ -35,7 +36,7 @@ const RUNBOOK_MS = 120_000;
 /** The team's aim: about 1.5× the floor measured beside it. */
 const FLOOR_AIM = 1.5;
 const RSS_GOAL_MB = 300;
-const STEPS = ['backup-database', 'prove-backup-restores', 'export-v2-metrics', 'record-system-state'] as const;
+const STEPS = ['backup-database', 'prove-backup-restores', 'export-v2-metrics', 'record-system-state', 'background-settled'] as const;
 
 export interface PreRollbackOptions {
   sizes: number[];
@@ -158,7 +159,7 @@ function figuresOf(r: SizeResult): Figure[] {
   const part = (id: (typeof STEPS)[number]) => ({ samples: stepMs(p, id), unit: 'ms' as const });
   const figures: Figure[] = [
     {
-      name: `pre-rollback phase ${label}: total of its 4 steps`,
+      name: `pre-rollback phase ${label}: total of its steps`,
       project: { samples: total, unit: 'ms' },
       anchor: { label: 'before: pg_dump -Fc + serial pg_restore, tools alone', samples: beforeTotal, unit: 'ms' },
       goal: '≤ 120 s (runbook)',

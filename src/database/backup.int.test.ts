@@ -95,6 +95,16 @@ describe('takeBackup → proveRestore', () => {
     expect(await scratchDatabases()).toEqual([]);
   });
 
+  it('hands the drop of the scratch database to a caller that awaits it later (dropLater), and the drop then happens', async () => {
+    const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, path: join(dir, 'drop-later') });
+    const drops: Array<Promise<void>> = [];
+    const proof = await proveRestore({ server, pgRestore: tools.pgRestore, path: backup.path, liveDsn: live, schemas, dropLater: (drop) => void drops.push(drop) });
+    expect(proof).toMatchObject({ restored: true, differences: [], schemaMatches: true });
+    expect(drops).toHaveLength(1);
+    await drops[0];
+    expect(await scratchDatabases()).toEqual([]);
+  });
+
   it("reports a dump whose table of contents is truncated as not restored, with pg_restore's message", async () => {
     const backup = await takeBackup({ dsn: live, pgDump: tools.pgDump, path: join(dir, 'truncated-toc') });
     const toc = join(backup.path, 'toc.dat');

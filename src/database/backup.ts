@@ -157,8 +157,14 @@ export async function proveRestore(options: {
   settings?: BackupSettings;
   signal?: AbortSignal;
   clock?: () => number;
+  /**
+   * Given the scratch database's drop once the proof is done, instead of awaiting it: a caller that
+   * can await it off its critical path (dropping a restored 3.5 GB database took about 3 s). By
+   * default the drop is awaited before proveRestore returns.
+   */
+  dropLater?: (drop: Promise<void>) => void;
 }): Promise<RestoreProof> {
-  const { server, pgRestore, path, liveDsn, schemas, expected, signal, clock = Date.now } = options;
+  const { server, pgRestore, path, liveDsn, schemas, expected, signal, clock = Date.now, dropLater } = options;
   const started = clock();
   const scratch = `drill_restore_${randomBytes(5).toString('hex')}`;
   const scratchDsn = await server.createDatabase(scratch);
@@ -208,7 +214,11 @@ export async function proveRestore(options: {
       compareMs: durationMs - restoreMs,
     };
   } finally {
-    await server.dropDatabase(scratch);
+    const drop = server.dropDatabase(scratch);
+    if (dropLater) {
+      drop.catch(() => undefined); // reported by whoever awaits it
+      dropLater(drop);
+    } else await drop;
   }
 }
 

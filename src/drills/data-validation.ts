@@ -8,7 +8,7 @@ import type { DrillPlan } from '../runner/runner.ts';
 import { defineDrill } from './drill-plugin.ts';
 import { dataValidationSection } from '../journal/checklist.ts';
 import { emergencyPath } from './steps/emergency.ts';
-import { freshRun, settleBackground } from './steps/fresh-run.ts';
+import { freshRun } from './steps/fresh-run.ts';
 import { newTestState, type DrillWorld } from '../runner/world.ts';
 import { finishNotifications, preRollback, rollback, v2Running, verify } from './phases.ts';
 
@@ -36,7 +36,6 @@ export function dataValidationPlan(world: DrillWorld, evidence: Evidence): Drill
     ...(sameData ? [sameData.start] : []),
     ...running,
     ...preRollback(world, state, 'data-validation drill'),
-    ...(sameData ? [settleBackground(state)] : []),
     ...rollback(world, state, { cutover: true }),
     ...verify(world, state),
     ...(sameData ? [sameData.finish] : []),

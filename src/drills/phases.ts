@@ -14,6 +14,7 @@ import { prepareDatabase } from './steps/prepare-database.ts';
 import { restoreConfig } from './steps/restore-config.ts';
 import { completeRun } from './steps/complete-run.ts';
 import { runSetup } from './steps/run-setup.ts';
+import { settleBackground } from './steps/fresh-run.ts';
 import { deployService, startService, waitServiceHealthy } from './steps/start-service.ts';
 import { stopService } from './steps/stop-service.ts';
 import { validateRun } from './steps/validate-run.ts';
@@ -27,9 +28,17 @@ export function v2Running(world: DrillWorld, state: TestState): StepDefinition[]
   return [prepareDatabase(world, state), runSetup(world, state), deployService(world, state, 'v2'), completeRun(world, state, 'v2', 'setup')];
 }
 
-/** The runbook's pre-rollback checklist: notify, back up (and prove it), export metrics, record state. */
+/** The runbook's pre-rollback checklist: notify, then the rest (preRollbackSteps). */
 export function preRollback(world: DrillWorld, state: TestState, reason: string): StepDefinition[] {
-  return [initiateRollback(world, state, reason), backupDatabase(world, state), proveBackupRestores(world, state), exportV2Metrics(world, state), recordSystemState(world, state)];
+  return [initiateRollback(world, state, reason), ...preRollbackSteps(world, state)];
+}
+
+/**
+ * Back up (and prove it), export metrics, record state; then wait for what runs in the background, so
+ * that the rollback window that follows runs with nothing else.
+ */
+export function preRollbackSteps(world: DrillWorld, state: TestState): StepDefinition[] {
+  return [backupDatabase(world, state), proveBackupRestores(world, state), exportV2Metrics(world, state), recordSystemState(world, state), settleBackground(state)];
 }
 
 /** The runbook's four execution steps, each timed; `cutover` lets records arrive while V2 is down. */

@@ -11,7 +11,7 @@ import { rollForwardSection } from '../journal/checklist.ts';
 import { accountRecordsStep } from './steps/account-records.ts';
 import { completeRun } from './steps/complete-run.ts';
 import { emergencyPath } from './steps/emergency.ts';
-import { freshRun, settleBackground } from './steps/fresh-run.ts';
+import { freshRun } from './steps/fresh-run.ts';
 import { runSetup } from './steps/run-setup.ts';
 import { deployService } from './steps/start-service.ts';
 import { stopService } from './steps/stop-service.ts';
@@ -45,7 +45,6 @@ export function rollForwardPlan(world: DrillWorld, evidence: Evidence): DrillPla
     ...(fresh ? [fresh.start] : []),
     ...running,
     ...preRollback(world, state, 'roll-forward drill'),
-    ...(fresh ? [settleBackground(state)] : []),
     ...rollback(world, state, { cutover: false }),
     ...verify(world, state),
     ...(arrivals.length

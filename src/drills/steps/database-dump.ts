@@ -33,6 +33,7 @@ export async function proveAgainstBackup(
   ctx: StepContext,
   evidenceName: string,
   against: 'snapshot' | 'live',
+  options: { dropLater?: (drop: Promise<void>) => void } = {},
 ): Promise<{ proof: RestoreProof; evidence: string }> {
   const backup = need(state.facts.backup, 'the pre-rollback backup');
   const expected = against === 'snapshot' ? backup.fingerprints : undefined;
@@ -45,6 +46,7 @@ export async function proveAgainstBackup(
     liveDsn: need(state.databaseUrl, 'the drill database'),
     schemas: world.env.verification.schemas,
     signal: ctx.signal,
+    ...options,
   });
   const evidence = await state.evidence.write(evidenceName, JSON.stringify(proof, null, 2));
   ctx.record('tables', proof.tables);

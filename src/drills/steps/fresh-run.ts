@@ -78,12 +78,15 @@ export function freshRun(world: DrillWorld, state: TestState, key: ServiceKey, o
   };
 }
 
-/** Before the rollback window: the work started in the background is over (or failed, reported at its own step). */
+/**
+ * The last step before the rollback window: the work started in the background (a version's run from
+ * scratch, the drop of the restore proof's scratch database) is over, or failed, reported at its own step.
+ */
 export function settleBackground(state: TestState): StepDefinition {
   return {
     id: 'background-settled',
     title: 'Wait for the work started in the background: the rollback window runs with nothing else',
-    phase: 'setup',
+    phase: 'pre-rollback',
     async run(ctx) {
       const started = Date.now();
       await Promise.allSettled(state.background);

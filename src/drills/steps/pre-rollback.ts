@@ -34,7 +34,12 @@ export function proveBackupRestores(world: DrillWorld, state: TestState): StepDe
     title: 'Prove the backup restores (scratch database, table fingerprints equal)',
     phase: 'pre-rollback',
     async run(ctx) {
-      const { proof, evidence } = await proveAgainstBackup(world, state, ctx, 'restore-proof.json', 'snapshot');
+      // The scratch database is dropped in the background, awaited before the rollback window (background-settled).
+      const dropLater = (drop: Promise<void>) => {
+        state.background.push(drop);
+        ctx.defer("drop the restore proof's scratch database", () => drop);
+      };
+      const { proof, evidence } = await proveAgainstBackup(world, state, ctx, 'restore-proof.json', 'snapshot', { dropLater });
       state.facts.restore = {
         restored: proof.restored,
         differences: proof.differences.length,
