@@ -129,11 +129,16 @@ async function runChild(server: EphemeralPostgres, dsn: string, db: DrillDatabas
     return report;
   } finally {
     await rm(runDir, { recursive: true, force: true });
-    // record-system-state's key snapshot, as a drill leaves it; the next round makes its own.
+    // record-system-state's key snapshot, as a drill leaves it; the next round makes its own. Where the source
+    // was unchanged, that snapshot is V2's run keys renamed (renameSnapshot): renamed back, the next round's.
     const client = new pg.Client({ connectionString: dsn });
     client.on('error', () => undefined);
     await client.connect();
-    await client.query('drop table if exists _drill.pre_rollback_keys').finally(() => client.end());
+    await client
+      .query(`do $$ begin
+                if to_regclass('${db.v2RunKeys}') is null then alter table _drill.pre_rollback_keys rename to ${db.v2RunKeys.replace(/^_drill\./, '')};
+                else drop table if exists _drill.pre_rollback_keys; end if; end $$`)
+      .finally(() => client.end());
   }
 }
 

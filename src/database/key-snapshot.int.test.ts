@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEphemeralPostgres, type EphemeralPostgres } from './ephemeral-postgres.ts';
-import { keysSince, sameKeysAsSnapshot, snapshotKeys } from './key-snapshot.ts';
+import { keysSince, renameSnapshot, sameKeysAsSnapshot, snapshotKeys } from './key-snapshot.ts';
 import { rows, sql } from './sql.test-support.ts';
 
 let server: EphemeralPostgres;
@@ -43,13 +43,17 @@ describe('sameKeysAsSnapshot: does the source still hold exactly the keys of the
     expect(await sameKeysAsSnapshot(dsn, source, await snapshotThenChange([...ids, null], []))).toBe(false);
   });
 
-  it('a snapshot copied from another holds its keys, and finds the arrivals since', async () => {
+  it('a snapshot renamed for a later moment holds its keys, finds the arrivals since, and frees its old name', async () => {
     const earlier = await snapshotThenChange(ids, []);
-    const { table, keys } = await snapshotKeys(dsn, source, 'pre_rollback_keys', earlier);
-    expect(keys).toBe(4);
+    const table = await renameSnapshot(dsn, earlier, 'pre_rollback_keys');
+    expect(table).toBe('_drill.pre_rollback_keys');
     expect((await rows<{ key: string }>(dsn, `select key from ${table} order by key`)).map((r) => r.key)).toEqual(ids);
+    expect(await rows(dsn, "select to_regclass('_drill.v2_run_keys') is null as free")).toEqual([{ free: true }]);
     await sql(dsn, "insert into src values ('e', 1)");
     expect(await keysSince(dsn, source, table, 10)).toEqual(['e']);
+    // A later snapshot under the old name leaves the renamed one as it was.
+    await snapshotKeys(dsn, source, 'v2_run_keys');
+    expect(await rows(dsn, `select count(*)::int as n from ${table}`)).toEqual([{ n: 4 }]);
   });
 
   it('names the snapshot, never the password, when it cannot read it', async () => {

@@ -1,4 +1,4 @@
-import { keysSince, restrictTo, sameKeysAsSnapshot, snapshotKeys } from '../../database/key-snapshot.ts';
+import { keysSince, renameSnapshot, restrictTo, sameKeysAsSnapshot, snapshotKeys } from '../../database/key-snapshot.ts';
 import { reconcileRecords, type RecordAccounting } from '../../database/record-accounting.ts';
 import { compareSides, type SampledRow, type SideComparison } from '../../database/reconcile/compare-sides.ts';
 import type { StepPhase } from '../../journal/journal-types.ts';
@@ -39,7 +39,13 @@ export async function accountBeforeRollback(world: DrillWorld, state: TestState)
   const scoped = restrict ? { ...accounting, sourceKeysQuery: restrictTo(accounting.sourceKeysQuery, baseline, 'in') } : accounting;
   const scope = baseline === undefined ? 'every source key' : `the ${baseline} keys V2 was asked to handle${restrict ? '' : ' (the source holds exactly those keys)'}`;
   const facts = await account(dsn, scoped, state, 'accounting-before.json', scope);
-  state.facts.preRollbackKeys = (await snapshotKeys(dsn, accounting.sourceKeysQuery, 'pre_rollback_keys', restrict ? undefined : baseline)).table;
+  if (restrict || baseline === undefined) state.facts.preRollbackKeys = (await snapshotKeys(dsn, accounting.sourceKeysQuery, 'pre_rollback_keys')).table;
+  else {
+    // The keys before the rollback are those V2 was asked to handle: one table, known by its new name to both.
+    const table = await renameSnapshot(dsn, baseline, 'pre_rollback_keys');
+    state.facts.v2RunKeys = table;
+    state.facts.preRollbackKeys = table;
+  }
   return facts;
 }
 
