@@ -96,7 +96,9 @@ describe.runIf(prometheusTestsRun)('drill decide --prometheus over a real Promet
     expect(result.exitCode, result.all).toBe(1);
     const decided = JSON.parse(result.stdout) as Decided;
     expect(decided).toMatchObject({ decision: 'rollback', environment: 'staging', source: { kind: 'prometheus', url: prometheus.url, range: { stepMs: 1000 } } });
-    expect(decided.fired).toEqual([expect.objectContaining({ id: 'crash-loop', value: 3 })]);
+    // What fired, whole, in the message: this failed once in a full fresh-clone run (1 of 1134 tests, the machine
+    // loaded) and passed alone every time since; the next failure must say which criterion fired besides.
+    expect(decided.fired, JSON.stringify({ fired: decided.fired, evaluated: decided.evaluated })).toEqual([expect.objectContaining({ id: 'crash-loop', value: 3 })]);
     expect(decided.source.answers['restarts']!.answered).toBeGreaterThan(0);
   });
 
