@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors.ts';
-import { newClient, redactedFor } from './pg-session.ts';
+import { newClient, redactedFor, withSession, type Queryable } from './pg-session.ts';
 import { subquery } from './subquery.ts';
 
 /** The harness's own schema in the drill database: left out of the backup (takeBackup) and of the fingerprints. */
@@ -13,7 +13,7 @@ export const harnessSchema = '_drill';
  */
 export async function snapshotKeys(dsn: string, sourceKeysQuery: string, name: SnapshotName): Promise<{ table: string; keys: number }> {
   const table = `${harnessSchema}.${name}`;
-  return onConnection(dsn, `cannot snapshot the source keys into ${table}`, async (client) => {
+  return onSession(dsn, `cannot snapshot the source keys into ${table}`, async (client) => {
     await client.query(`create schema if not exists ${harnessSchema}`);
     await client.query(`drop table if exists ${table}`);
     const { rowCount } = await client.query(`create unlogged table ${table} as select src.key from ${subquery(sourceKeysQuery, 'sourceKeysQuery')} as src`);
@@ -33,23 +33,18 @@ type SnapshotName = 'v2_run_keys' | 'pre_rollback_keys';
 export async function renameSnapshot(dsn: string, from: string, name: SnapshotName): Promise<string> {
   const table = `${harnessSchema}.${name}`;
   if (from === table) return table;
-  return onConnection(dsn, `cannot rename the key snapshot ${from} to ${table}`, async (client) => {
+  return onSession(dsn, `cannot rename the key snapshot ${from} to ${table}`, async (client) => {
     await client.query(`drop table if exists ${table}`);
     await client.query(`alter table ${from} rename to ${name}`);
     return table;
   });
 }
 
-async function onConnection<T>(dsn: string, what: string, fn: (client: ReturnType<typeof newClient>) => Promise<T>): Promise<T> {
-  const client = newClient({ connectionString: dsn });
-  await client.connect();
-  try {
-    return await fn(client);
-  } catch (error) {
+/** `fn` on a session of its own (withSession), its failure named by `what`, without the DSN's password. */
+function onSession<T>(dsn: string, what: string, fn: (client: Queryable) => Promise<T>, settings: Readonly<Record<string, string>> = {}): Promise<T> {
+  return withSession(dsn, fn, settings).catch((error: unknown) => {
     throw new Error(redactedFor(dsn, `${what}: ${errorMessage(error)}`));
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  });
 }
 
 /**
@@ -63,22 +58,15 @@ async function onConnection<T>(dsn: string, what: string, fn: (client: ReturnTyp
  */
 export async function sameKeysAsSnapshot(dsn: string, sourceKeysQuery: string, table: string): Promise<boolean> {
   const summary = `select count(*)::text as rows, count(src.key)::text as keyed, coalesce(sum(hashtextextended((src.key)::text, 1)), 0)::text as s`;
-  const [source, snapshot] = await Promise.all(
-    [`${summary} from ${subquery(sourceKeysQuery, 'sourceKeysQuery')} as src`, `${summary} from ${table} as src`].map(async (sql) => {
-      const client = newClient({ connectionString: dsn });
-      await client.connect();
-      try {
-        await client.query("select set_config('jit', 'off', false)");
-        const { rows } = await client.query<{ rows: string; keyed: string; s: string }>(sql);
-        return rows[0]!;
-      } catch (error) {
-        throw new Error(redactedFor(dsn, `cannot compare the source keys with the snapshot ${table}: ${errorMessage(error)}`));
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    }),
-  );
-  return source!.rows === source!.keyed && source!.rows === snapshot!.rows && source!.keyed === snapshot!.keyed && source!.s === snapshot!.s;
+  const summarise = (from: string) =>
+    onSession(
+      dsn,
+      `cannot compare the source keys with the snapshot ${table}`,
+      async (client) => (await client.query<{ rows: string; keyed: string; s: string }>(`${summary} from ${from} as src`)).rows[0]!,
+      { jit: 'off' },
+    );
+  const [source, snapshot] = await Promise.all([summarise(subquery(sourceKeysQuery, 'sourceKeysQuery')), summarise(table)]);
+  return source.rows === source.keyed && source.rows === snapshot.rows && source.keyed === snapshot.keyed && source.s === snapshot.s;
 }
 
 /** A keys query restricted to the keys of a snapshot (`in`), or to those not in it (`not in`): still one column `key` plus the query's own. */

@@ -14,7 +14,6 @@ import { prepareDatabase } from './steps/prepare-database.ts';
 import { restoreConfig } from './steps/restore-config.ts';
 import { completeRun } from './steps/complete-run.ts';
 import { runSetup } from './steps/run-setup.ts';
-import { settleBackground } from './steps/fresh-run.ts';
 import { deployService, startService, waitServiceHealthy } from './steps/start-service.ts';
 import { stopService } from './steps/stop-service.ts';
 import { validateRun } from './steps/validate-run.ts';
@@ -39,6 +38,23 @@ export function preRollback(world: DrillWorld, state: TestState, reason: string)
  */
 export function preRollbackSteps(world: DrillWorld, state: TestState): StepDefinition[] {
   return [backupDatabase(world, state), proveBackupRestores(world, state), exportV2Metrics(world, state), recordSystemState(world, state), settleBackground(state)];
+}
+
+/**
+ * The last step before the rollback window: the work started in the background (a version's run from
+ * scratch, the drop of the restore proof's scratch database) is over, or failed, reported at its own step.
+ */
+function settleBackground(state: TestState): StepDefinition {
+  return {
+    id: 'background-settled',
+    title: 'Wait for the work started in the background: the rollback window runs with nothing else',
+    phase: 'pre-rollback',
+    async run(ctx) {
+      const started = Date.now();
+      await Promise.allSettled(state.background);
+      ctx.record('waitedMs', Date.now() - started);
+    },
+  };
 }
 
 /** The runbook's four execution steps, each timed; `cutover` lets records arrive while V2 is down. */

@@ -37,9 +37,9 @@ export interface FreshRunOptions {
  * data" (compared with V2's export), and Test 4's reference for V2's re-run (a V2 that never left must
  * compute what the V2 that picked up from V1's state computed). It needs nothing of the drill's database,
  * so where the target runs it beside the drill's V2 (`Target.runsBeside`) it starts in the background at
- * the beginning of the test (`start`), overlapping V2's setup and the pre-rollback checklist; `settle`
- * waits for it before the rollback window, which is measured with nothing else running; `finish`, at its
- * place in the plan, takes its result. Where the target cannot (one systemd unit or one swarm service per
+ * the beginning of the test (`start`), overlapping V2's setup and the pre-rollback checklist; the step
+ * `background-settled` (phases.ts) waits for it before the rollback window, which is measured with nothing
+ * else running; `finish`, at its place in the plan, takes its result. Where the target cannot (one systemd unit or one swarm service per
  * version), `start` records why and `finish` runs it, after the steps that needed the drill's own
  * deployment. The database is kept until the test ends, for the record comparisons.
  */
@@ -60,7 +60,7 @@ export function freshRun(world: DrillWorld, state: TestState, key: ServiceKey, o
           return;
         }
         work = runFromScratch(world, state, key, options, ctx);
-        // Awaited by settleBackground and by finish; never an unhandled rejection meanwhile.
+        // Awaited by background-settled (phases.ts) and by finish; never an unhandled rejection meanwhile.
         work.catch(() => undefined);
         state.background.push(work);
       },
@@ -74,23 +74,6 @@ export function freshRun(world: DrillWorld, state: TestState, key: ServiceKey, o
         ctx.record('run', done.run.detail);
         ctx.record('kpiPoints', done.points);
       },
-    },
-  };
-}
-
-/**
- * The last step before the rollback window: the work started in the background (a version's run from
- * scratch, the drop of the restore proof's scratch database) is over, or failed, reported at its own step.
- */
-export function settleBackground(state: TestState): StepDefinition {
-  return {
-    id: 'background-settled',
-    title: 'Wait for the work started in the background: the rollback window runs with nothing else',
-    phase: 'pre-rollback',
-    async run(ctx) {
-      const started = Date.now();
-      await Promise.allSettled(state.background);
-      ctx.record('waitedMs', Date.now() - started);
     },
   };
 }
