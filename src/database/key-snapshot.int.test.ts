@@ -61,5 +61,9 @@ describe('sameKeysAsSnapshot: does the source still hold exactly the keys of the
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toContain('_drill.no_such_snapshot');
     expect((error as Error).message).not.toContain(new URL(dsn).password);
+    const since = await keysSince(dsn, source, '_drill.no_such_snapshot', 10).catch((e: unknown) => e as Error);
+    expect(since).toBeInstanceOf(Error);
+    expect((since as Error).message).toMatch(/^cannot list the source keys that are not in _drill\.no_such_snapshot: /);
+    expect((since as Error).message).not.toContain(new URL(dsn).password);
   });
 });

@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors.ts';
-import { newClient, redactedFor, withSession, type Queryable } from './pg-session.ts';
+import { redactedFor, withSession, type Queryable } from './pg-session.ts';
 import { subquery } from './subquery.ts';
 
 /** The harness's own schema in the drill database: left out of the backup (takeBackup) and of the fingerprints. */
@@ -76,12 +76,8 @@ export function restrictTo(query: string, table: string, how: 'in' | 'not in'): 
 
 /** The keys of the source that are not in a snapshot: the records that arrived since (a bounded sample). */
 export async function keysSince(dsn: string, sourceKeysQuery: string, table: string, limit: number): Promise<string[]> {
-  const client = newClient({ connectionString: dsn });
-  await client.connect();
-  try {
+  return onSession(dsn, `cannot list the source keys that are not in ${table}`, async (client) => {
     const { rows } = await client.query<{ key: string }>(`select q.key::text as key from (${restrictTo(sourceKeysQuery, table, 'not in')}) as q limit ${Math.trunc(limit)}`);
     return rows.map((r) => r.key);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  });
 }
