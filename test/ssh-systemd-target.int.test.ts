@@ -6,7 +6,9 @@ import { waitFor } from '../src/util/wait-for.ts';
 import type { ServiceRole, ServiceSpec, StartedDeployment } from '../src/targets/target.ts';
 import type { TargetSession } from '../src/targets/target-session.ts';
 import { sshSystemdTarget } from '../src/targets/ssh-systemd/index.ts';
-import { sshSystemdTargetSchema } from '../src/targets/ssh-systemd/ssh-systemd-schema.ts';
+import { SshConnection, type Follow } from '../src/targets/ssh-systemd/ssh-connection.ts';
+import { sshEndpoint } from '../src/targets/ssh-systemd/ssh-endpoint.ts';
+import { sshHostSchema, sshSystemdTargetSchema } from '../src/targets/ssh-systemd/ssh-systemd-schema.ts';
 import { expectAddressAnswers, expectExecLikeTheService, expectMissingProgramReported, expectPauseResume, expectTimeoutReported } from './helpers/deployment-capabilities.ts';
 import { dockerTestsRun } from './helpers/docker.ts';
 import { startSystemdTestHost, type SystemdTestHost } from './helpers/systemd-host.ts';
@@ -212,6 +214,34 @@ describe.runIf(dockerTestsRun)('ssh-systemd target (test host container)', () =>
     );
     expect(failure).toMatch(new RegExp(`^V1 not healthy after 4000 ms \\(GET http://${host.host.address.replaceAll('.', '\\.')}:8081/health → `));
     await v1.stop({ graceMs: 5000 });
+  });
+
+  it("sshd's MaxSessions all in use: a command waits for a session within its deadline, else fails naming the limit", async () => {
+    // The connection a run holds, with a command timeout of 3 s; its 10 sessions (sshd's default MaxSessions) held by
+    // journal followers, as a run's units hold them.
+    const ssh = new SshConnection(await sshEndpoint(sshHostSchema.parse(host.sshHost()), {}), {
+      connectTimeoutMs: 10_000,
+      keepaliveIntervalMs: 500,
+      keepaliveCountMax: 3,
+      commandTimeoutMs: 3000,
+    });
+    const held: Follow[] = [];
+    try {
+      for (let i = 0; i < 10; i++) held.push(await ssh.follow(['journalctl', '--unit=ssh', '--follow', '--no-pager'], () => undefined));
+      // One stopped 1 s later: its journalctl sees its output closed and exits, and sshd serves the waiting command.
+      setTimeout(() => held.shift()?.stop(), 1000);
+      const started = Date.now();
+      expect(await ssh.exec(['echo', 'served'], 'echoing')).toMatchObject({ code: 0, stdout: 'served\n' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      // All 10 held again, and nothing freed within the deadline: the error says which limit it waited on.
+      held.push(await ssh.follow(['journalctl', '--unit=ssh', '--follow', '--no-pager'], () => undefined));
+      await expect(ssh.exec(['echo', 'never'], 'echoing again')).rejects.toThrow(
+        /no answer within 3000 ms \(the host refused a new session \d+ time\(s\): its sshd's MaxSessions .* while echoing again/,
+      );
+    } finally {
+      for (const follow of held) follow.stop();
+      await ssh.close();
+    }
   });
 
   it('SSH connection lost mid-step (sshd and its sessions gone): the step fails naming the host and what it waited for', async () => {

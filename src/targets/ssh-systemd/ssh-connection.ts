@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import ssh2 from 'ssh2';
 import type { Client as ClientType, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { errorMessage } from '../../errors.ts';
+import { delay } from '../../util/wait-for.ts';
 import { commandLine } from './shell-quote.ts';
 
 export interface SshEndpoint {
@@ -77,34 +78,42 @@ export class SshConnection {
       throw new SshError(`${errorMessage(error)} (while ${what})`);
     });
     const line = commandLine(argv);
+    const opening = new AbortController();
+    const opener = new SessionOpener(client, line, opening.signal);
     return new Promise<ExecResult>((resolve, reject) => {
       let stdout = '';
       let stderr = '';
       let channel: ClientChannel | undefined;
       const fail = (why: string) => {
         cleanup();
+        opening.abort();
         channel?.close();
         reject(new SshError(`ssh ${this.label}: ${why} while ${what} (${argv.slice(0, 3).join(' ')}…)`));
       };
       const onClose = () => fail('the connection was lost');
-      const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
+      const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms${opener.refusals > 0 ? ` (${refusedSessions(opener.refusals)})` : ''}`), timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
         client.off('close', onClose);
       };
       client.once('close', onClose);
-      client.exec(line, (error, stream) => {
-        if (error) return fail(`the command could not be started (${error.message})`);
-        channel = stream;
-        // EOF at once: a command that reads its input ends instead of waiting for input that never comes.
-        stream.end();
-        stream.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-        stream.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        stream.on('close', (code: number | null | undefined, signal: string | undefined) => {
-          cleanup();
-          resolve({ code: code ?? null, signal: signal ?? null, stdout, stderr });
-        });
-      });
+      opener.open().then(
+        (stream) => {
+          channel = stream;
+          // EOF at once: a command that reads its input ends instead of waiting for input that never comes.
+          stream.end();
+          stream.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+          stream.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+          stream.on('close', (code: number | null | undefined, signal: string | undefined) => {
+            cleanup();
+            resolve({ code: code ?? null, signal: signal ?? null, stdout, stderr });
+          });
+        },
+        (error: unknown) => {
+          // Aborted: fail() has already said why (the deadline, the connection lost).
+          if (!opening.signal.aborted) fail(`the command could not be started (${errorMessage(error)})`);
+        },
+      );
     });
   }
 
@@ -121,9 +130,11 @@ export class SshConnection {
   /** Starts a long-running command (journalctl --follow), handing its output over as it comes. */
   async follow(argv: readonly string[], onData: (chunk: string) => void): Promise<Follow> {
     const client = await this.connect();
-    const stream = await new Promise<ClientChannel>((resolve, reject) =>
-      client.exec(commandLine(argv), (error, channel) => (error ? reject(new SshError(`ssh ${this.label}: cannot start ${argv[0]}: ${error.message}`)) : resolve(channel))),
-    );
+    const opener = new SessionOpener(client, commandLine(argv), AbortSignal.timeout(this.timings.commandTimeoutMs));
+    const stream = await opener.open().catch((error: unknown) => {
+      const refused = opener.refusals > 0 ? ` (${refusedSessions(opener.refusals)})` : '';
+      throw new SshError(`ssh ${this.label}: cannot start ${argv[0]} within ${this.timings.commandTimeoutMs} ms: ${errorMessage(error)}${refused}`);
+    });
     stream.on('data', (chunk: Buffer) => onData(chunk.toString()));
     stream.stderr.resume();
     const ended = new Promise<void>((resolve) => {
@@ -132,7 +143,9 @@ export class SshConnection {
     });
     return {
       ended,
-      // OpenSSH delivers the signal to the remote process; closing the channel alone would leave it to die on its next write.
+      // journalctl --follow exits once its output is closed, which closing the channel does. The signal is for other
+      // commands, and only where sshd forwards it: OpenSSH refuses it for a root login ("session signalling requires
+      // privilege separation"), so such a command lives on, holding its session, until its next write fails.
       stop: () => {
         try {
           stream.signal('TERM');
@@ -219,6 +232,8 @@ export class SshConnection {
     };
     return new Promise<ClientType>((resolve, reject) => {
       const client = new ssh2.Client();
+      // Every command in flight watches the connection's close: a busy run has more than Node's default 10 at once.
+      client.setMaxListeners(0);
       let ready = false;
       client.on('ready', () => {
         ready = true;
@@ -240,4 +255,58 @@ export class SshConnection {
       client.connect(config);
     });
   }
+}
+
+/**
+ * Opens one session channel for a command. sshd serves at most MaxSessions (10 by default) sessions on a
+ * connection, and frees one only once its remote command has exited, a moment after the channel closed:
+ * on a busy run (journal followers, samplers, state polls and a run's commands at once) the server may
+ * refuse a session for a while. A refusal ("Channel open failure") is retried, backing off from 20 ms to
+ * 500 ms, until `signal` aborts (the command's deadline); any other error fails at once.
+ */
+class SessionOpener {
+  refusals = 0;
+
+  constructor(
+    private readonly client: ClientType,
+    private readonly line: string,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async open(): Promise<ClientChannel> {
+    for (let backoffMs = 20; ; backoffMs = Math.min(backoffMs * 2, 500)) {
+      const outcome = await this.attempt();
+      if (!(outcome instanceof Error)) return outcome;
+      if (!sessionRefused(outcome) || this.signal.aborted) throw outcome;
+      this.refusals++;
+      const waited = await delay(backoffMs, this.signal).then(
+        () => true,
+        () => false,
+      );
+      if (!waited) throw outcome;
+    }
+  }
+
+  private attempt(): Promise<ClientChannel | Error> {
+    return new Promise((resolve) =>
+      this.client.exec(this.line, (error, channel) => {
+        if (error) return resolve(error);
+        // The deadline passed while the server was answering: nobody waits for this channel any more.
+        if (this.signal.aborted) {
+          channel.close();
+          return resolve(new Error('the deadline passed while the session opened'));
+        }
+        resolve(channel);
+      }),
+    );
+  }
+}
+
+/** ssh2's error for a channel the server would not open (sshd: "open failed" beyond MaxSessions). */
+function sessionRefused(error: Error): boolean {
+  return /Channel open failure/i.test(error.message);
+}
+
+function refusedSessions(refusals: number): string {
+  return `the host refused a new session ${refusals} time(s): its sshd's MaxSessions (10 by default) were all in use`;
 }
