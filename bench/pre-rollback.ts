@@ -17,11 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import pg from 'pg';
 import reference from '../drill.config.ts';
 import { clientToolsFor } from '../src/database/client-tools.ts';
 import { startEphemeralPostgres, type EphemeralPostgres } from '../src/database/ephemeral-postgres.ts';
 import { databaseFingerprints } from '../src/database/fingerprint.ts';
+import { renameSnapshot } from '../src/database/key-snapshot.ts';
+import { withSession } from '../src/database/pg-session.ts';
 import { median, repeat, type Figure } from './figure.ts';
 import { sizeLabel } from './generate-cli.ts';
 import { bareRound, md5Fingerprints, type BareRound } from './pre-rollback-anchors.ts';
@@ -131,14 +132,9 @@ async function runChild(server: EphemeralPostgres, dsn: string, db: DrillDatabas
     await rm(runDir, { recursive: true, force: true });
     // record-system-state's key snapshot, as a drill leaves it; the next round makes its own. Where the source
     // was unchanged, that snapshot is V2's run keys renamed (renameSnapshot): renamed back, the next round's.
-    const client = new pg.Client({ connectionString: dsn });
-    client.on('error', () => undefined);
-    await client.connect();
-    await client
-      .query(`do $$ begin
-                if to_regclass('${db.v2RunKeys}') is null then alter table _drill.pre_rollback_keys rename to ${db.v2RunKeys.replace(/^_drill\./, '')};
-                else drop table if exists _drill.pre_rollback_keys; end if; end $$`)
-      .finally(() => client.end());
+    const renamed = await withSession(dsn, async (client) => (await client.query<{ gone: boolean }>('select to_regclass($1) is null as gone', [db.v2RunKeys])).rows[0]!.gone);
+    if (renamed) await renameSnapshot(dsn, '_drill.pre_rollback_keys', 'v2_run_keys');
+    else await withSession(dsn, (client) => client.query('drop table if exists _drill.pre_rollback_keys'));
   }
 }
 

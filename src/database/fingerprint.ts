@@ -34,8 +34,8 @@ export interface FingerprintDifference {
  * (865 of 1,681 pairs of amounts, with the two seeds used until 2026-12). Through a non-linear hash,
  * a difference escapes only if the hashes of what differs sum to zero (probability 2^-64). One sum,
  * at 10M-row tables about 30% cheaper than the two linear sums it replaces (measured: 8.3M rows
- * 1.03–1.06 s against 1.48–1.58 s), and far cheaper than the md5 of each row's text it replaced before. A sum, not bit_xor, so that a duplicated row changes
- * the hash instead of cancelling out.
+ * 1.03–1.06 s against 1.48–1.58 s), and far cheaper than the md5 of each row's text it replaced
+ * before. A sum, not bit_xor, so that a duplicated row changes the hash instead of cancelling out.
  *
  * Typed hashing compares values as their type's equality does (numeric 1.5 = 1.50, any time zone
  * a timestamptz is shown in): what a restore or a recomputation must preserve, and no session

@@ -91,7 +91,7 @@ export class SshConnection {
         reject(new SshError(`ssh ${this.label}: ${why} while ${what} (${argv.slice(0, 3).join(' ')}…)`));
       };
       const onClose = () => fail('the connection was lost');
-      const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms${opener.refusals > 0 ? ` (${refusedSessions(opener.refusals)})` : ''}`), timeoutMs);
+      const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms${opener.refusedNote()}`), timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
         client.off('close', onClose);
@@ -132,8 +132,7 @@ export class SshConnection {
     const client = await this.connect();
     const opener = new SessionOpener(client, commandLine(argv), AbortSignal.timeout(this.timings.commandTimeoutMs));
     const stream = await opener.open().catch((error: unknown) => {
-      const refused = opener.refusals > 0 ? ` (${refusedSessions(opener.refusals)})` : '';
-      throw new SshError(`ssh ${this.label}: cannot start ${argv[0]} within ${this.timings.commandTimeoutMs} ms: ${errorMessage(error)}${refused}`);
+      throw new SshError(`ssh ${this.label}: cannot start ${argv[0]} within ${this.timings.commandTimeoutMs} ms: ${errorMessage(error)}${opener.refusedNote()}`);
     });
     stream.on('data', (chunk: Buffer) => onData(chunk.toString()));
     stream.stderr.resume();
@@ -265,7 +264,7 @@ export class SshConnection {
  * 500 ms, until `signal` aborts (the command's deadline); any other error fails at once.
  */
 class SessionOpener {
-  refusals = 0;
+  private refusals = 0;
 
   constructor(
     private readonly client: ClientType,
@@ -287,6 +286,11 @@ class SessionOpener {
     }
   }
 
+  /** For an error message: how often the host refused a session, if it did. */
+  refusedNote(): string {
+    return this.refusals > 0 ? ` (the host refused a new session ${this.refusals} time(s): its sshd's MaxSessions (10 by default) were all in use)` : '';
+  }
+
   private attempt(): Promise<ClientChannel | Error> {
     return new Promise((resolve) =>
       this.client.exec(this.line, (error, channel) => {
@@ -305,8 +309,4 @@ class SessionOpener {
 /** ssh2's error for a channel the server would not open (sshd: "open failed" beyond MaxSessions). */
 function sessionRefused(error: Error): boolean {
   return /Channel open failure/i.test(error.message);
-}
-
-function refusedSessions(refusals: number): string {
-  return `the host refused a new session ${refusals} time(s): its sshd's MaxSessions (10 by default) were all in use`;
 }
