@@ -37,8 +37,8 @@ export interface StartedPrometheus {
 
 /**
  * A real Prometheus on a free loopback port with a temporary TSDB, scraping `jobs` every
- * `scrapeIntervalMs`. Ready when /-/ready answers 200. `stop()` ends it (SIGTERM, then SIGKILL) and
- * removes its folder.
+ * `scrapeIntervalMs`. Returned once /-/ready answers 200 and every target has been scraped once (its
+ * `up` series exists, 0 or 1). `stop()` ends it (SIGTERM, then SIGKILL) and removes its folder.
  */
 export async function startPrometheus(options: { jobs: ScrapeJob[]; scrapeIntervalMs?: number }): Promise<StartedPrometheus> {
   const { scrapeIntervalMs = 500 } = options;
@@ -93,6 +93,15 @@ export async function startPrometheus(options: { jobs: ScrapeJob[]; scrapeInterv
           },
           { timeoutMs, intervalMs: 200, what: `Prometheus ${url}: ${query} never answered an accepted value`, lastSeen: () => output.slice(-300) },
         );
+      // Ready is not scraping: Prometheus hands the targets to its scrape loops only after discovery's first
+      // update (up to 5 s later). A test that starts its service before that loses the service's first
+      // seconds, and a counter's first answer (where counting starts) comes late. Wait for every target's `up`.
+      const targets = options.jobs.reduce((n, job) => n + job.targets.length, 0);
+      if (targets > 0)
+        await waitForValue('count(up)', (n) => n >= targets).catch(async (error: unknown) => {
+          await stop();
+          throw error;
+        });
       return { url, log: () => output, waitForValue, stop };
     }
     // The free port was taken between our probe and Prometheus's bind: try another, twice.
