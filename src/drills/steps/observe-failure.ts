@@ -81,14 +81,16 @@ export function observeFailure(world: DrillWorld, state: TestState, failure: Fai
             timeoutMs: failure.observeTimeoutMs,
             intervalMs: world.env.decision.intervalMs,
             signal: ctx.signal,
-            lastSeen: () =>
-              decision
-                ? describeNoDecision(
-                    decision,
-                    crashes + restartsByTarget,
-                    window.notObservable.map((c) => c.id),
-                  )
-                : undefined,
+            lastSeen: () => {
+              if (!decision) return undefined;
+              const telemetry = recorder.telemetry();
+              const counted = telemetry.samples.filter((s) => Date.parse(s.t) >= injectedAt).reduce((n, s) => n + (s.restarts ?? 0), 0);
+              return describeNoDecision(
+                decision,
+                { made: crashes + restartsByTarget, counted, from: telemetry.source?.fields['restarts'] ?? ['harness'] },
+                window.notObservable.map((c) => c.id),
+              );
+            },
           },
         ).catch((error: unknown) => {
           // Not detected within the window is a finding (the check failure-detected fails), not a broken step.
@@ -135,12 +137,18 @@ export function observeFailure(world: DrillWorld, state: TestState, failure: Fai
   };
 }
 
-function describeNoDecision(decision: Decision, restarts: number, notObservable: string[]): string {
+/**
+ * Why no decision was made, for the failed check. Restarts are the ones V2 made (seen by the harness or
+ * its target) and, when another source feeds the field (Prometheus), how many of them the samples hold:
+ * "4 restarts" beside a threshold of 3 would otherwise read as a broken criterion.
+ */
+export function describeNoDecision(decision: Decision, restarts: { made: number; counted: number; from: readonly string[] }, notObservable: string[]): string {
   const held = decision.heldBack.map((h) => h.reason);
   const clear = decision.evaluated.filter((e) => e.status === 'clear').length;
   const window = decision.to && decision.from ? Date.parse(decision.to) - Date.parse(decision.from) : 0;
+  const counted = restarts.from.includes('harness') ? '' : ` (${restarts.counted} in the samples, counted from ${restarts.from.join(' and ')})`;
   return [
-    `${decision.samples} samples, ${restarts} restarts, ${clear} criteria clear`,
+    `${decision.samples} samples, ${restarts.made} restarts${counted}, ${clear} criteria clear`,
     ...(held.length ? [`held back: ${held.slice(0, 3).join('; ')}`] : []),
     `telemetry window ${formatMs(window)}`,
     ...(notObservable.length ? [`too short for: ${notObservable.join(', ')}`] : []),
