@@ -4,29 +4,51 @@ import { drill } from './helpers/cli.ts';
 import { dockerTestsRun } from './helpers/docker.ts';
 import { latestJournal } from './helpers/journal.ts';
 import { processesMentioning } from './helpers/leftovers.ts';
+import { runLeftovers } from './helpers/swarm.ts';
 import { testRun, type TestRun } from './helpers/test-config.ts';
 
 /**
  * The dry-run's harness-side faults: the harness freezes V2, or cuts its database, and the decision
  * criteria must detect it — with the criteria tuned for a drill (a latency of seconds, an outage of
  * seconds), since the seed's minutes do not fit a test. On local processes for a V2 with no fault switch
- * (the orders pair), and on containers (the docker target, with the reference pair's images): there the
- * freeze is `docker pause`, and V2's sessions come over the run's network to a Postgres container.
+ * (the orders pair), on containers (docker, with the reference pair's images: the freeze is `docker pause`,
+ * V2's sessions come over the run's network to a Postgres container), on a one-node swarm (every task's
+ * container paused; the restart policy must not take a frozen task for a dead one) and on the systemd
+ * test host (the orders pair's units: `systemctl freeze`, or SIGSTOP to the unit where cgroup v1 has no
+ * freezer, as on these machines).
  */
 let current: TestRun | undefined;
+let currentRunId: string | undefined;
 afterEach(async () => {
   if (current) expect(await processesMentioning(current.marker, current.tmp)).toEqual([]);
+  // Containers, services, networks (docker, swarm, the systemd test host) carry the run's label.
+  if (currentRunId && dockerTestsRun) expect(await runLeftovers(currentRunId)).toEqual([]);
   current = undefined;
+  currentRunId = undefined;
 });
 
 interface Where {
-  target: 'process' | 'docker';
+  target: 'process' | 'docker' | 'swarm' | 'ssh-systemd';
   pair: 'abaco' | 'orders';
   freeze: string;
+  /** The target's config beyond its kind. */
+  config?: Record<string, unknown>;
 }
 const targets: Where[] = [
   { target: 'process', pair: 'orders', freeze: 'SIGSTOP of its process group' },
-  ...(dockerTestsRun ? [{ target: 'docker', pair: 'abaco', freeze: 'docker pause' } as const] : []),
+  ...(dockerTestsRun
+    ? ([
+        { target: 'docker', pair: 'abaco', freeze: 'docker pause' },
+        { target: 'swarm', pair: 'abaco', freeze: "docker pause of its tasks' containers", config: { convergeTimeoutMs: 30_000 } },
+        // The orders pair's units on the test host, as fixtures/orders/drill.config.ts's staging-systemd has them.
+        {
+          target: 'ssh-systemd',
+          pair: 'orders',
+          freeze: 'systemctl freeze, or SIGSTOP to the unit',
+          config: { v1: { unit: 'orders-v1', port: 9091 }, v2: { unit: 'orders-v2', port: 9092 } },
+        },
+      ] as const satisfies readonly Where[])
+    : []),
 ];
 
 async function dryRun(
@@ -34,11 +56,12 @@ async function dryRun(
   where: Where = targets[0]!,
 ): Promise<{ exitCode: number | undefined; output: string; journal: Journal; step(id: string): StepRecord }> {
   current = await testRun((s) => {
-    s['target'] = { kind: where.target };
+    s['target'] = { kind: where.target, ...where.config };
     change(s);
   }, where.pair);
   const result = await drill(['run', '--config', current.configFile, '--report-dir', current.reportDir, '--only', 'dry-run'], { TMPDIR: current.tmp });
   const journal = await latestJournal(current.reportDir);
+  currentRunId = journal.runId;
   expect(journal.target).toBe(where.target);
   return { exitCode: result.exitCode, output: result.all ?? '', journal, step: (id) => journal.tests[0]!.steps.find((s) => s.id === id)! };
 }
