@@ -175,7 +175,8 @@ describe('delivery against misbehaving receivers', () => {
       ),
     });
     expect(results[1]).toMatchObject({ webhook: 'hanging', ok: false, error: expect.stringMatching(/no answer within \d+ ms; (no time left|the next retry would be past)/) });
-    expect(results[1]!.durationMs).toBeLessThanOrEqual(900);
+    // The 800 ms deadline holds (plus a loaded machine's timer lag); without it 5 attempts of 300 ms and their backoff take > 2 s.
+    expect(results[1]!.durationMs).toBeLessThanOrEqual(1200);
     // Both channels ran side by side: the slower one bounds the whole.
     expect(elapsed).toBeLessThan(3000);
     expect(hanging.requests.length).toBeGreaterThanOrEqual(2);
