@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { onTestFinished } from 'vitest';
 import reference from '../../drill.config.ts';
 import orders from '../../fixtures/orders/drill.config.ts';
 import { repoRoot } from './cli.ts';
@@ -24,6 +25,7 @@ export interface TestRun {
  */
 export async function testRun(change: (staging: Staging) => void = () => undefined, pair: 'abaco' | 'orders' = 'abaco'): Promise<TestRun> {
   const dir = await mkdtemp(join(tmpdir(), 'drill-it-'));
+  removeWhenPassed(dir);
   const marker = `drill-it-${randomUUID()}`;
   const staging = structuredClone((pair === 'orders' ? orders : reference).environments['staging']) as Staging;
   // The pair's own folder: relative paths of its config are relative to it.
@@ -45,4 +47,19 @@ export async function testRun(change: (staging: Staging) => void = () => undefin
   await chmod(tmp, 0o1777);
   await chmod(dir, 0o755);
   return { dir, configFile, reportDir: join(dir, 'reports'), marker, tmp };
+}
+
+/**
+ * The folder (config, reports with their backups and outputs: up to 25 MB) goes when the test that made
+ * it passes, after its afterEach checks; a failed test's stays for diagnosis. One made outside a test
+ * (in a beforeAll) stays: the file's tests share it.
+ */
+function removeWhenPassed(dir: string): void {
+  try {
+    onTestFinished(async ({ task }) => {
+      if (task.result?.state === 'pass') await rm(dir, { recursive: true, force: true });
+    });
+  } catch {
+    // Not inside a test.
+  }
 }
