@@ -1,6 +1,7 @@
 import type { FailureConfig } from '../../config/schema.ts';
 import { evaluate } from '../../criteria/evaluate.ts';
 import type { Decision } from '../../criteria/decision-types.ts';
+import type { Telemetry } from '../../criteria/telemetry-schema.ts';
 import { observability } from '../../criteria/time-to-fire.ts';
 import { runPipeline } from '../../pipeline/run-pipeline.ts';
 import { serviceFill } from '../../runner/service-spec.ts';
@@ -48,6 +49,8 @@ export function observeFailure(world: DrillWorld, state: TestState, failure: Fai
       let restartsByTarget = 0;
       let wasRunning = true;
       let decision: Decision | undefined;
+      // The telemetry the last decision was made on: the samples since the fault.
+      let judged: Telemetry | undefined;
       try {
         const observed = await waitFor<Decision>(
           async () => {
@@ -72,8 +75,8 @@ export function observeFailure(world: DrillWorld, state: TestState, failure: Fai
               busy.tick();
             }
             const telemetry = recorder.telemetry();
-            const since = telemetry.samples.filter((s) => Date.parse(s.t) >= injectedAt);
-            decision = evaluate({ ...telemetry, samples: since }, undefined, { overrides });
+            judged = { ...telemetry, samples: telemetry.samples.filter((s) => Date.parse(s.t) >= injectedAt) };
+            decision = evaluate(judged, undefined, { overrides });
             return decision.decision === 'rollback' ? decision : undefined;
           },
           {
@@ -81,16 +84,18 @@ export function observeFailure(world: DrillWorld, state: TestState, failure: Fai
             timeoutMs: failure.observeTimeoutMs,
             intervalMs: world.env.decision.intervalMs,
             signal: ctx.signal,
-            lastSeen: () => {
-              if (!decision) return undefined;
-              const telemetry = recorder.telemetry();
-              const counted = telemetry.samples.filter((s) => Date.parse(s.t) >= injectedAt).reduce((n, s) => n + (s.restarts ?? 0), 0);
-              return describeNoDecision(
-                decision,
-                { made: crashes + restartsByTarget, counted, from: telemetry.source?.fields['restarts'] ?? ['harness'] },
-                window.notObservable.map((c) => c.id),
-              );
-            },
+            lastSeen: () =>
+              decision && judged
+                ? describeNoDecision(
+                    decision,
+                    {
+                      made: crashes + restartsByTarget,
+                      counted: judged.samples.reduce((n, s) => n + (s.restarts ?? 0), 0),
+                      from: judged.source?.fields['restarts'] ?? ['harness'],
+                    },
+                    window.notObservable.map((c) => c.id),
+                  )
+                : undefined,
           },
         ).catch((error: unknown) => {
           // Not detected within the window is a finding (the check failure-detected fails), not a broken step.
