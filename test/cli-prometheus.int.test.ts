@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sample, Telemetry } from '../src/criteria/telemetry-schema.ts';
@@ -30,7 +30,6 @@ describe.runIf(prometheusTestsRun)('dry-run with decision.telemetry.kind prometh
   afterAll(async () => {
     await prometheus?.stop();
     await front?.stop();
-    if (run) await rm(run.dir, { recursive: true, force: true });
   });
 
   it('fires crash-loop from the Prometheus-fed samples, names the query Prometheus refused without failing, and leaves nothing running', async () => {

@@ -78,7 +78,6 @@ describe.runIf(prometheusTestsRun)('drill decide --prometheus over a real Promet
     });
     // The URL in the config is wrong on purpose: --prometheus <url> stands in for it.
     const result = await drill(['decide', '--prometheus', prometheus.url, '--env', 'staging', '--config', run.configFile, ...extra]);
-    await rm(run.dir, { recursive: true, force: true });
     return result;
   };
 

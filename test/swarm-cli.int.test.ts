@@ -40,7 +40,6 @@ describe.runIf(swarmTestsRun)('swarm target through the CLI: failures leave noth
       const journal = await latestJournal(current.reportDir);
       expect(await runLeftovers(journal.runId)).toEqual([]);
       expect(await processesMentioning(current.marker, current.tmp)).toEqual([]);
-      await rm(current.dir, { recursive: true, force: true });
     }
     current = undefined;
   });
